@@ -1,0 +1,128 @@
+"""The audit, end to end: find → load → validate → evaluate → score → :class:`Report`.
+
+Every manifest is loaded and validated before any is evaluated: one bad file stops the run
+with all input errors (exit 2) and nothing is audited.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, schema
+from .engine import Settings, evaluate
+from .errors import InputError
+from .evidence import Evidence, find_project_root
+from .loader import Document, Limits, load_file
+from .report import ManifestReport, Report, RuleInfo
+from .rules import Rule, category_title
+from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, gate, threshold_misses, verdict, weakest, weighted_score
+
+MANIFEST_NAMES = ("readiness.yaml", "readiness.yml")
+MANIFEST_SUFFIXES = (".readiness.yaml", ".readiness.yml")
+SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
+
+
+class InputErrors(Exception):
+    """Several input errors found before anything was audited."""
+
+    def __init__(self, errors: list[InputError]):
+        super().__init__("\n".join(map(str, errors)))
+        self.errors = errors
+
+
+@dataclass
+class AuditOptions:
+    settings: Settings
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    limits: Limits = field(default_factory=Limits)
+    root: Path | None = None
+
+
+def is_manifest_name(name: str) -> bool:
+    return name in MANIFEST_NAMES or name.endswith(MANIFEST_SUFFIXES)
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files named on the command line, plus manifests found by name under folders."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            matches = []
+            for folder, subfolders, files in os.walk(path):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+                matches.extend(Path(folder) / name for name in sorted(files) if is_manifest_name(name))
+            if not matches:
+                raise InputError(f"no manifests found (looked for {', '.join(MANIFEST_NAMES)} and *{MANIFEST_SUFFIXES[0]})", display_path(path))
+            found.extend(matches)
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+        else:
+            raise InputError("no such file or folder", display_path(path))
+    return list(dict.fromkeys(found))
+
+
+def display_path(path: Path) -> str:
+    """The path as a report shows it: relative to the working folder when inside it, with /."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_all(files: list[Path], limits: Limits) -> list[Document]:
+    documents, errors = [], []
+    for file in files:
+        try:
+            document = load_file(file, display_path(file), limits)
+        except InputError as error:
+            errors.append(error)
+            continue
+        problems = schema.validate(document)
+        errors.extend(problems)
+        documents.append(document)
+    if errors:
+        raise InputErrors(errors)
+    return documents
+
+
+def audit_document(document: Document, file: Path, rules: list[Rule], options: AuditOptions) -> ManifestReport:
+    base = file.resolve().parent
+    evidence = Evidence(base, options.root or find_project_root(base), options.limits.max_bytes * 5)
+    results, notes = evaluate(rules, document, options.settings, evidence)
+    category_of = {rule.id: rule.category for rule in rules}
+    scores = categories(results, category_of, options.weights)
+    overall = weighted_score(results, options.weights)
+    service = document.data.get("service") if isinstance(document.data.get("service"), dict) else {}
+    return ManifestReport(
+        file=document.path,
+        service=service.get("name"),
+        kind=service.get("kind"),
+        risk=service.get("risk"),
+        verdict=verdict(results, threshold_misses(overall, scores, options.thresholds)),
+        score=overall,
+        weakest=weakest(scores),
+        categories=scores,
+        results=results,
+        notes=notes,
+    )
+
+
+def run(paths: list[Path], rules: list[Rule], options: AuditOptions) -> Report:
+    files = discover(paths)
+    documents = load_all(files, options.limits)
+    manifests = [audit_document(document, file, rules, options) for document, file in zip(documents, files)]
+    return Report(
+        tool_version=__version__,
+        as_of=options.settings.as_of.isoformat(),
+        rules={rule.id: rule_info(rule) for rule in rules},
+        manifests=manifests,
+        gate=gate(manifests, options.thresholds),
+        weights=options.weights,
+    )
+
+
+def rule_info(rule: Rule) -> RuleInfo:
+    return RuleInfo(rule.id, rule.title, rule.category, category_title(rule.category), rule.severity, rule.remediation, rule.why, list(rule.references))

@@ -1,0 +1,242 @@
+"""The command line: ``readiness audit`` and its companions.
+
+Exit codes: 0 the gate passed · 1 the gate failed (not ready) · 2 usage, config or input
+error (nothing was audited). Errors are one line each on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+
+from . import __version__
+from .errors import InputError
+
+app = typer.Typer(
+    name="readiness",
+    help="Is this AI deployment ready for production? Audit a manifest against a launch checklist.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+SEVERITY_CHOICES = ("critical", "high", "medium", "low")
+
+
+def report_error(error: InputError) -> None:
+    typer.echo(str(error) if error.path else f"readiness: {error}", err=True)
+
+
+def guarded(action: Callable[[], int]) -> None:
+    """Run a command body: input errors become one line each and exit 2."""
+    from .audit import InputErrors
+
+    try:
+        code = action()
+    except InputErrors as errors:
+        for error in errors.errors:
+            report_error(error)
+        raise typer.Exit(EXIT_INPUT) from None
+    except InputError as error:
+        report_error(error)
+        raise typer.Exit(EXIT_INPUT) from None
+    raise typer.Exit(code)
+
+
+def parse_date(value: Optional[str], option: str) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option}: expected a date YYYY-MM-DD, found {value!r}") from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write all or nothing: a temporary file beside the target, then rename."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def parse_outputs(outputs: List[str]) -> list[tuple[str, Path]]:
+    from .reporters import FORMATS
+
+    parsed = []
+    for item in outputs:
+        name, _, target = item.partition(":")
+        if not target or name not in FORMATS:
+            raise InputError(f"--output {item!r}: expected FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}")
+        parsed.append((name, Path(target)))
+    return parsed
+
+
+@app.command()
+def audit(
+    paths: List[Path] = typer.Argument(None, help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
+    output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
+    outputs: List[str] = typer.Option([], "--output", "-o", help="Also write FORMAT:PATH (repeatable), e.g. json:report.json."),
+    fail_on: str = typer.Option("high", "--fail-on", help="Fail the gate on findings of this severity or worse: critical, high, medium, low."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", min=0, max=100, help="Fail the gate when a manifest scores below N."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (input errors still exit 2)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge dates as of this day (YYYY-MM-DD); default today."),
+    select: List[str] = typer.Option([], "--select", help="Only these rules: id, id prefix or category (repeatable)."),
+    ignore: List[str] = typer.Option([], "--ignore", help="Skip these rules: id, id prefix or category (repeatable)."),
+    rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack: a YAML file or a folder of them (repeatable)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List passes and not-applicable rules too."),
+    color: str = typer.Option("auto", "--color", help="auto, always or never."),
+) -> None:
+    """Audit manifests and print a scored readiness report."""
+
+    def body() -> int:
+        from . import audit as auditing
+        from .engine import Settings
+        from .reporters import FORMATS, RenderOptions, get
+        from .rules import Catalog
+        from .scoring import Thresholds
+
+        if output_format not in FORMATS:
+            raise InputError(f"--format: expected one of {', '.join(FORMATS)}, found {output_format!r}")
+        if fail_on not in SEVERITY_CHOICES:
+            raise InputError(f"--fail-on: expected one of {', '.join(SEVERITY_CHOICES)}, found {fail_on!r}")
+        if color not in ("auto", "always", "never"):
+            raise InputError(f"--color: expected auto, always or never, found {color!r}")
+        targets = parse_outputs(outputs)
+        options = auditing.AuditOptions(Settings(parse_date(as_of, "--as-of")), Thresholds(fail_on, min_score))
+        rules = Catalog.load(rule_packs).select(select, ignore)
+        report = auditing.run(list(paths or [Path(".")]), rules, options)
+        rendered = [(get(name).render(report, RenderOptions(verbose=verbose)), target) for name, target in targets]
+        for text, target in rendered:
+            write_atomic(target, text)
+        emit(get(output_format).render(report, RenderOptions(color=use_color(color), verbose=verbose)))
+        return EXIT_OK if report.gate.passed or exit_zero else EXIT_GATE
+
+    guarded(body)
+
+
+def emit(text: str) -> None:
+    """Print to stdout; a closed pipe (``| head``) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+@app.command()
+def validate(paths: List[Path] = typer.Argument(..., help="Manifests or folders to check.")) -> None:
+    """Check manifests against the schema only (shape and types); fast, for editors and pre-commit."""
+
+    def body() -> int:
+        from .audit import discover, load_all
+        from .loader import Limits
+
+        files = discover(list(paths))
+        load_all(files, Limits())
+        emit(f"{len(files)} manifest(s) valid\n")
+        return EXIT_OK
+
+    guarded(body)
+
+
+@app.command()
+def schema(report: bool = typer.Option(False, "--report", help="Print the JSON report's schema instead.")) -> None:
+    """Print the manifest JSON Schema (for editors: yaml-language-server)."""
+    from .schema import MANIFEST, REPORT, load_schema
+
+    emit(json.dumps(load_schema(REPORT if report else MANIFEST), indent=2) + "\n")
+
+
+@app.command()
+def rules(
+    rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """List the checklist: every rule with its id, category, severity and title."""
+
+    def body() -> int:
+        from .rules import Catalog
+
+        catalog = Catalog.load(rule_packs)
+        if output_format == "json":
+            from .audit import rule_info
+
+            emit(json.dumps([rule_info(rule).__dict__ | {"kinds": list(rule.kinds) or None} for rule in catalog.rules], indent=2) + "\n")
+            return EXIT_OK
+        if output_format != "table":
+            raise InputError(f"--format: expected table or json, found {output_format!r}")
+        for rule in catalog.rules:
+            kinds = ",".join(rule.kinds) or "all"
+            emit(f"{rule.id:<8} {rule.category:<11} {rule.severity:<9} {kinds:<14} {rule.title}\n")
+        return EXIT_OK
+
+    guarded(body)
+
+
+@app.command()
+def explain(
+    rule_id: str = typer.Argument(..., help="A rule id, e.g. REL002."),
+    rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
+) -> None:
+    """Everything about one rule: what it checks, why, how to fix it, its examples."""
+
+    def body() -> int:
+        import yaml
+
+        from .rules import Catalog
+
+        rule = Catalog.load(rule_packs).get(rule_id)
+        if rule is None:
+            raise InputError(f"no rule {rule_id!r}; `readiness rules` lists them")
+        emit(yaml.safe_dump(rule.raw, sort_keys=False, allow_unicode=True, width=100))
+        return EXIT_OK
+
+    guarded(body)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"readiness {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="Print the version and exit.")) -> None:
+    """readiness: is this AI deployment ready for production, and if not, what exactly is missing?"""
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("readiness: interrupted", err=True)
+        sys.exit(130)

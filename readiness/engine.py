@@ -1,0 +1,151 @@
+"""Evaluate rules against one manifest: applicability, checks, waivers → results.
+
+A rule that does not apply (kind, risk tier, ``when``) is ``skipped`` with the reason; an
+undeclared kind or risk tier gets every rule and the strictest bar, so leaving a fact out
+never makes a system look readier. A function that raises turns its rule into ``error``
+and the audit goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .evidence import Evidence
+from .functions import MISSING, Call
+from .loader import Document, JsonPath
+from .paths import display, pointer
+from .report import ERROR, FAIL, PASS, SKIPPED, WAIVED, Location, Note, Result, Waiver
+from .rules import SEVERITIES, Clause, Rule
+
+MAX_REASONS = 5
+
+
+@dataclass
+class Settings:
+    """What the run adds to the rules: date, severity and option overrides."""
+
+    as_of: dt.date
+    severity_overrides: dict[str, str] = field(default_factory=dict)
+    option_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def effective_severity(rule: Rule, risk: str | None, settings: Settings) -> str:
+    if rule.id in settings.severity_overrides:
+        return settings.severity_overrides[rule.id]
+    if risk in rule.severity_by_risk:
+        return rule.severity_by_risk[risk]
+    if risk is None and rule.severity_by_risk:
+        return min([rule.severity, *rule.severity_by_risk.values()], key=SEVERITIES.index)
+    return rule.severity
+
+
+def _location(document: Document, path: JsonPath) -> Location:
+    line, column = document.locate(path)
+    return Location(document.path, pointer(path), line, column)
+
+
+def _run_clause(clause: Clause, node: Any, node_path: JsonPath, root: dict, settings: Settings, evidence: Evidence, options: dict) -> list[tuple[str, JsonPath]]:
+    """Failures (reason, path) of one clause on one node."""
+    if clause.target is None:
+        targets = [(node_path, node)]
+    else:
+        targets = list(clause.target.select(node, node_path))
+        if not targets:
+            if clause.optional:
+                return []
+            targets = [(clause.target.first_missing(node, node_path), MISSING)]
+    failures = []
+    for path, value in targets:
+        call = Call(root, node, node_path, path, settings.as_of, evidence)
+        if value is MISSING and not clause.function.accepts_missing:
+            reason: str | None = f"{display(path)} is missing"
+        else:
+            reason = clause.function.check(value, options, call)
+        if reason:
+            failures.append((reason, path))
+    return failures
+
+
+def _options(rule: Rule, clause: Clause, settings: Settings) -> dict:
+    override = settings.option_overrides.get(rule.id)
+    return {**clause.options, **override} if override else clause.options
+
+
+def _not_applicable(rule: Rule, root: dict, settings: Settings, evidence: Evidence) -> str | None:
+    service = root.get("service") if isinstance(root.get("service"), dict) else {}
+    kind, risk = service.get("kind"), service.get("risk")
+    if rule.kinds and kind is not None and kind not in rule.kinds:
+        return f"applies to {', '.join(rule.kinds)} systems; this one is {kind}"
+    if rule.risks and risk is not None and risk not in rule.risks:
+        return f"applies at risk tier {', '.join(rule.risks)}; this one is {risk}"
+    for clause in rule.when:
+        failures = _run_clause(clause, root, (), root, settings, evidence, clause.options)
+        if failures:
+            return f"applies only when {clause.target.text if clause.target else '$'} passes {clause.function.name} ({failures[0][0]})"
+    return None
+
+
+def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: Evidence) -> Result:
+    root = document.data
+    service = root.get("service") if isinstance(root.get("service"), dict) else {}
+    severity = effective_severity(rule, service.get("risk"), settings)
+    try:
+        reason = _not_applicable(rule, root, settings, evidence)
+        if reason:
+            return Result(rule.id, SKIPPED, severity, reason)
+        nodes = list(rule.given.select(root))
+        if not nodes:
+            missing = rule.given.first_missing(root)
+            if rule.if_missing == "skip":
+                return Result(rule.id, SKIPPED, severity, f"{rule.given.text} is not declared")
+            message = f"{rule.message}: " if rule.message else ""
+            return Result(rule.id, FAIL, severity, f"{message}{display(missing) if missing else rule.given.text} is missing", _location(document, missing))
+        failures: list[tuple[str, JsonPath]] = []
+        checks = 0
+        for node_path, node in nodes:
+            for clause in rule.then:
+                checks += 1
+                failed = _run_clause(clause, node, node_path, root, settings, evidence, _options(rule, clause, settings))
+                failures.extend(failed)
+    except Exception as error:  # a broken function must not stop the audit
+        return Result(rule.id, ERROR, severity, f"the check raised {type(error).__name__}: {error}", _location(document, ()))
+    if not failures:
+        return Result(rule.id, PASS, severity, "", _location(document, nodes[0][0]), credit=1.0)
+    reasons = [reason for reason, _ in failures]
+    text = "; ".join(reasons[:MAX_REASONS]) + (f"; and {len(reasons) - MAX_REASONS} more" if len(reasons) > MAX_REASONS else "")
+    credit = max(0.0, 1 - len(failures) / checks) if rule.partial_credit else 0.0
+    message = f"{rule.message}: {text}" if rule.message else text
+    return Result(rule.id, FAIL, severity, message, _location(document, failures[0][1]), credit=credit)
+
+
+def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence: Evidence) -> tuple[list[Result], list[Note]]:
+    """Every rule's result for one manifest, waivers applied, plus notes about the waivers."""
+    results = [evaluate_rule(rule, document, settings, evidence) for rule in rules]
+    return apply_waivers(results, document, settings.as_of, {rule.id for rule in rules})
+
+
+def apply_waivers(results: list[Result], document: Document, as_of: dt.date, known: set[str]) -> tuple[list[Result], list[Note]]:
+    notes: list[Note] = []
+    waivers = document.data.get("waivers") or []
+    by_rule: dict[str, tuple[int, dict]] = {}
+    for index, waiver in enumerate(waivers):
+        location = _location(document, ("waivers", index))
+        rule_id = str(waiver["rule"]).upper()
+        if rule_id not in known:
+            notes.append(Note(f"waiver names {rule_id}, which is not a rule in this audit", location))
+        elif dt.date.fromisoformat(waiver["expires"]) < as_of:
+            notes.append(Note(f"waiver for {rule_id} expired on {waiver['expires']} and no longer counts", location))
+        else:
+            by_rule.setdefault(rule_id, (index, waiver))
+    waived = []
+    for result in results:
+        entry = by_rule.get(result.rule)
+        if entry and result.status in (FAIL, ERROR):
+            index, waiver = entry
+            result = Result(result.rule, WAIVED, result.severity, result.message, result.location, 0.0, Waiver(waiver["reason"], waiver["owner"], waiver["expires"]))
+        elif entry and result.status == PASS:
+            notes.append(Note(f"waiver for {result.rule} is stale: the rule passes, remove the waiver", _location(document, ("waivers", entry[0]))))
+        waived.append(result)
+    return waived, notes

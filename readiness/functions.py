@@ -1,0 +1,360 @@
+"""The check vocabulary: what a rule's ``then`` clause can ask of a value.
+
+Each function takes the value a clause selects, the clause's options and the :class:`Call`
+(the rest of the manifest, the date and the evidence), and returns ``None`` when the value
+passes or a short reason when it does not. A function's options are declared as a JSON
+Schema fragment, so a rule pack with a wrong option fails when it loads, not mid-audit.
+Its docstring is its documentation (``readiness explain --functions``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import evidence as ev
+from .loader import JsonPath, describe
+from .paths import display
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass
+class Call:
+    """Everything a function may look at besides the value itself."""
+
+    root: dict
+    node: Any
+    node_path: JsonPath
+    value_path: JsonPath
+    as_of: dt.date
+    evidence: ev.Evidence
+
+    @property
+    def where(self) -> str:
+        return display(self.value_path)
+
+
+Check = Callable[[Any, dict, Call], "str | None"]
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    check: Check
+    options: dict = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    accepts_missing: bool = False
+
+    @property
+    def doc(self) -> str:
+        return (self.check.__doc__ or "").strip()
+
+    @property
+    def options_schema(self) -> dict:
+        return {"type": "object", "additionalProperties": False, "properties": self.options, "required": list(self.required)}
+
+
+REGISTRY: dict[str, Function] = {}
+
+
+def function(name: str, options: dict | None = None, required: tuple[str, ...] = (), accepts_missing: bool = False) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        REGISTRY[name] = Function(name, check, options or {}, required, accepts_missing)
+        return check
+
+    return register
+
+
+_NUMBER = {"type": "number"}
+_STRINGS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+_SCALARS = {"type": "array", "items": {"type": ["string", "number", "boolean"]}, "minItems": 1}
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+@function("present", accepts_missing=True)
+def present(value: Any, options: dict, call: Call) -> str | None:
+    """The value is set: not missing, not null, not an empty string, list or mapping."""
+    if value is MISSING:
+        return f"{call.where} is missing"
+    if _is_empty(value):
+        return f"{call.where} is empty"
+    return None
+
+
+@function("any_present", options={"fields": {"type": "array", "items": {"type": "string"}, "minItems": 2}}, required=("fields",))
+def any_present(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a mapping in which at least one of ``fields`` is set."""
+    if isinstance(value, dict) and any(not _is_empty(value.get(name)) for name in options["fields"]):
+        return None
+    return f"{call.where} sets none of: {', '.join(options['fields'])}"
+
+
+@function("absent", accepts_missing=True)
+def absent(value: Any, options: dict, call: Call) -> str | None:
+    """The value is not set (missing, null or empty)."""
+    return None if value is MISSING or _is_empty(value) else f"{call.where} must not be set"
+
+
+@function("truthy")
+def truthy(value: Any, options: dict, call: Call) -> str | None:
+    """The value is true, or a non-empty string, list or mapping, or a non-zero number."""
+    return None if value else f"{call.where} is {describe(value)}, expected it to be set to true"
+
+
+@function("equals", options={"value": {}}, required=("value",))
+def equals(value: Any, options: dict, call: Call) -> str | None:
+    """The value equals ``value``."""
+    expected = options["value"]
+    return None if value == expected and type(value) is type(expected) else f"{call.where} is {describe(value)}, expected {describe(expected)}"
+
+
+@function("one_of", options={"values": _SCALARS}, required=("values",))
+def one_of(value: Any, options: dict, call: Call) -> str | None:
+    """The value is one of ``values``."""
+    if value in options["values"]:
+        return None
+    return f"{call.where} is {describe(value)}, expected one of: {', '.join(map(str, options['values']))}"
+
+
+@function("not_one_of", options={"values": _SCALARS}, required=("values",))
+def not_one_of(value: Any, options: dict, call: Call) -> str | None:
+    """The value is none of ``values``."""
+    return f"{call.where} must not be {describe(value)}" if value in options["values"] else None
+
+
+@function("pattern", options={"match": {"type": "string"}, "not_match": {"type": "string"}, "flags": {"enum": ["", "i"]}})
+def pattern(value: Any, options: dict, call: Call) -> str | None:
+    """The value, as text, matches the regex ``match`` and does not match ``not_match`` (``flags: i`` ignores case)."""
+    text = str(value)
+    flags = re.IGNORECASE if options.get("flags") == "i" else 0
+    if "match" in options and not re.search(options["match"], text, flags):
+        return f"{call.where} is {describe(value)}, which does not match {options['match']!r}"
+    if "not_match" in options and re.search(options["not_match"], text, flags):
+        return f"{call.where} is {describe(value)}, which matches the forbidden pattern {options['not_match']!r}"
+    return None
+
+
+def _numeric(value: Any, call: Call) -> tuple[float | None, str | None]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None, f"{call.where} is {describe(value)}, expected a number"
+    return float(value), None
+
+
+@function("at_least", options={"value": _NUMBER}, required=("value",))
+def at_least(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a number ≥ ``value``."""
+    number, problem = _numeric(value, call)
+    if problem:
+        return problem
+    return None if number >= options["value"] else f"{call.where} is {value}, below the minimum of {options['value']}"
+
+
+@function("at_most", options={"value": _NUMBER}, required=("value",))
+def at_most(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a number ≤ ``value``."""
+    number, problem = _numeric(value, call)
+    if problem:
+        return problem
+    return None if number <= options["value"] else f"{call.where} is {value}, above the maximum of {options['value']}"
+
+
+@function("min_items", options={"count": {"type": "integer", "minimum": 0}}, required=("count",))
+def min_items(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a list (or mapping) of at least ``count`` items."""
+    if not isinstance(value, (list, dict)):
+        return f"{call.where} is {describe(value)}, expected a list"
+    count = options["count"]
+    return None if len(value) >= count else f"{call.where} has {len(value)} item(s), expected at least {count}"
+
+
+@function("contains", options={"values": _SCALARS}, required=("values",))
+def contains(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a list that holds every one of ``values``."""
+    if not isinstance(value, list):
+        return f"{call.where} is {describe(value)}, expected a list"
+    missing = [item for item in options["values"] if item not in value]
+    return f"{call.where} lacks {', '.join(map(str, missing))}" if missing else None
+
+
+@function("has_item", options={"field": {"type": "string"}, "values": _SCALARS, "min": {"type": "integer", "minimum": 1}}, required=("field", "values"))
+def has_item(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a list with at least ``min`` (default 1) mappings whose ``field`` is one of ``values``."""
+    if not isinstance(value, list):
+        return f"{call.where} is {describe(value)}, expected a list"
+    wanted, field_name = options["values"], options["field"]
+    found = sum(1 for item in value if isinstance(item, dict) and item.get(field_name) in wanted)
+    needed = options.get("min", 1)
+    if found >= needed:
+        return None
+    return f"{call.where} has {found} item(s) with {field_name} in ({', '.join(map(str, wanted))}), expected at least {needed}"
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+@function("within_days", options={"days": {"type": "integer", "minimum": 0}}, required=("days",))
+def within_days(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a date (YYYY-MM-DD) at most ``days`` before the audit date and not after it."""
+    date = parse_date(value)
+    if date is None:
+        return f"{call.where} is {describe(value)}, expected a date YYYY-MM-DD"
+    age = (call.as_of - date).days
+    if age < 0:
+        return f"{call.where} is {value}, which is after the audit date {call.as_of}"
+    if age > options["days"]:
+        return f"{call.where} is {value}, {age} days old (limit {options['days']} days)"
+    return None
+
+
+@function("not_before_audit", options={})
+def not_before_audit(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a date on or after the audit date (an expiry that has not passed)."""
+    date = parse_date(value)
+    if date is None:
+        return f"{call.where} is {describe(value)}, expected a date YYYY-MM-DD"
+    return None if date >= call.as_of else f"{call.where} is {value}, before the audit date {call.as_of}"
+
+
+@function("file_exists", options={"min_bytes": {"type": "integer", "minimum": 0}})
+def file_exists(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a path, relative to the manifest and inside the project, to a file of at least ``min_bytes`` (default 1)."""
+    if not isinstance(value, str):
+        return f"{call.where} is {describe(value)}, expected a file path"
+    try:
+        content = call.evidence.read(value)
+    except ev.EvidenceProblem as problem:
+        return f"{call.where}: {problem}"
+    minimum = options.get("min_bytes", 1)
+    return None if len(content) >= minimum else f"{call.where}: {value!r} is empty"
+
+
+@function("hash_matches", options={"path_field": {"type": "string"}, "hash_field": {"type": "string"}})
+def hash_matches(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a mapping whose ``sha256`` (or ``hash_field``) is the SHA-256 of the file at its ``path`` (or ``path_field``)."""
+    path_field, hash_field = options.get("path_field", "path"), options.get("hash_field", "sha256")
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected a mapping with {path_field} and {hash_field}"
+    cited, declared = value.get(path_field), value.get(hash_field)
+    if not isinstance(cited, str):
+        return f"{call.where}.{path_field} is missing"
+    if not isinstance(declared, str):
+        return f"{call.where}.{hash_field} is missing: declare the file's SHA-256 so that a changed file is caught"
+    try:
+        actual = ev.sha256(call.evidence.read(cited))
+    except ev.EvidenceProblem as problem:
+        return f"{call.where}.{path_field}: {problem}"
+    if actual != declared.lower():
+        return f"{call.where}.{hash_field} does not match {cited!r}: declared {declared[:12]}…, file has {actual[:12]}…"
+    return None
+
+
+_FLOATING = re.compile(
+    r"(^|[-_:@/.])(latest|stable|current|default|newest|main|master|head|prod|production|champion|challenger|staging|preview|nightly|edge|next)$"
+    r"|[*^~]|>=|<=|^\s*$|(^|[-_.])x$",
+    re.IGNORECASE,
+)
+
+
+@function("pinned_version")
+def pinned_version(value: Any, options: dict, call: Call) -> str | None:
+    """The value names one immutable version: not an alias (latest, stable, prod, champion…), a range or a wildcard."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return f"{call.where} is {describe(value)}, expected a version or digest"
+    if isinstance(value, str) and _FLOATING.search(value.strip()):
+        return f"{call.where} is {value!r}, a moving alias or range; pin an immutable version or digest"
+    return None
+
+
+def _meets(value: float, threshold: float, lower_is_better: bool) -> bool:
+    return value <= threshold if lower_is_better else value >= threshold
+
+
+@function("results_meet_thresholds", options={"tolerance": {"type": "number", "minimum": 0}})
+def results_meet_thresholds(value: Any, options: dict, call: Call) -> str | None:
+    """The value is the ``evaluation`` section: every metric with a threshold has a measured value in the
+    results file that ``last_run.results`` cites, the value meets the threshold, and any ``score`` the
+    manifest declares equals the measured value (within ``tolerance``, default 0.005)."""
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected the evaluation section"
+    cited = (value.get("last_run") or {}).get("results")
+    if not isinstance(cited, str):
+        return f"{call.where}.last_run.results is missing: cite the results file of the last eval run"
+    try:
+        measured = ev.parse_results(call.evidence.read(cited), cited)
+    except ev.EvidenceProblem as problem:
+        return f"{call.where}.last_run.results: {problem}"
+    tolerance = options.get("tolerance", 0.005)
+    problems = []
+    for metric in value.get("metrics") or []:
+        if not isinstance(metric, dict) or "threshold" not in metric:
+            continue
+        name, slice_name = metric.get("name"), metric.get("slice")
+        label = f"{name}[{slice_name}]" if slice_name else name
+        result = measured.get((name, slice_name))
+        if result is None:
+            problems.append(f"{label} has no value in {cited}")
+            continue
+        if "score" in metric and not math.isclose(metric["score"], result, abs_tol=tolerance):
+            problems.append(f"{label} is declared as {metric['score']} but {cited} says {result}")
+        if not _meets(result, metric["threshold"], metric.get("direction") == "lower_is_better"):
+            problems.append(f"{label} measured {result} misses its threshold {metric['threshold']}")
+    return "; ".join(problems) or None
+
+
+def projected_monthly_cost(cost: dict, at_peak: bool) -> float | None:
+    """Monthly USD from traffic × tokens × prices (+ infrastructure); None when a factor is missing."""
+    traffic, tokens, prices = cost.get("traffic") or {}, cost.get("tokens") or {}, cost.get("prices") or {}
+    requests = traffic.get("requests_per_day")
+    if not isinstance(requests, (int, float)):
+        return None
+    monthly_requests = requests * 30 * traffic.get("calls_per_request", 1) * (traffic.get("peak_multiplier", 1) if at_peak else 1)
+    if "input_per_million_usd" in prices or "output_per_million_usd" in prices:
+        if "input_per_request" not in tokens and "output_per_request" not in tokens:
+            return None
+        per_request = (
+            tokens.get("input_per_request", 0) * prices.get("input_per_million_usd", 0)
+            + tokens.get("output_per_request", 0) * prices.get("output_per_million_usd", 0)
+        ) / 1_000_000
+    elif "per_1k_predictions_usd" in prices:
+        per_request = prices["per_1k_predictions_usd"] / 1000
+    else:
+        return None
+    return monthly_requests * per_request + cost.get("infrastructure_monthly_usd", 0)
+
+
+@function("cost_within_budget", options={"at_peak": {"type": "boolean"}})
+def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
+    """The value is the ``cost`` section: the projected monthly cost (requests/day × 30 × calls × tokens ×
+    prices, × peak_multiplier when ``at_peak``, default true, plus infrastructure) fits ``budget.monthly_usd``."""
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected the cost section"
+    budget = (value.get("budget") or {}).get("monthly_usd")
+    if not isinstance(budget, (int, float)):
+        return f"{call.where}.budget.monthly_usd is missing"
+    at_peak = options.get("at_peak", True)
+    projected = projected_monthly_cost(value, at_peak)
+    if projected is None:
+        return f"{call.where}: cannot project the monthly cost; declare traffic.requests_per_day, tokens per request and prices"
+    if projected > budget:
+        when = "at peak traffic" if at_peak else "at average traffic"
+        return f"projected monthly cost {when} is ${projected:,.0f}, over the budget of ${budget:,.0f}"
+    return None

@@ -1,0 +1,317 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's own loaders forget source positions, silently keep the last of two duplicate keys
+and expand aliases without bound. This module builds plain Python data (dict, list, str,
+int, float, bool, None) straight from the parser's event stream instead, so that it can:
+
+- record the 1-based line and column of every mapping key and sequence item;
+- reject duplicate keys, several documents, unknown or Python tags, non-finite numbers;
+- stop at limits on file size, nesting depth and node count (aliases counted as expanded),
+  so that a "billion laughs" file fails at once instead of eating memory.
+
+Dates stay strings (``2026-11-02``): the data is JSON-shaped, so the JSON Schema and the
+JSON report see exactly what the file says.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+try:
+    from yaml import CSafeLoader as _EventLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
+
+JsonPath = tuple  # a path into the data: keys (str) and indices (int)
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_CONSTRUCTED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against hostile or runaway input. All are configurable."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 64
+    max_nodes: int = 1_000_000
+    max_alias_nodes: int = 10_000
+
+
+@dataclass
+class Document:
+    """One loaded YAML file: its data and the source position of every value."""
+
+    path: str
+    data: Any
+    positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: JsonPath) -> tuple[int, int]:
+        """Line and column of ``path``, or of its nearest ancestor that exists in the file."""
+        while path:
+            position = self.positions.get(path)
+            if position is not None:
+                return position
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def read_text(path: Path, display: str, limits: Limits) -> str:
+    """Read a UTF-8 file within the size limit, with errors that say where and why."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(limits.max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", display) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a YAML file", display) from None
+    except PermissionError:
+        raise InputError("permission denied", display) from None
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror or error}", display) from None
+    if len(raw) > limits.max_bytes:
+        raise InputError(f"file is larger than the limit of {limits.max_bytes:,} bytes", display)
+    return decode(raw, display)
+
+
+def decode(raw: bytes, display: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("file is UTF-16 encoded; save it as UTF-8", display, 1, 1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(f"not valid UTF-8: byte 0x{raw[error.start]:02x} cannot start or continue a character", display, line, column) from None
+
+
+def load_file(path: Path, display: str | None = None, limits: Limits = Limits()) -> Document:
+    display = display if display is not None else str(path)
+    return load_text(read_text(path, display, limits), display, limits)
+
+
+def load_text(text: str, display: str = "<string>", limits: Limits = Limits()) -> Document:
+    """Parse one YAML document whose root must be a mapping."""
+    builder = _Builder(display, limits)
+    loader = _EventLoader(text)
+    try:
+        while loader.check_event():
+            builder.feed(loader.get_event())
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        context = f" ({error.context})" if error.context and error.problem else ""
+        raise InputError(f"invalid YAML: {problem}{context}", display, mark.line + 1, mark.column + 1) from None
+    except yaml.reader.ReaderError as error:
+        line, column = _line_column(text, error.position)
+        character = error.character if isinstance(error.character, int) else ord(error.character)
+        raise InputError(f"invalid YAML: control character U+{character:04X} is not allowed", display, line, column) from None
+    except yaml.YAMLError as error:
+        raise InputError(f"invalid YAML: {error}", display) from None
+    finally:
+        loader.dispose()
+    if builder.root is None:
+        raise InputError("empty file: expected a mapping of manifest sections", display, 1, 1)
+    if not isinstance(builder.root, dict):
+        raise InputError(f"expected a mapping of sections at the top level, found {describe(builder.root)}", display, 1, 1)
+    return Document(display, builder.root, builder.positions)
+
+
+def describe(value: Any) -> str:
+    """How a value reads in an error message: its JSON type and, if short, the value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"string {shown!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "a mapping"
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+@dataclass
+class _Frame:
+    value: dict | list
+    path: JsonPath
+    anchor: str | None
+    size: int = 1
+    key: str | None = None
+    key_is_merge: bool = False
+    merges: list[tuple[dict, tuple[int, int]]] = field(default_factory=list)
+
+
+class _Builder:
+    """Turns parser events into data, positions and limit checks."""
+
+    def __init__(self, display: str, limits: Limits):
+        self.display = display
+        self.limits = limits
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.positions: dict[JsonPath, tuple[int, int]] = {}
+        self.root: Any = None
+        self.documents = 0
+        self.nodes = 0
+        self.alias_nodes = 0
+
+    def fail(self, message: str, mark: Any) -> None:
+        raise InputError(message, self.display, mark.line + 1, mark.column + 1)
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.ScalarEvent):
+            self.scalar(event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.start(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.end()
+        elif isinstance(event, yaml.AliasEvent):
+            self.alias(event)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.fail("a second YAML document starts here; a manifest holds exactly one document", event.start_mark)
+
+    def child_path(self, mark: Any) -> JsonPath:
+        """Path of the value about to be attached; records its position."""
+        if not self.stack:
+            self.positions[()] = (mark.line + 1, mark.column + 1)
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            path = top.path + (len(top.value),)
+            self.positions[path] = (mark.line + 1, mark.column + 1)
+            return path
+        return top.path + (top.key,)
+
+    def awaiting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is None
+
+    def count(self, size: int, mark: Any) -> None:
+        self.nodes += size
+        if self.nodes > self.limits.max_nodes:
+            self.fail(f"more than {self.limits.max_nodes:,} values in one file (aliases counted as expanded)", mark)
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        self.count(1, event.start_mark)
+        if self.awaiting_key():
+            self.key(event)
+            return
+        value = self.construct(event)
+        self.child_path(event.start_mark)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self.attach(value, 1, event.start_mark)
+
+    def key(self, event: yaml.ScalarEvent) -> None:
+        top = self.stack[-1]
+        if event.tag not in (None, "!", _STR) and not event.tag.startswith("tag:yaml.org,2002:"):
+            self.fail(f"unsupported tag {_short(event.tag)} on a key", event.start_mark)
+        is_merge = event.implicit[0] and event.value == "<<"
+        if not is_merge and event.value in top.value:
+            line, column = self.positions[top.path + (event.value,)]
+            self.fail(f"duplicate key {event.value!r} (first defined at line {line}, column {column})", event.start_mark)
+        top.key = event.value
+        top.key_is_merge = is_merge
+        if not is_merge:
+            self.positions[top.path + (event.value,)] = (event.start_mark.line + 1, event.start_mark.column + 1)
+
+    def construct(self, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag in (_STR, _TIMESTAMP):
+            return event.value
+        if tag not in _CONSTRUCTED:
+            self.fail(f"unsupported tag {_short(tag)}: manifests hold plain data (strings, numbers, booleans, null, lists, mappings)", event.start_mark)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        try:
+            value = _CONSTRUCTOR.construct_object(node)
+        except (ValueError, yaml.constructor.ConstructorError):
+            self.fail(f"{event.value!r} is not a valid value for tag {_short(tag)}", event.start_mark)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(f"expected a finite number, found {event.value!r}", event.start_mark)
+        return value
+
+    def start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        if self.awaiting_key():
+            self.fail("a mapping or list used as a key; keys must be plain strings", event.start_mark)
+        if event.tag not in (None, "!", _MAP if mapping else _SEQ):
+            self.fail(f"unsupported tag {_short(event.tag)}: manifests hold plain data", event.start_mark)
+        if len(self.stack) >= self.limits.max_depth:
+            self.fail(f"nesting deeper than the limit of {self.limits.max_depth} levels", event.start_mark)
+        self.count(1, event.start_mark)
+        path = self.child_path(event.start_mark)
+        self.stack.append(_Frame({} if mapping else [], path, event.anchor))
+
+    def end(self) -> None:
+        frame = self.stack.pop()
+        if isinstance(frame.value, dict):
+            for source, position in frame.merges:
+                for key, value in source.items():
+                    if key not in frame.value:
+                        frame.value[key] = value
+                        self.positions.setdefault(frame.path + (key,), position)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.value, frame.size)
+        self.attach(frame.value, frame.size, None)
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        if self.awaiting_key():
+            self.fail("an alias used as a key; keys must be plain strings", event.start_mark)
+        if event.anchor not in self.anchors:
+            self.fail(f"alias *{event.anchor} refers to an anchor that is not defined before it", event.start_mark)
+        value, size = self.anchors[event.anchor]
+        self.alias_nodes += size
+        if self.alias_nodes > self.limits.max_alias_nodes:
+            self.fail(f"aliases expand to more than {self.limits.max_alias_nodes:,} values (limit)", event.start_mark)
+        self.count(size, event.start_mark)
+        self.child_path(event.start_mark)
+        self.attach(value, size, event.start_mark)
+
+    def attach(self, value: Any, size: int, mark: Any) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.value, list):
+            top.value.append(value)
+            return
+        if top.key_is_merge:
+            sources = value if isinstance(value, list) else [value]
+            if not all(isinstance(source, dict) for source in sources):
+                line, column = self.positions.get(top.path, (1, 1))
+                raise InputError("a merge key '<<' takes a mapping or a list of mappings", self.display, line, column)
+            position = self.positions.get(top.path, (1, 1)) if mark is None else (mark.line + 1, mark.column + 1)
+            top.merges.extend((source, position) for source in sources)
+        else:
+            top.value[top.key] = value
+        top.key = None
+        top.key_is_merge = False

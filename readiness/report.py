@@ -1,0 +1,145 @@
+"""The finished report: what every reporter renders and what ``--format json`` writes.
+
+Plain dataclasses with a JSON round trip (``to_dict`` / ``from_dict``), so that a saved JSON
+report can be rendered again in any format (``readiness report``) without the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+SCHEMA_VERSION = 1
+PASS, FAIL, WAIVED, SKIPPED, ERROR = "pass", "fail", "waived", "skipped", "error"
+STATUSES = (FAIL, ERROR, WAIVED, PASS, SKIPPED)
+READY, AT_RISK, NOT_READY = "ready", "ready_with_risks", "not_ready"
+VERDICT_TEXT = {READY: "Ready", AT_RISK: "Ready with risks", NOT_READY: "Not ready"}
+
+
+@dataclass
+class Location:
+    file: str
+    pointer: str
+    line: int
+    column: int
+
+
+@dataclass
+class RuleInfo:
+    id: str
+    title: str
+    category: str
+    category_title: str
+    severity: str
+    remediation: str
+    why: str
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Waiver:
+    reason: str
+    owner: str
+    expires: str
+
+
+@dataclass
+class Result:
+    rule: str
+    status: str
+    severity: str
+    message: str
+    location: Location | None = None
+    credit: float = 0.0
+    waiver: Waiver | None = None
+
+
+@dataclass
+class Note:
+    """Something the report must say that is not a rule result (a stale waiver, say)."""
+
+    message: str
+    location: Location | None = None
+
+
+@dataclass
+class CategoryScore:
+    category: str
+    title: str
+    score: float | None
+    counts: dict[str, int]
+
+
+@dataclass
+class ManifestReport:
+    file: str
+    service: str | None
+    kind: str | None
+    risk: str | None
+    verdict: str
+    score: float | None
+    weakest: str | None
+    categories: list[CategoryScore]
+    results: list[Result]
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class Gate:
+    fail_on: str
+    min_score: float | None
+    passed: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    tool_version: str
+    as_of: str
+    rules: dict[str, RuleInfo]
+    manifests: list[ManifestReport]
+    gate: Gate
+    weights: dict[str, float]
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Report":
+        return _build(cls, data)
+
+
+_NESTED: dict[str, Any] = {}
+
+
+def _build(kind: Any, data: Any) -> Any:
+    """Rebuild a dataclass tree from its ``asdict`` form (types from the field annotations)."""
+    values = {}
+    for item in fields(kind):
+        if item.name not in data:
+            continue
+        value = data[item.name]
+        target = _NESTED.get(f"{kind.__name__}.{item.name}")
+        if target is None or value is None:
+            values[item.name] = value
+        elif isinstance(value, list):
+            values[item.name] = [_build(target, v) for v in value]
+        elif item.name == "rules":
+            values[item.name] = {k: _build(target, v) for k, v in value.items()}
+        else:
+            values[item.name] = _build(target, value)
+    return kind(**values)
+
+
+_NESTED.update({
+    "Report.rules": RuleInfo,
+    "Report.manifests": ManifestReport,
+    "Report.gate": Gate,
+    "ManifestReport.categories": CategoryScore,
+    "ManifestReport.results": Result,
+    "ManifestReport.notes": Note,
+    "Result.location": Location,
+    "Result.waiver": Waiver,
+    "Note.location": Location,
+})

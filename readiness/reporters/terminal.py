@@ -1,0 +1,115 @@
+"""``--format terminal`` (the default): verdict, a bar per category, then what to fix.
+
+Failures come grouped by severity, each with its message, ``file:line:column`` and the
+remediation. Passes and skipped rules show with ``--verbose``. Colour only on a TTY and
+without ``NO_COLOR``; otherwise plain text that reads the same.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from ..report import AT_RISK, ERROR, FAIL, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
+from ..rules import SEVERITIES
+from . import RenderOptions
+
+BAR_WIDTH = 20
+VERDICT_STYLE = {NOT_READY: "bold white on red", AT_RISK: "bold black on yellow"}
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+MARK = {FAIL: "✗", ERROR: "!", WAIVED: "~", PASS: "✓", SKIPPED: "-"}
+
+
+def _bar(score: float | None, color: bool) -> Text:
+    if score is None:
+        return Text(" " * BAR_WIDTH + "  n/a", style="dim")
+    filled = round(score / 100 * BAR_WIDTH)
+    full, empty = ("█", "░") if color else ("#", ".")
+    style = "green" if score >= 90 else "yellow" if score >= 70 else "red"
+    return Text(full * filled, style=style) + Text(empty * (BAR_WIDTH - filled), style="dim") + Text(f" {score:5.1f}")
+
+
+def _result_lines(console: Console, report: Report, result: Result, detail: bool) -> None:
+    rule = report.rules[result.rule]
+    console.print(Text.assemble("  ", (MARK[result.status], SEVERITY_STYLE.get(result.severity, "")), f" {result.rule}  ", (rule.title, "bold")))
+    indent = " " * 10
+    if result.message:
+        console.print(Text(indent + result.message))
+    if result.location and result.status != PASS:
+        loc = result.location
+        console.print(Text(f"{indent}at {loc.file}:{loc.line}:{loc.column}", style="dim"))
+    if result.waiver:
+        waiver = result.waiver
+        console.print(Text(f"{indent}waived until {waiver.expires} by {waiver.owner}: {waiver.reason}", style="dim"))
+    if detail:
+        lines = rule.remediation.splitlines() or [""]
+        console.print(Text(f"{indent}fix: {lines[0]}", style="green"))
+        for line in lines[1:]:
+            console.print(Text(f"{indent}     {line}", style="green"))
+
+
+def _manifest(console: Console, report: Report, manifest: ManifestReport, options: RenderOptions) -> None:
+    facts = ", ".join(f for f in (manifest.kind, f"risk {manifest.risk}" if manifest.risk else None) if f)
+    console.print(Text.assemble((manifest.file, "bold"), f" — {manifest.service or 'unnamed service'}" + (f" ({facts})" if facts else "")))
+    score = "n/a" if manifest.score is None else f"{manifest.score:g}/100"
+    weakest = next((c for c in manifest.categories if c.category == manifest.weakest), None)
+    headline = Text.assemble("  ", (f" {VERDICT_TEXT[manifest.verdict].upper()} ", VERDICT_STYLE.get(manifest.verdict, "bold black on green")), f"  score {score}")
+    if weakest and weakest.score is not None and weakest.score < 100:
+        headline.append(f"   weakest: {weakest.title} ({weakest.score:g})")
+    console.print(headline)
+    console.print()
+    for category in manifest.categories:
+        counts = category.counts
+        summary = f"  {counts[PASS]} pass · {counts[FAIL] + counts[ERROR]} fail" + (f" · {counts[WAIVED]} waived" if counts[WAIVED] else "")
+        console.print(Text(f"  {category.title:<30}") + _bar(category.score, options.color) + Text(summary, style="dim"))
+    failing = [r for r in manifest.results if r.status in (FAIL, ERROR)]
+    for severity in SEVERITIES:
+        group = [r for r in failing if r.severity == severity]
+        if group:
+            console.print()
+            console.print(Text(f"  {severity.capitalize()} ({len(group)})", style=SEVERITY_STYLE[severity]))
+            for result in group:
+                _result_lines(console, report, result, detail=True)
+    sections = [(WAIVED, "Waived")] + ([(PASS, "Passed"), (SKIPPED, "Not applicable")] if options.verbose else [])
+    for status, title in sections:
+        group = [r for r in manifest.results if r.status == status]
+        if group:
+            console.print()
+            console.print(Text(f"  {title} ({len(group)})", style="bold"))
+            for result in group:
+                _result_lines(console, report, result, detail=False)
+    if manifest.notes:
+        console.print()
+        console.print(Text("  Notes", style="bold"))
+        for note in manifest.notes:
+            where = f"  (at {note.location.file}:{note.location.line}:{note.location.column})" if note.location else ""
+            console.print(Text(f"  ! {note.message}{where}", style="yellow"))
+    counts = {status: sum(1 for r in manifest.results if r.status == status) for status in MARK}
+    console.print()
+    console.print(Text(f"  {counts[PASS]} passed · {counts[FAIL] + counts[ERROR]} failed · {counts[WAIVED]} waived · {counts[SKIPPED]} not applicable", style="dim"))
+    if not options.verbose and counts[PASS]:
+        console.print(Text("  (--verbose lists the passes and the rules that do not apply)", style="dim"))
+
+
+class TerminalReporter:
+    def render(self, report: Report, options: RenderOptions) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, emoji=False, soft_wrap=True)
+        console.print(Text(f"readiness {report.tool_version} · as of {report.as_of}", style="dim"))
+        for manifest in report.manifests:
+            console.print()
+            _manifest(console, report, manifest, options)
+        console.print()
+        gate = report.gate
+        if gate.passed:
+            console.print(Text(f"Gate passed (fail on {gate.fail_on} and above" + (f", minimum score {gate.min_score:g})" if gate.min_score is not None else ")"), style="green"))
+        else:
+            console.print(Text(f"Gate failed (fail on {gate.fail_on} and above" + (f", minimum score {gate.min_score:g}):" if gate.min_score is not None else "):"), style="bold red"))
+            for reason in gate.reasons:
+                console.print(Text(f"  {reason}"))
+        return buffer.getvalue()
+
+
+REPORTER = TerminalReporter()

@@ -1,0 +1,208 @@
+"""Rules as data: the rule model, rule-pack loading and the catalog.
+
+A rule pack is a YAML file (``checks/*.yaml`` for the built-in checklist) validated against
+``schemas/rule-pack.schema.json``. Loading a pack never runs code: functions are looked up
+by name in the vocabulary (:mod:`readiness.functions`), paths are parsed, options checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import schema
+from .errors import InputError
+from .functions import REGISTRY, Function
+from .loader import Document, Limits, load_file
+from .paths import Path as RulePath, PathSyntaxError
+
+SEVERITIES = ("critical", "high", "medium", "low")
+KINDS = ("ml", "llm", "rag", "agent")
+RISKS = ("low", "medium", "high")
+CATEGORIES = {
+    "versioning": "Versioning & reproducibility",
+    "data": "Data",
+    "evaluation": "Evaluation",
+    "release": "Release & rollback",
+    "monitoring": "Monitoring & observability",
+    "cost": "Cost",
+    "security": "Security & safety",
+    "governance": "Governance & ownership",
+}
+
+
+def category_title(category: str) -> str:
+    return CATEGORIES.get(category, category.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class Clause:
+    function: Function
+    target: RulePath | None = None
+    options: dict = field(default_factory=dict)
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Example:
+    manifest: dict
+    files: dict[str, str]
+    as_of: str | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    category: str
+    severity: str
+    then: tuple[Clause, ...]
+    remediation: str
+    why: str
+    source: str
+    given: RulePath = RulePath("$", ())
+    if_missing: str = "fail"
+    when: tuple[Clause, ...] = ()
+    kinds: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+    severity_by_risk: dict[str, str] = field(default_factory=dict)
+    partial_credit: bool = False
+    message: str = ""
+    references: tuple[str, ...] = ()
+    pass_examples: tuple[Example, ...] = ()
+    fail_examples: tuple[Example, ...] = ()
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def matches(self, token: str) -> bool:
+        """Selection by id, id prefix or category (``--select VER``, ``--ignore cost``)."""
+        return self.id.startswith(token.upper()) or self.category == token.lower()
+
+
+def builtin_checks_dir() -> Path:
+    """The built-in packs: inside the installed package, or ``checks/`` in a source checkout."""
+    installed = resources.files("readiness").joinpath("checks")
+    if installed.is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parent.parent / "checks"
+
+
+def pack_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+def load_pack(path: Path, display: str | None = None) -> list[Rule]:
+    document = load_file(path, display, Limits())
+    errors = schema.validate(document, schema.RULE_PACK)
+    if errors:
+        raise errors[0]
+    return [_build_rule(raw, index, document) for index, raw in enumerate(document.data["rules"])]
+
+
+def _fail(document: Document, path: tuple, message: str) -> InputError:
+    line, column = document.locate(path)
+    return InputError(message, document.path, line, column)
+
+
+def _build_clauses(raw: Any, document: Document, at: tuple) -> tuple[Clause, ...]:
+    items = raw if isinstance(raw, list) else [raw]
+    clauses = []
+    for index, item in enumerate(items):
+        where = at + (index,) if isinstance(raw, list) else at
+        name = item["function"]
+        function = REGISTRY.get(name)
+        if function is None:
+            close = difflib.get_close_matches(name, list(REGISTRY), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known functions: {', '.join(sorted(REGISTRY))}"
+            raise _fail(document, where + ("function",), f"unknown function {name!r}{hint}")
+        options = item.get("options", {})
+        problems = schema.validate_value(options, function.options_schema)
+        if problems:
+            raise _fail(document, where + ("options",), f"options of {name}: {problems[0]}")
+        try:
+            field_path = RulePath.parse(item["field"]) if "field" in item else None
+        except PathSyntaxError as error:
+            raise _fail(document, where + ("field",), str(error)) from None
+        clauses.append(Clause(function, field_path, options, item.get("optional", False)))
+    return tuple(clauses)
+
+
+def _examples(raw: list, document: Document, at: tuple) -> tuple[Example, ...]:
+    examples = []
+    for index, item in enumerate(raw):
+        if "manifest" in item:
+            extra = set(item) - {"manifest", "files", "as_of"}
+            if extra or not isinstance(item["manifest"], dict) or not isinstance(item.get("files", {}), dict):
+                raise _fail(document, at + (index,), "an example with 'manifest' takes only manifest (a mapping), files (path → text) and as_of")
+            examples.append(Example(item["manifest"], {str(k): str(v) for k, v in item.get("files", {}).items()}, item.get("as_of")))
+        else:
+            examples.append(Example(item, {}, None))
+    return tuple(examples)
+
+
+def _build_rule(raw: dict, index: int, document: Document) -> Rule:
+    at = ("rules", index)
+    line, _ = document.locate(at)
+    try:
+        given = RulePath.parse(raw.get("given", "$"))
+    except PathSyntaxError as error:
+        raise _fail(document, at + ("given",), str(error)) from None
+    applies = raw.get("applies_to", {})
+    return Rule(
+        id=raw["id"],
+        title=raw["title"],
+        category=raw["category"],
+        severity=raw["severity"],
+        then=_build_clauses(raw["then"], document, at + ("then",)),
+        remediation=raw["remediation"].rstrip(),
+        why=raw["why"].strip(),
+        source=f"{document.path}:{line}",
+        given=given,
+        if_missing=raw.get("if_missing", "fail"),
+        when=_build_clauses(raw.get("when", []), document, at + ("when",)),
+        kinds=tuple(applies.get("kinds", ())),
+        risks=tuple(applies.get("risk", ())),
+        severity_by_risk=dict(raw.get("severity_by_risk", {})),
+        partial_credit=raw.get("partial_credit", False),
+        message=raw.get("message", ""),
+        references=tuple(raw.get("references", ())),
+        pass_examples=_examples(raw["examples"]["pass"], document, at + ("examples", "pass")),
+        fail_examples=_examples(raw["examples"]["fail"], document, at + ("examples", "fail")),
+        raw=raw,
+    )
+
+
+@dataclass
+class Catalog:
+    """Every loaded rule, in a stable order: category order, then id."""
+
+    rules: list[Rule]
+
+    @classmethod
+    def load(cls, extra_packs: Iterable[Path] = (), builtin: bool = True) -> "Catalog":
+        files = (pack_files(builtin_checks_dir()) if builtin else []) + [f for p in extra_packs for f in pack_files(p)]
+        seen: dict[str, Rule] = {}
+        for file in files:
+            for rule in load_pack(file):
+                if rule.id in seen:
+                    path, line = rule.source.rsplit(":", 1)
+                    raise InputError(f"duplicate rule id {rule.id}: already defined at {seen[rule.id].source}", path, int(line))
+                seen[rule.id] = rule
+        order = list(CATEGORIES)
+        ranked = sorted(seen.values(), key=lambda r: (order.index(r.category) if r.category in order else len(order), r.category, r.id))
+        return cls(ranked)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id.upper()), None)
+
+    def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+        select, ignore = list(select), list(ignore)
+        for token in select + ignore:
+            if not any(rule.matches(token) for rule in self.rules):
+                raise InputError(f"--select/--ignore {token!r} matches no rule id, prefix or category")
+        chosen = [r for r in self.rules if not select or any(r.matches(t) for t in select)]
+        return [r for r in chosen if not any(r.matches(t) for t in ignore)]

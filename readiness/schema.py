@@ -1,0 +1,116 @@
+"""JSON Schema validation with messages a person can act on.
+
+The schemas ship in ``readiness/schemas/``. Validators are built once per process. Every
+error names the file, line and column, the path, what was expected and what was found;
+an unknown key gets a "did you mean" hint, so that ``rollbak:`` is a typo caught here and
+not a missing section silently reported by the rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any, Iterable
+
+from .errors import InputError
+from .loader import Document, describe
+from .paths import display
+
+MANIFEST = "manifest"
+RULE_PACK = "rule-pack"
+REPORT = "report"
+
+
+@cache
+def load_schema(name: str) -> dict:
+    return json.loads(resources.files("readiness").joinpath(f"schemas/{name}.schema.json").read_text("utf-8"))
+
+
+@cache
+def validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(load_schema(name), format_checker=FormatChecker(["date"]))
+
+
+def validate(document: Document, name: str = MANIFEST) -> list[InputError]:
+    """All schema errors in ``document``, in file order; empty when it is valid."""
+    errors = [_explain(error, document) for error in validator(name).iter_errors(document.data)]
+    return sorted((error for group in errors for error in group), key=lambda e: (e.line or 0, e.column or 0, e.message))
+
+
+def validate_value(value: Any, schema: dict) -> list[str]:
+    """Messages for ``value`` against a small inline schema (function options)."""
+    from jsonschema import Draft202012Validator
+
+    return [f"{display(tuple(error.absolute_path)) + ': ' if error.absolute_path else ''}{error.message}" for error in Draft202012Validator(schema).iter_errors(value)]
+
+
+def _explain(error: Any, document: Document) -> Iterable[InputError]:
+    path = tuple(error.absolute_path)
+    where = display(path)
+    line, column = document.locate(path)
+    validator_name = error.validator
+    if validator_name == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key in allowed or any(re.search(p, key) for p in error.schema.get("patternProperties", {})):
+                continue
+            key_line, key_column = document.locate(path + (key,))
+            place = f" in {where}" if path else " at the top level"
+            yield InputError(f"unknown key {key!r}{place}; {_suggest(key, allowed)}", document.path, key_line, key_column)
+        return
+    if validator_name == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        if not path and missing == "readiness":
+            message = "missing the format version: add 'readiness: 1' at the top of the file"
+        else:
+            message = f"{where} is missing the required key {missing!r}"
+        yield InputError(message, document.path, line, column)
+        return
+    yield InputError(f"{where}: {_expected(error)}, found {describe(error.instance)}", document.path, line, column)
+
+
+def _suggest(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "expected one of: " + ", ".join(allowed) if allowed else "no keys are allowed here"
+
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false", "null": "null"}
+
+
+def _expected(error: Any) -> str:
+    schema, kind = error.schema, error.validator
+    if kind == "type":
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return "expected " + " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+    if kind == "enum":
+        hint = ""
+        if isinstance(error.instance, str):
+            close = difflib.get_close_matches(error.instance, [str(v) for v in error.validator_value], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return "expected one of " + ", ".join(map(str, error.validator_value)) + hint
+    if kind == "const":
+        return f"expected {error.validator_value!r}"
+    if kind == "format":
+        return "expected a date YYYY-MM-DD" if error.validator_value == "date" else f"expected format {error.validator_value}"
+    if kind == "pattern":
+        return "expected " + (schema.get("description") or f"text matching {error.validator_value!r}")
+    if kind in ("minimum", "exclusiveMinimum"):
+        return f"expected a number {'≥' if kind == 'minimum' else '>'} {error.validator_value}"
+    if kind in ("maximum", "exclusiveMaximum"):
+        return f"expected a number {'≤' if kind == 'maximum' else '<'} {error.validator_value}"
+    if kind == "minLength":
+        return "expected a non-empty string"
+    if kind == "minItems":
+        return f"expected at least {error.validator_value} item(s)"
+    if kind == "uniqueItems":
+        return "expected no repeated items"
+    if kind == "oneOf":
+        return "expected a clause {function, field, options} or a list of them"
+    return error.message

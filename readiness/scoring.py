@@ -1,0 +1,84 @@
+"""Score, verdict and gate: computed once, before anything is rendered.
+
+    score(category) = 100 × Σ weight(severity) × credit / Σ weight(severity)
+
+over the category's pass, fail and error results (credit 1 for a pass, 0 for a fail or an
+error, a fraction where a rule gives partial credit). Waived and skipped rules are out of
+the denominator: not applicable is never zero. The overall score weighs every rule the
+same way. Verdict: ``not_ready`` if a critical or high rule fails or a score threshold is
+missed; ``ready_with_risks`` if only medium or low rules fail; ``ready`` otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .report import AT_RISK, ERROR, FAIL, NOT_READY, PASS, READY, STATUSES, CategoryScore, Gate, ManifestReport, Result
+from .rules import SEVERITIES, category_title
+
+DEFAULT_WEIGHTS = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
+BLOCKING = ("critical", "high")
+EXPLANATION = __doc__
+
+
+@dataclass
+class Thresholds:
+    fail_on: str = "high"
+    min_score: float | None = None
+    category_min: dict[str, float] = field(default_factory=dict)
+
+
+def weighted_score(results: list[Result], weights: dict[str, float]) -> float | None:
+    scored = [r for r in results if r.status in (PASS, FAIL, ERROR)]
+    total = sum(weights[r.severity] for r in scored)
+    if not total:
+        return None
+    return round(100 * sum(weights[r.severity] * r.credit for r in scored) / total, 1)
+
+
+def categories(results: list[Result], category_of: dict[str, str], weights: dict[str, float]) -> list[CategoryScore]:
+    order: list[str] = []
+    for result in results:
+        if category_of[result.rule] not in order:
+            order.append(category_of[result.rule])
+    scores = []
+    for category in order:
+        members = [r for r in results if category_of[r.rule] == category]
+        counts = {status: sum(1 for r in members if r.status == status) for status in STATUSES}
+        scores.append(CategoryScore(category, category_title(category), weighted_score(members, weights), counts))
+    return scores
+
+
+def weakest(scores: list[CategoryScore]) -> str | None:
+    scored = [c for c in scores if c.score is not None]
+    return min(scored, key=lambda c: c.score).category if scored else None  # type: ignore[arg-type, return-value]
+
+
+def threshold_misses(score: float | None, scores: list[CategoryScore], thresholds: Thresholds) -> list[str]:
+    misses = []
+    if thresholds.min_score is not None and score is not None and score < thresholds.min_score:
+        misses.append(f"score {score:g} is below the minimum of {thresholds.min_score:g}")
+    for item in scores:
+        minimum = thresholds.category_min.get(item.category)
+        if minimum is not None and item.score is not None and item.score < minimum:
+            misses.append(f"{item.category} score {item.score:g} is below its minimum of {minimum:g}")
+    return misses
+
+
+def verdict(results: list[Result], misses: list[str]) -> str:
+    failing = [r for r in results if r.status in (FAIL, ERROR)]
+    if misses or any(r.severity in BLOCKING for r in failing):
+        return NOT_READY
+    return AT_RISK if failing else READY
+
+
+def gate(manifests: list[ManifestReport], thresholds: Thresholds) -> Gate:
+    """Did the run pass the gate? Every reason it did not, in file order."""
+    limit = SEVERITIES.index(thresholds.fail_on)
+    reasons = []
+    for manifest in manifests:
+        for result in manifest.results:
+            if result.status in (FAIL, ERROR) and SEVERITIES.index(result.severity) <= limit:
+                reasons.append(f"{manifest.file}: {result.rule} ({result.severity}) {'failed' if result.status == FAIL else 'could not be checked'}")
+        reasons.extend(f"{manifest.file}: {miss}" for miss in threshold_misses(manifest.score, manifest.categories, thresholds))
+    return Gate(thresholds.fail_on, thresholds.min_score, not reasons, reasons)
