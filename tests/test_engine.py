@@ -1,0 +1,133 @@
+"""The engine and the score: applicability, statuses, waivers, severities, verdicts and gates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from readiness.engine import Settings, evaluate, evaluate_rule
+from readiness.evidence import MemoryEvidence
+from readiness.functions import REGISTRY
+from readiness.loader import load_text
+from readiness.report import Result
+from readiness.rules import Clause, Rule
+from readiness.paths import Path
+from readiness.scoring import Thresholds, categories, gate, threshold_misses, verdict, weighted_score, DEFAULT_WEIGHTS
+
+AS_OF = dt.date(2026, 11, 26)
+
+
+def rule(**overrides) -> Rule:
+    fields = dict(
+        id="TST001", title="t", category="release", severity="high", remediation="fix", why="why", source="pack.yaml:1",
+        given=Path.parse("release.rollback"),
+        then=(Clause(REGISTRY["present"], Path.parse("previous_version")), Clause(REGISTRY["within_days"], Path.parse("last_drill"), {"days": 90})),
+    )
+    fields.update(overrides)
+    return Rule(**fields)
+
+
+def run(text: str, the_rule: Rule | None = None, settings: Settings | None = None):
+    document = load_text(text, "m.yaml")
+    return evaluate_rule(the_rule or rule(), document, settings or Settings(AS_OF), MemoryEvidence())
+
+
+def test_pass_records_the_location_of_what_was_checked():
+    result = run("readiness: 1\nrelease:\n  rollback: {previous_version: v1, last_drill: 2026-11-01}\n")
+    assert (result.status, result.credit, result.location.line, result.location.pointer) == ("pass", 1.0, 3, "/release/rollback")
+
+
+def test_failure_points_at_the_failing_value_with_every_reason():
+    result = run("readiness: 1\nrelease:\n  rollback:\n    last_drill: 2026-01-01\n")
+    assert result.status == "fail"
+    assert result.message == "release.rollback.previous_version is missing; release.rollback.last_drill is 2026-01-01, 329 days old (limit 90 days)"
+    assert (result.location.line, result.location.column) == (3, 3)
+
+
+def test_a_missing_section_is_a_finding_at_its_nearest_parent():
+    result = run("readiness: 1\nrelease:\n  strategy: canary\n", rule(message="No way back"))
+    assert (result.status, result.message, result.location.line) == ("fail", "No way back: release.rollback is missing", 2)
+
+
+def test_if_missing_skip_and_kind_risk_applicability():
+    assert run("readiness: 1\n", rule(if_missing="skip")).status == "skipped"
+    skipped = run("readiness: 1\nservice: {kind: ml}\n", rule(kinds=("llm", "rag")))
+    assert (skipped.status, skipped.message) == ("skipped", "applies to llm, rag systems; this one is ml")
+    assert run("readiness: 1\nservice: {risk: low}\n", rule(risks=("high",))).status == "skipped"
+    # an undeclared kind gets every rule: leaving a fact out never makes a system look readier
+    assert run("readiness: 1\n", rule(kinds=("llm",))).status == "fail"
+
+
+def test_when_clauses_gate_applicability():
+    conditional = rule(when=(Clause(REGISTRY["one_of"], Path.parse("release.strategy"), {"values": ["canary"]}),))
+    result = run("readiness: 1\nrelease: {strategy: shadow}\n", conditional)
+    assert result.status == "skipped" and "applies only when release.strategy passes one_of" in result.message
+
+
+def test_severity_by_risk_and_overrides():
+    escalating = rule(severity_by_risk={"high": "critical"})
+    assert run("readiness: 1\nservice: {risk: high}\n", escalating).severity == "critical"
+    assert run("readiness: 1\nservice: {risk: low}\n", escalating).severity == "high"
+    assert run("readiness: 1\n", escalating).severity == "critical"  # unknown risk: the strictest bar
+    overridden = Settings(AS_OF, severity_overrides={"TST001": "low"})
+    assert run("readiness: 1\nservice: {risk: high}\n", escalating, overridden).severity == "low"
+
+
+def test_option_overrides_change_thresholds():
+    text = "readiness: 1\nrelease:\n  rollback: {previous_version: v1, last_drill: 2026-10-01}\n"
+    assert run(text).status == "pass"
+    assert run(text, settings=Settings(AS_OF, option_overrides={"TST001": {"days": 30}})).status == "fail"
+
+
+def test_partial_credit_counts_the_share_of_passing_checks():
+    result = run("readiness: 1\nrelease:\n  rollback: {last_drill: 2026-11-01}\n", rule(partial_credit=True))
+    assert (result.status, result.credit) == ("fail", 0.5)
+
+
+def test_a_function_that_raises_makes_an_error_result_and_the_audit_goes_on():
+    from readiness.functions import Function
+
+    def broken(value, options, call):
+        raise RuntimeError("boom")
+
+    result = run("readiness: 1\nrelease: {rollback: {}}\n", rule(then=(Clause(Function("broken", broken)),)))
+    assert (result.status, result.message) == ("error", "the check raised RuntimeError: boom")
+
+
+def test_waivers_valid_expired_stale_and_unknown():
+    text = (
+        "readiness: 1\n"
+        "waivers:\n"
+        "  - {rule: TST001, reason: drill next week, owner: ana, expires: 2026-12-15}\n"
+        "  - {rule: NOPE001, reason: r, owner: o, expires: 2026-12-15}\n"
+    )
+    results, notes = evaluate([rule()], load_text(text, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    assert results[0].status == "waived" and results[0].waiver.owner == "ana"
+    assert [n.message for n in notes] == ["waiver names NOPE001, which is not a rule in this audit"]
+    expired = text.replace("2026-12-15}\n  - {rule: NOPE", "2026-11-01}\n  - {rule: NOPE")
+    results, notes = evaluate([rule()], load_text(expired, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    assert results[0].status == "fail"
+    assert notes[0].message == "waiver for TST001 expired on 2026-11-01 and no longer counts" and notes[0].location.line == 3
+    passing = text + "release: {rollback: {previous_version: v1, last_drill: 2026-11-01}}\n"
+    results, notes = evaluate([rule()], load_text(passing, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    assert results[0].status == "pass" and "is stale: the rule passes" in notes[-1].message
+
+
+def result(rule_id: str, status: str, severity: str, credit: float | None = None) -> Result:
+    return Result(rule_id, status, severity, "", None, credit if credit is not None else float(status == "pass"))
+
+
+def test_score_weights_severities_and_leaves_out_skipped_and_waived():
+    results = [result("A1", "pass", "critical"), result("A2", "fail", "low"), result("A3", "skipped", "critical"), result("A4", "waived", "high")]
+    assert weighted_score(results, DEFAULT_WEIGHTS) == 80.0  # 10 / (10 + 2.5)
+    assert weighted_score([result("A3", "skipped", "high")], DEFAULT_WEIGHTS) is None
+    scores = categories(results, {"A1": "cost", "A2": "cost", "A3": "data", "A4": "data"}, DEFAULT_WEIGHTS)
+    assert [(c.category, c.score) for c in scores] == [("cost", 80.0), ("data", None)]
+
+
+def test_verdicts_and_gates():
+    assert verdict([result("A", "pass", "critical")], []) == "ready"
+    assert verdict([result("A", "fail", "medium")], []) == "ready_with_risks"
+    assert verdict([result("A", "fail", "high")], []) == "not_ready"
+    assert verdict([result("A", "error", "critical")], []) == "not_ready"
+    assert verdict([result("A", "pass", "high")], ["score 50 is below the minimum of 80"]) == "not_ready"
+    assert threshold_misses(75.0, [], Thresholds(min_score=80)) == ["score 75 is below the minimum of 80"]
