@@ -38,6 +38,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _CONSTRUCTED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
 _RESOLVER = yaml.resolver.Resolver()
+_PLAIN_MANIFEST = "manifests hold plain data (strings, numbers, booleans, null, lists, mappings)"
+_PLAIN_SOURCE = (
+    "readiness reads plain data only (strings, numbers, booleans, null, lists, mappings); a tag such as"
+    " CloudFormation's !Ref is resolved by the tool that owns the file, so cite the rendered file instead"
+)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
@@ -105,7 +110,25 @@ def load_file(path: Path, display: str | None = None, limits: Limits = Limits())
 
 def load_text(text: str, display: str = "<string>", limits: Limits = Limits()) -> Document:
     """Parse one YAML document whose root must be a mapping."""
-    builder = _Builder(display, limits)
+    builder = _parse(text, _Builder(display, limits))
+    if builder.root is None:
+        raise InputError("empty file: expected a mapping of manifest sections", display, 1, 1)
+    if not isinstance(builder.root, dict):
+        raise InputError(f"expected a mapping of sections at the top level, found {describe(builder.root)}", display, 1, 1)
+    return Document(display, builder.root, builder.positions)
+
+
+def load_documents(text: str, display: str = "<string>", limits: Limits = Limits()) -> list[Document]:
+    """Parse every document of a multi-document YAML file (``---`` between them); empty ones are left out.
+
+    For files other tools own (Kubernetes manifests, gateway configs): roots may be of any type,
+    and the limits count the whole file.
+    """
+    return _parse(text, _Builder(display, limits, many=True)).finished
+
+
+def _parse(text: str, builder: "_Builder") -> "_Builder":
+    display = builder.display
     loader = _EventLoader(text)
     try:
         while loader.check_event():
@@ -123,11 +146,7 @@ def load_text(text: str, display: str = "<string>", limits: Limits = Limits()) -
         raise InputError(f"invalid YAML: {error}", display) from None
     finally:
         loader.dispose()
-    if builder.root is None:
-        raise InputError("empty file: expected a mapping of manifest sections", display, 1, 1)
-    if not isinstance(builder.root, dict):
-        raise InputError(f"expected a mapping of sections at the top level, found {describe(builder.root)}", display, 1, 1)
-    return Document(display, builder.root, builder.positions)
+    return builder
 
 
 def describe(value: Any) -> str:
@@ -169,9 +188,12 @@ class _Frame:
 class _Builder:
     """Turns parser events into data, positions and limit checks."""
 
-    def __init__(self, display: str, limits: Limits):
+    def __init__(self, display: str, limits: Limits, many: bool = False):
         self.display = display
         self.limits = limits
+        self.many = many
+        self.finished: list[Document] = []
+        self.plain_data = _PLAIN_SOURCE if many else _PLAIN_MANIFEST
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.positions: dict[JsonPath, tuple[int, int]] = {}
@@ -194,8 +216,12 @@ class _Builder:
             self.alias(event)
         elif isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
-            if self.documents > 1:
+            if self.many:
+                self.root, self.positions, self.anchors = None, {}, {}
+            elif self.documents > 1:
                 self.fail("a second YAML document starts here; a manifest holds exactly one document", event.start_mark)
+        elif isinstance(event, yaml.DocumentEndEvent) and self.many and self.root is not None:
+            self.finished.append(Document(self.display, self.root, self.positions))
 
     def child_path(self, mark: Any) -> JsonPath:
         """Path of the value about to be attached; records its position."""
@@ -248,7 +274,7 @@ class _Builder:
         if tag in (_STR, _TIMESTAMP):
             return event.value
         if tag not in _CONSTRUCTED:
-            self.fail(f"unsupported tag {_short(tag)}: manifests hold plain data (strings, numbers, booleans, null, lists, mappings)", event.start_mark)
+            self.fail(f"unsupported tag {_short(tag)}: {self.plain_data}", event.start_mark)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             value = _CONSTRUCTOR.construct_object(node)
@@ -263,7 +289,7 @@ class _Builder:
         if self.awaiting_key():
             self.fail("a mapping or list used as a key; keys must be plain strings", event.start_mark)
         if event.tag not in (None, "!", _MAP if mapping else _SEQ):
-            self.fail(f"unsupported tag {_short(event.tag)}: manifests hold plain data", event.start_mark)
+            self.fail(f"unsupported tag {_short(event.tag)}: {self.plain_data if self.many else 'manifests hold plain data'}", event.start_mark)
         if len(self.stack) >= self.limits.max_depth:
             self.fail(f"nesting deeper than the limit of {self.limits.max_depth} levels", event.start_mark)
         self.count(1, event.start_mark)
