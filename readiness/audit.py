@@ -14,6 +14,7 @@ from . import __version__, schema
 from .engine import Settings, evaluate
 from .errors import InputError
 from .evidence import Evidence, find_project_root
+from .frameworks import framework_views
 from .loader import Document, Limits, load_file
 from .report import ManifestReport, Report, RuleInfo
 from .rules import Rule, category_title
@@ -39,6 +40,7 @@ class AuditOptions:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     limits: Limits = field(default_factory=Limits)
     root: Path | None = None
+    frameworks: list[str] = field(default_factory=list)
 
 
 def is_manifest_name(name: str) -> bool:
@@ -107,6 +109,7 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
         categories=scores,
         results=results,
         notes=notes,
+        frameworks=framework_views(document.data, results, {rule.id: list(rule.references) for rule in rules}, options.frameworks),
     )
 
 

@@ -111,6 +111,7 @@ def audit(
     select: List[str] = typer.Option([], "--select", help="Only these rules: id, id prefix or category (repeatable)."),
     ignore: List[str] = typer.Option([], "--ignore", help="Skip these rules: id, id prefix or category (repeatable)."),
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack: a YAML file or a folder of them (repeatable)."),
+    frameworks: List[str] = typer.Option([], "--framework", help="Also show a framework view: ml-test-score, owasp-llm, nist-ai-rmf, eu-ai-act or all (repeatable, or a comma list)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List passes and not-applicable rules too."),
     color: str = typer.Option("auto", "--color", help="auto, always or never."),
 ) -> None:
@@ -119,6 +120,7 @@ def audit(
     def body() -> int:
         from . import audit as auditing
         from .engine import Settings
+        from .frameworks import parse_frameworks
         from .reporters import FORMATS, RenderOptions, get
         from .rules import Catalog
         from .scoring import Thresholds
@@ -130,7 +132,7 @@ def audit(
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
         targets = parse_outputs(outputs)
-        options = auditing.AuditOptions(Settings(parse_date(as_of, "--as-of")), Thresholds(fail_on, min_score))
+        options = auditing.AuditOptions(Settings(parse_date(as_of, "--as-of")), Thresholds(fail_on, min_score), frameworks=parse_frameworks(frameworks))
         rules = Catalog.load(rule_packs).select(select, ignore)
         report = auditing.run(list(paths or [Path(".")]), rules, options)
         rendered = [(get(name).render(report, RenderOptions(verbose=verbose)), target) for name, target in targets]

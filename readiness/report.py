@@ -14,6 +14,7 @@ PASS, FAIL, WAIVED, SKIPPED, ERROR = "pass", "fail", "waived", "skipped", "error
 STATUSES = (FAIL, ERROR, WAIVED, PASS, SKIPPED)
 READY, AT_RISK, NOT_READY = "ready", "ready_with_risks", "not_ready"
 VERDICT_TEXT = {READY: "Ready", AT_RISK: "Ready with risks", NOT_READY: "Not ready"}
+NOT_COVERED = "not_covered"  # a framework item no applicable rule addresses
 
 
 @dataclass
@@ -71,6 +72,68 @@ class CategoryScore:
 
 
 @dataclass
+class RuleStatus:
+    """One rule's status in this audit, as a framework view cites it."""
+
+    rule: str
+    status: str
+
+
+@dataclass
+class MtsTest:
+    """One ML Test Score test: the credit the manifest's evidence earns, and the rules that map to it."""
+
+    id: str
+    title: str
+    mode: str
+    points: float
+    evidence: str | None = None
+    problem: str | None = None
+    rules: list[RuleStatus] = field(default_factory=list)
+    contradicted_by: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MtsSection:
+    section: str
+    title: str
+    score: float
+    tests: list[MtsTest]
+
+
+@dataclass
+class MlTestScore:
+    final: float
+    band: str
+    sections: list[MtsSection]
+
+
+@dataclass
+class CoverageItem:
+    id: str
+    name: str
+    status: str
+    group: str | None = None
+    rules: list[RuleStatus] = field(default_factory=list)
+
+
+@dataclass
+class Coverage:
+    """One framework (OWASP LLM Top 10, NIST AI RMF, EU AI Act): its items and how this audit covers them."""
+
+    framework: str
+    title: str
+    items: list[CoverageItem]
+
+
+@dataclass
+class Frameworks:
+    requested: list[str]
+    coverage: list[Coverage]
+    ml_test_score: MlTestScore | None = None
+
+
+@dataclass
 class ManifestReport:
     file: str
     service: str | None
@@ -82,6 +145,7 @@ class ManifestReport:
     categories: list[CategoryScore]
     results: list[Result]
     notes: list[Note] = field(default_factory=list)
+    frameworks: Frameworks | None = None
 
 
 @dataclass
@@ -142,4 +206,12 @@ _NESTED.update({
     "Result.location": Location,
     "Result.waiver": Waiver,
     "Note.location": Location,
+    "ManifestReport.frameworks": Frameworks,
+    "Frameworks.coverage": Coverage,
+    "Frameworks.ml_test_score": MlTestScore,
+    "MlTestScore.sections": MtsSection,
+    "MtsSection.tests": MtsTest,
+    "MtsTest.rules": RuleStatus,
+    "Coverage.items": CoverageItem,
+    "CoverageItem.rules": RuleStatus,
 })

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..report import AT_RISK, ERROR, FAIL, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
-from . import RenderOptions
+from . import RenderOptions, terminal_frameworks
 
 BAR_WIDTH = 20
 VERDICT_STYLE = {NOT_READY: "bold white on red", AT_RISK: "bold black on yellow"}
@@ -86,6 +86,7 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
         for note in manifest.notes:
             where = f"  (at {note.location.file}:{note.location.line}:{note.location.column})" if note.location else ""
             console.print(Text(f"  ! {note.message}{where}", style="yellow"))
+    terminal_frameworks.render(console, manifest.frameworks, options)
     counts = {status: sum(1 for r in manifest.results if r.status == status) for status in MARK}
     console.print()
     console.print(Text(f"  {counts[PASS]} passed · {counts[FAIL] + counts[ERROR]} failed · {counts[WAIVED]} waived · {counts[SKIPPED]} not applicable", style="dim"))
