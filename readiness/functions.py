@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from . import evidence as ev
 from .loader import JsonPath, describe
-from .paths import display
+from .paths import Path as RulePath, display
 
 
 class _Missing:
@@ -133,6 +133,29 @@ def one_of(value: Any, options: dict, call: Call) -> str | None:
 def not_one_of(value: Any, options: dict, call: Call) -> str | None:
     """The value is none of ``values``."""
     return f"{call.where} must not be {describe(value)}" if value in options["values"] else None
+
+
+@function("same_as", options={"path": {"type": "string", "minLength": 1}}, required=("path",))
+def same_as(value: Any, options: dict, call: Call) -> str | None:
+    """The value equals the value at ``path`` (from the manifest root), e.g. the evaluated version is the deployed one."""
+    other = next(RulePath.parse(options["path"]).select(call.root), None)
+    if other is None:
+        return f"{options['path']} is missing, so {call.where} cannot be compared with it"
+    if value != other[1]:
+        return f"{call.where} is {describe(value)} but {options['path']} is {describe(other[1])}"
+    return None
+
+
+@function("implies", options={"if": {"type": "string", "minLength": 1}, "then": {"type": "string", "minLength": 1}}, required=("if", "then"))
+def implies(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a mapping in which, whenever field ``if`` is true, field ``then`` is true too
+    (a tool with ``side_effects`` ``requires_approval``)."""
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected a mapping"
+    if value.get(options["if"]) is True and value.get(options["then"]) is not True:
+        shown = describe(value[options["then"]]) if options["then"] in value else "missing"
+        return f"{call.where} has {options['if']}: true but {options['then']} is {shown}, expected true"
+    return None
 
 
 @function("pattern", options={"match": {"type": "string"}, "not_match": {"type": "string"}, "flags": {"enum": ["", "i"]}})
