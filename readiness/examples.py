@@ -8,13 +8,14 @@ of :data:`EXAMPLES_AS_OF` unless they set ``as_of``, and see only the files they
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from . import schema
 from .engine import Settings, evaluate_rule
 from .evidence import MemoryEvidence
 from .loader import Document
 from .report import FAIL, PASS
-from .rules import Example, Rule
+from .rules import Example, Rule, load_pack, pack_files
 
 EXAMPLES_AS_OF = dt.date(2026, 12, 1)
 
@@ -41,3 +42,10 @@ def check_examples(rule: Rule) -> list[str]:
             if status != expected:
                 problems.append(f"{rule.id} {expected} example {index + 1} gave {status}" + (f": {message}" if message else ""))
     return problems
+
+
+def check_pack(path: Path) -> tuple[int, list[str]]:
+    """``readiness rules --check-examples PACK``: every rule of a pack file (or a folder of packs)
+    against its own examples. How many rules ran, and each problem after the rule's file:line."""
+    rules = [rule for file in pack_files(path) for rule in load_pack(file)]
+    return len(rules), [f"{rule.source}: {problem}" for rule in rules for problem in check_examples(rule)]

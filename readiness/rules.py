@@ -3,11 +3,16 @@
 A rule pack is a YAML file (``checks/*.yaml`` for the built-in checklist) validated against
 ``schemas/rule-pack.schema.json``. Loading a pack never runs code: functions are looked up
 by name in the vocabulary (:mod:`readiness.functions`), paths are parsed, options checked.
+
+A pack (or the config) may say what it builds on, as yamllint's ``extends`` does:
+``builtin`` (the default), ``none``, or other packs by path. The built-in checklist is in a
+run unless something says ``extends: none``; saying both ``none`` and ``builtin`` is an error.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -91,16 +96,63 @@ def builtin_checks_dir() -> Path:
 
 def pack_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            raise InputError("no rule packs (*.yaml, *.yml) in this folder", str(path))
+        return files
     return [path]
 
 
-def load_pack(path: Path, display: str | None = None) -> list[Rule]:
+BUILTIN, NO_BUILTIN = "builtin", "none"
+
+
+@dataclass(frozen=True)
+class Base:
+    """One entry of ``extends``: ``builtin``, ``none`` or a pack path relative to ``folder``."""
+
+    name: str
+    folder: Path
+    file: str
+    line: int | None = None  # None in pyproject.toml, which keeps no positions
+    column: int | None = None
+
+    @property
+    def where(self) -> str:
+        return ":".join(str(part) for part in (self.file, self.line, self.column) if part is not None)
+
+
+def bases(document: Document, folder: Path, at: tuple = ("extends",)) -> tuple[Base, ...]:
+    """The ``extends`` entries of a loaded pack or config: a string or a list of strings."""
+    parent = document.data
+    for key in at[:-1]:
+        parent = parent.get(key) if isinstance(parent, dict) else None
+    value = parent.get(at[-1]) if isinstance(parent, dict) else None
+    if value is None:
+        return ()
+    items = [(value, at)] if isinstance(value, str) else [(item, at + (index,)) for index, item in enumerate(value)]
+    found = tuple(Base(name, folder, document.path, *(document.locate(where) if document.positions else ())) for name, where in items)
+    if len(found) > 1 and any(base.name == NO_BUILTIN for base in found):
+        raise _fail(document, at, "extends: none stands alone; it cannot be combined with other bases")
+    return found
+
+
+@dataclass(frozen=True)
+class Pack:
+    rules: list[Rule]
+    extends: tuple[Base, ...]
+
+
+def read_pack(path: Path, display: str | None = None) -> Pack:
     document = load_file(path, display, Limits())
     errors = schema.validate(document, schema.RULE_PACK)
     if errors:
         raise errors[0]
-    return [_build_rule(raw, index, document) for index, raw in enumerate(document.data["rules"])]
+    rules = [_build_rule(raw, index, document) for index, raw in enumerate(document.data["rules"])]
+    return Pack(rules, bases(document, path.parent))
+
+
+def load_pack(path: Path, display: str | None = None) -> list[Rule]:
+    return read_pack(path, display).rules
 
 
 def _fail(document: Document, path: tuple, message: str) -> InputError:
@@ -176,6 +228,57 @@ def _build_rule(raw: dict, index: int, document: Document) -> Rule:
     )
 
 
+BUILTIN_ORIGIN = "built-in checklist"
+
+
+def _origin(origin: str | None) -> str:
+    return f" ({origin})" if origin else ""
+
+
+class _PackGraph:
+    """The packs of one run, found by following ``extends`` from the roots; each file once."""
+
+    def __init__(self) -> None:
+        self.packs: list[tuple[Pack, str | None]] = []
+        self.loaded: set[Path] = set()
+        self.builtin: list[Base] = []
+        self.no_builtin: list[Base] = []
+
+    def follow(self, extends: tuple[Base, ...], origin: str | None, chain: tuple[Path, ...] = ()) -> None:
+        for base in extends:
+            if base.name == BUILTIN:
+                self.builtin.append(base)
+            elif base.name == NO_BUILTIN:
+                self.no_builtin.append(base)
+            else:
+                target = Path(os.path.normpath(base.folder / base.name))
+                if not target.exists():
+                    raise InputError(f"extends {base.name!r}: no such rule pack file or folder ({target})", base.file, base.line, base.column)
+                self.visit(target, origin, chain)
+
+    def visit(self, path: Path, origin: str | None, chain: tuple[Path, ...] = ()) -> None:
+        for file in pack_files(path):
+            key = file.resolve()
+            if key in chain:
+                loop = " → ".join(str(step) for step in chain[chain.index(key):] + (key,))
+                raise InputError(f"extends loops back on itself: {loop}", str(file))
+            if key in self.loaded:
+                continue
+            self.loaded.add(key)
+            pack = read_pack(file)
+            self.follow(pack.extends, origin, chain + (key,))
+            self.packs.append((pack, origin))
+
+    def with_builtin(self) -> list[tuple[Pack, str | None]]:
+        """Every pack, the built-in ones first unless something said ``extends: none``."""
+        if self.no_builtin and self.builtin:
+            none, builtin = self.no_builtin[0], self.builtin[0]
+            raise InputError(f"extends: none leaves out the built-in checklist, but {builtin.where} extends builtin; keep one", none.file, none.line, none.column)
+        if self.no_builtin:
+            return self.packs
+        return [(read_pack(file), BUILTIN_ORIGIN) for file in pack_files(builtin_checks_dir())] + self.packs
+
+
 @dataclass
 class Catalog:
     """Every loaded rule, in a stable order: category order, then id."""
@@ -183,17 +286,30 @@ class Catalog:
     rules: list[Rule]
 
     @classmethod
-    def load(cls, extra_packs: Iterable[Path] = (), builtin: bool = True) -> "Catalog":
-        files = (pack_files(builtin_checks_dir()) if builtin else []) + [f for p in extra_packs for f in pack_files(p)]
-        seen: dict[str, Rule] = {}
-        for file in files:
-            for rule in load_pack(file):
+    def load(cls, extra_packs: Iterable[Path] = (), extends: tuple[Base, ...] = ()) -> "Catalog":
+        """The rules of a run: the built-in checklist (unless something says ``extends: none``),
+        the config's ``extends`` bases, ``extra_packs``, the rule packs of loaded plugins, and
+        whatever these extend; each file once. A rule id defined twice is an error naming both."""
+        from . import plugins
+
+        graph = _PackGraph()
+        graph.follow(extends, None)
+        for path in extra_packs:
+            graph.visit(path, None)
+        for plugin in plugins.loaded():
+            for path in plugin.rule_packs:
+                graph.visit(path, plugin.label)
+        seen: dict[str, tuple[Rule, str | None]] = {}
+        for pack, origin in graph.with_builtin():
+            for rule in pack.rules:
                 if rule.id in seen:
+                    first, first_origin = seen[rule.id]
                     path, line = rule.source.rsplit(":", 1)
-                    raise InputError(f"duplicate rule id {rule.id}: already defined at {seen[rule.id].source}", path, int(line))
-                seen[rule.id] = rule
+                    raise InputError(f"duplicate rule id {rule.id}{_origin(origin)}: already defined at {first.source}{_origin(first_origin)}", path, int(line))
+                seen[rule.id] = (rule, origin)
+        rules = [rule for rule, _ in seen.values()]
         order = list(CATEGORIES)
-        ranked = sorted(seen.values(), key=lambda r: (order.index(r.category) if r.category in order else len(order), r.category, r.id))
+        ranked = sorted(rules, key=lambda r: (order.index(r.category) if r.category in order else len(order), r.category, r.id))
         return cls(ranked)
 
     def get(self, rule_id: str) -> Rule | None:

@@ -23,12 +23,13 @@ class Reporter(Protocol):
     def render(self, report: Report, options: RenderOptions) -> str: ...
 
 
-FORMATS: dict[str, str] = {
+FORMATS: dict[str, "str | Reporter"] = {  # plugins add their reporters (readiness.plugins)
     "terminal": "readiness.reporters.terminal",
     "json": "readiness.reporters.json",
 }
 
 
 def get(name: str) -> Reporter:
-    """The reporter for a format name; a module's ``REPORTER`` attribute."""
-    return import_module(FORMATS[name]).REPORTER
+    """The reporter for a format name: a built-in module's ``REPORTER``, or a plugin's reporter object."""
+    target = FORMATS[name]
+    return import_module(target).REPORTER if isinstance(target, str) else target

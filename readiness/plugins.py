@@ -1,0 +1,135 @@
+"""Python plugins: installed packages that add functions, rule packs and output formats.
+
+A plugin is an entry point in the group ``readiness.plugins`` (see docs/writing-rules.md).
+It names an object, usually a module, with any of these attributes:
+
+- ``functions``: a list of :class:`readiness.functions.Function`, added to the vocabulary;
+- ``rule_packs``: a list of paths (files or folders of YAML packs), added to every run;
+- ``reporters``: a mapping of format name to an object with ``render(report, options) -> str``.
+
+Only installed entry points are imported, never a file of the repository being audited.
+Plugins load once per process, when a command first needs them (never for ``--version`` or
+``--help``). A plugin that fails to import, or brings something malformed, or a name that
+clashes with a built-in or another plugin, is one input error naming the plugin.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Collection, Iterable
+
+from .errors import InputError
+from .functions import REGISTRY, Function
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+    from .reporters import Reporter
+
+GROUP = "readiness.plugins"
+ATTRIBUTES = ("functions", "rule_packs", "reporters")
+
+
+@dataclass(frozen=True)
+class Plugin:
+    name: str
+    label: str
+    functions: tuple[Function, ...] = ()
+    rule_packs: tuple[Path, ...] = ()
+    reporters: Mapping[str, "Reporter"] = field(default_factory=dict)
+
+
+_loaded: list[Plugin] | None = None
+
+
+def loaded() -> list[Plugin]:
+    """The plugins this process has loaded; empty before :func:`load`."""
+    return _loaded or []
+
+
+def load(disabled: Collection[str] = ()) -> list[Plugin]:
+    """Import every installed plugin (except ``disabled``, by entry point name) once per process,
+    and add its functions to the vocabulary and its reporters to the output formats."""
+    global _loaded
+    if _loaded is None:
+        from importlib.metadata import entry_points
+
+        found = sorted(entry_points(group=GROUP), key=lambda entry: entry.name)
+        unknown = sorted(set(disabled) - {entry.name for entry in found})
+        if unknown:
+            installed = ", ".join(entry.name for entry in found) or "none"
+            raise InputError(f"plugins to disable are not installed: {', '.join(unknown)} (installed: {installed})")
+        _loaded = install([read(entry) for entry in found if entry.name not in disabled])
+    return _loaded
+
+
+def label(entry: EntryPoint) -> str:
+    dist = entry.dist
+    return f"plugin {entry.name!r} ({dist.name} {dist.version})" if dist is not None else f"plugin {entry.name!r} ({entry.value})"
+
+
+def read(entry: EntryPoint) -> Plugin:
+    """Import one entry point and check what it brings, without registering anything yet."""
+    name = label(entry)
+    try:
+        target = entry.load()
+    except Exception as error:  # third-party import code can raise anything; report it, no traceback
+        raise InputError(f"{name} failed to load: {type(error).__name__}: {error}") from None
+    if not any(hasattr(target, attribute) for attribute in ATTRIBUTES):
+        raise InputError(f"{name} ({entry.value}) has none of the attributes {', '.join(ATTRIBUTES)}")
+    functions = _items(getattr(target, "functions", ()), name, "functions")
+    for function in functions:
+        if not isinstance(function, Function):
+            raise InputError(f"{name}: functions must hold readiness.functions.Function objects, found {function!r}")
+    packs = []
+    for item in _items(getattr(target, "rule_packs", ()), name, "rule_packs"):
+        if not isinstance(item, (str, os.PathLike)):
+            raise InputError(f"{name}: rule_packs must hold paths, found {item!r}")
+        path = Path(item)
+        if not path.exists():
+            raise InputError(f"{name}: rule pack {path} does not exist")
+        packs.append(path)
+    reporters = getattr(target, "reporters", {})
+    if not isinstance(reporters, Mapping):
+        raise InputError(f"{name}: reporters must be a mapping of format name to reporter, found {type(reporters).__name__}")
+    for format_name, reporter in reporters.items():
+        if not isinstance(format_name, str) or not callable(getattr(reporter, "render", None)):
+            raise InputError(f"{name}: reporter {format_name!r} must be an object with render(report, options) -> str")
+    return Plugin(entry.name, name, tuple(functions), tuple(packs), dict(reporters))
+
+
+def _items(value: Any, name: str, attribute: str) -> list:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InputError(f"{name}: {attribute} must be a list, found {type(value).__name__}")
+    return list(value)
+
+
+def install(plugins: list[Plugin]) -> list[Plugin]:
+    """Add the plugins' functions and reporters to the registries; all or nothing.
+
+    A name already taken by a built-in or by another plugin is an error naming both."""
+    from .reporters import FORMATS
+
+    functions: dict[str, str] = {}
+    formats: dict[str, str] = {}
+    for plugin in plugins:
+        for function in plugin.functions:
+            _claim(function.name, "function", plugin.label, functions, REGISTRY)
+            functions[function.name] = plugin.label
+        for format_name in plugin.reporters:
+            _claim(format_name, "output format", plugin.label, formats, FORMATS)
+            formats[format_name] = plugin.label
+    for plugin in plugins:
+        REGISTRY.update((function.name, function) for function in plugin.functions)
+        FORMATS.update(plugin.reporters)
+    return plugins
+
+
+def _claim(name: str, kind: str, claimant: str, claimed: dict[str, str], builtin: Mapping[str, Any]) -> None:
+    if name in claimed:
+        raise InputError(f"{claimant} adds the {kind} {name!r}, which {claimed[name]} already adds; uninstall or disable one of them")
+    if name in builtin:
+        raise InputError(f"{claimant} adds the {kind} {name!r}, which clashes with the built-in {kind} {name!r}")
