@@ -7,10 +7,11 @@ with all input errors (exit 2) and nothing is audited.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__, schema
+from .baseline import Baseline, compare as compare_with_baseline
 from .engine import Settings, evaluate
 from .errors import InputError
 from .evidence import Evidence, find_project_root
@@ -41,6 +42,7 @@ class AuditOptions:
     limits: Limits = field(default_factory=Limits)
     root: Path | None = None
     frameworks: list[str] = field(default_factory=list)
+    baseline: Baseline | None = None
 
 
 def is_manifest_name(name: str) -> bool:
@@ -117,12 +119,16 @@ def run(paths: list[Path], rules: list[Rule], options: AuditOptions) -> Report:
     files = discover(paths)
     documents = load_all(files, options.limits)
     manifests = [audit_document(document, file, rules, options) for document, file in zip(documents, files)]
+    if options.baseline:
+        for manifest in manifests:
+            compare_with_baseline(manifest, options.baseline)
+    overrides = options.settings.severity_overrides
     return Report(
         tool_version=__version__,
         as_of=options.settings.as_of.isoformat(),
-        rules={rule.id: rule_info(rule) for rule in rules},
+        rules={rule.id: replace(rule_info(rule), severity=overrides.get(rule.id, rule.severity)) for rule in rules},
         manifests=manifests,
-        gate=gate(manifests, options.thresholds),
+        gate=gate(manifests, options.thresholds, options.baseline.path if options.baseline else None),
         weights=options.weights,
     )
 

@@ -16,19 +16,21 @@ from .evidence import Evidence
 from .functions import MISSING, Call
 from .loader import Document, JsonPath
 from .paths import display, pointer
-from .report import ERROR, FAIL, PASS, SKIPPED, WAIVED, Location, Note, Result, Waiver
+from .report import ERROR, FAIL, PASS, SKIPPED, Location, Note, Result
 from .rules import SEVERITIES, Clause, Rule
+from .waivers import WaiverPolicy, apply as apply_waivers
 
 MAX_REASONS = 5
 
 
 @dataclass
 class Settings:
-    """What the run adds to the rules: date, severity and option overrides."""
+    """What the run adds to the rules: date, severity and option overrides, waiver policy."""
 
     as_of: dt.date
     severity_overrides: dict[str, str] = field(default_factory=dict)
     option_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    waivers: WaiverPolicy = field(default_factory=WaiverPolicy)
 
 
 def effective_severity(rule: Rule, risk: str | None, settings: Settings) -> str:
@@ -69,8 +71,11 @@ def _run_clause(clause: Clause, node: Any, node_path: JsonPath, root: dict, sett
 
 
 def _options(rule: Rule, clause: Clause, settings: Settings) -> dict:
+    """The clause's options with the config's overrides for this rule, those its function takes."""
     override = settings.option_overrides.get(rule.id)
-    return {**clause.options, **override} if override else clause.options
+    if not override:
+        return clause.options
+    return {**clause.options, **{name: value for name, value in override.items() if name in clause.function.options}}
 
 
 def _not_applicable(rule: Rule, root: dict, settings: Settings, evidence: Evidence) -> str | None:
@@ -123,29 +128,4 @@ def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: 
 def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence: Evidence) -> tuple[list[Result], list[Note]]:
     """Every rule's result for one manifest, waivers applied, plus notes about the waivers."""
     results = [evaluate_rule(rule, document, settings, evidence) for rule in rules]
-    return apply_waivers(results, document, settings.as_of, {rule.id for rule in rules})
-
-
-def apply_waivers(results: list[Result], document: Document, as_of: dt.date, known: set[str]) -> tuple[list[Result], list[Note]]:
-    notes: list[Note] = []
-    waivers = document.data.get("waivers") or []
-    by_rule: dict[str, tuple[int, dict]] = {}
-    for index, waiver in enumerate(waivers):
-        location = _location(document, ("waivers", index))
-        rule_id = str(waiver["rule"]).upper()
-        if rule_id not in known:
-            notes.append(Note(f"waiver names {rule_id}, which is not a rule in this audit", location))
-        elif dt.date.fromisoformat(waiver["expires"]) < as_of:
-            notes.append(Note(f"waiver for {rule_id} expired on {waiver['expires']} and no longer counts", location))
-        else:
-            by_rule.setdefault(rule_id, (index, waiver))
-    waived = []
-    for result in results:
-        entry = by_rule.get(result.rule)
-        if entry and result.status in (FAIL, ERROR):
-            index, waiver = entry
-            result = Result(result.rule, WAIVED, result.severity, result.message, result.location, 0.0, Waiver(waiver["reason"], waiver["owner"], waiver["expires"]))
-        elif entry and result.status == PASS:
-            notes.append(Note(f"waiver for {result.rule} is stale: the rule passes, remove the waiver", _location(document, ("waivers", entry[0]))))
-        waived.append(result)
-    return waived, notes
+    return apply_waivers(results, document, settings.as_of, settings.waivers)

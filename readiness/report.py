@@ -14,6 +14,10 @@ PASS, FAIL, WAIVED, SKIPPED, ERROR = "pass", "fail", "waived", "skipped", "error
 STATUSES = (FAIL, ERROR, WAIVED, PASS, SKIPPED)
 READY, AT_RISK, NOT_READY = "ready", "ready_with_risks", "not_ready"
 VERDICT_TEXT = {READY: "Ready", AT_RISK: "Ready with risks", NOT_READY: "Not ready"}
+# Note.kind for waivers that do not count as written (readiness.waivers)
+WAIVER_EXPIRED, WAIVER_STALE, WAIVER_UNKNOWN, WAIVER_FORBIDDEN, WAIVER_DUPLICATE = "waiver_expired", "waiver_stale", "waiver_unknown_rule", "waiver_forbidden", "waiver_duplicate"
+# Result.baseline: how a finding compares with --baseline (readiness.baseline)
+NEW, UNCHANGED, FIXED = "new", "unchanged", "fixed"
 NOT_COVERED = "not_covered"  # a framework item no applicable rule addresses
 
 
@@ -42,6 +46,7 @@ class Waiver:
     reason: str
     owner: str
     expires: str
+    location: Location | None = None
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Result:
     location: Location | None = None
     credit: float = 0.0
     waiver: Waiver | None = None
+    baseline: str | None = None  # with --baseline, for a fail or error: NEW or UNCHANGED
 
 
 @dataclass
@@ -61,6 +67,8 @@ class Note:
 
     message: str
     location: Location | None = None
+    kind: str = ""  # WAIVER_* for waiver notes
+    rule: str | None = None
 
 
 @dataclass
@@ -145,6 +153,7 @@ class ManifestReport:
     categories: list[CategoryScore]
     results: list[Result]
     notes: list[Note] = field(default_factory=list)
+    fixed: list[Result] = field(default_factory=list)  # with --baseline: its findings that are gone (status FIXED)
     frameworks: Frameworks | None = None
 
 
@@ -154,6 +163,8 @@ class Gate:
     min_score: float | None
     passed: bool
     reasons: list[str] = field(default_factory=list)
+    category_min: dict[str, float] = field(default_factory=dict)
+    baseline: str | None = None  # the baseline report: only new findings fail the gate
 
 
 @dataclass
@@ -205,6 +216,8 @@ _NESTED.update({
     "ManifestReport.notes": Note,
     "Result.location": Location,
     "Result.waiver": Waiver,
+    "Waiver.location": Location,
+    "ManifestReport.fixed": Result,
     "Note.location": Location,
     "ManifestReport.frameworks": Frameworks,
     "Frameworks.coverage": Coverage,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .report import AT_RISK, ERROR, FAIL, NOT_READY, PASS, READY, STATUSES, CategoryScore, Gate, ManifestReport, Result
+from .report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, READY, STATUSES, UNCHANGED, WAIVER_EXPIRED, WAIVER_FORBIDDEN, CategoryScore, Gate, ManifestReport, Result
 from .rules import SEVERITIES, category_title
 
 DEFAULT_WEIGHTS = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
@@ -72,13 +72,24 @@ def verdict(results: list[Result], misses: list[str]) -> str:
     return AT_RISK if failing else READY
 
 
-def gate(manifests: list[ManifestReport], thresholds: Thresholds) -> Gate:
-    """Did the run pass the gate? Every reason it did not, in file order."""
+def gate(manifests: list[ManifestReport], thresholds: Thresholds, baseline: str | None = None) -> Gate:
+    """Did the run pass the gate? Every reason it did not, in file order.
+
+    With a baseline only new findings count (score thresholds still do: a baseline excuses
+    findings, not scores). A finding whose waiver expired or is forbidden says so.
+    """
     limit = SEVERITIES.index(thresholds.fail_on)
     reasons = []
     for manifest in manifests:
+        unwaived = {note.rule: note for note in manifest.notes if note.kind in (WAIVER_EXPIRED, WAIVER_FORBIDDEN)}
         for result in manifest.results:
-            if result.status in (FAIL, ERROR) and SEVERITIES.index(result.severity) <= limit:
-                reasons.append(f"{manifest.file}: {result.rule} ({result.severity}) {'failed' if result.status == FAIL else 'could not be checked'}")
+            if result.status in (FAIL, ERROR) and SEVERITIES.index(result.severity) <= limit and result.baseline != UNCHANGED:
+                reason = f"{manifest.file}: {result.rule} ({result.severity}) {'failed' if result.status == FAIL else 'could not be checked'}"
+                if result.baseline == NEW:
+                    reason += ", new since the baseline"
+                note = unwaived.get(result.rule)
+                if note and note.location:
+                    reason += f"; its waiver ({note.location.file}:{note.location.line}) " + ("expired" if note.kind == WAIVER_EXPIRED else "is forbidden by config")
+                reasons.append(reason)
         reasons.extend(f"{manifest.file}: {miss}" for miss in threshold_misses(manifest.score, manifest.categories, thresholds))
-    return Gate(thresholds.fail_on, thresholds.min_score, not reasons, reasons)
+    return Gate(thresholds.fail_on, thresholds.min_score, not reasons, reasons, dict(thresholds.category_min), baseline)

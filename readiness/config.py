@@ -1,0 +1,273 @@
+"""Configuration: ``.readiness.yaml`` or ``[tool.readiness]`` in ``pyproject.toml``.
+
+The config is found by walking up from the current folder to the first folder holding
+either file (``.readiness.yaml`` first), stopping at a folder with ``.git`` or at the
+filesystem root; ``--config PATH`` names one explicitly. It is validated against
+``schemas/config.schema.json`` (unknown keys get a "did you mean"), then against the loaded
+rules (rule ids, option names, categories, formats), so a typo is an error with its place:
+``file:line:column`` for YAML, the key path for pyproject (tomllib keeps no positions).
+
+Paths in the config are relative to the config file. The command line wins: a scalar
+given on the command line replaces the config's; ``--select``, ``--ignore`` and ``--output``
+replace the config's list when given; ``--category-min`` replaces one category's minimum;
+``--rules`` packs are added to the config's ``rules`` (the config's overrides may name
+their rules). Reading pyproject.toml needs Python 3.11+ (tomllib) or the ``tomli`` package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .errors import InputError
+from .loader import Document, Limits, load_file, read_text
+from .paths import display
+from .rules import Base, Catalog, Rule, bases
+
+YAML_CONFIG = ".readiness.yaml"
+PYPROJECT = "pyproject.toml"
+CONFIG_SCHEMA = "config"
+_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*readiness\s*[\].]", re.MULTILINE)
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass
+class Config:
+    """The validated config; empty (``source`` None) when there is none."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None  # the file, as messages name it
+    folder: Path = Path(".")  # paths in the config are relative to this
+    document: Document | None = None  # YAML only: positions for messages
+
+    def error(self, key_path: tuple, message: str) -> InputError:
+        where = display(key_path)
+        if self.document is not None:
+            line, column = self.document.locate(key_path)
+            return InputError(f"{where}: {message}", self.source, line, column)
+        return InputError(f"[tool.readiness] {where}: {message}", self.source)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def rule_packs(self) -> list[Path]:
+        return [self.folder / pack for pack in self.get("rules", [])]
+
+    def extends(self) -> tuple[Base, ...]:
+        """What the checklist builds on: ``builtin`` (the default), ``none`` or packs."""
+        return bases(self.document or Document(self.source or "", self.values), self.folder)
+
+    def limits(self) -> Limits:
+        return Limits(**self.get("limits", {}))
+
+
+def load(explicit: Path | None = None, start: Path | None = None) -> Config:
+    """The config named by ``--config``, or the one found from ``start`` (the current folder) up."""
+    path = explicit if explicit is not None else find(start or Path.cwd())
+    if path is None:
+        return Config()
+    if not path.is_file():
+        raise InputError("no such config file", path.as_posix())
+    return read(path)
+
+
+def find(start: Path) -> Path | None:
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / YAML_CONFIG).is_file():
+            return folder / YAML_CONFIG
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and _TABLE.search(read_text(pyproject, pyproject.as_posix(), Limits())):
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def read(path: Path) -> Config:
+    from .audit import InputErrors, display_path
+
+    shown = display_path(path)
+    folder = Path(display_path(path.parent))
+    if path.suffix == ".toml":
+        config = Config(_read_pyproject(path, shown), shown, folder)
+        problems = [InputError(f"[tool.readiness] {e.message}", shown) for e in schema.validate(Document(shown, config.values), CONFIG_SCHEMA)]
+    else:
+        document = load_file(path, shown)
+        config = Config(document.data, shown, folder, document)
+        problems = schema.validate(document, CONFIG_SCHEMA)
+    if problems:
+        raise InputErrors(problems)
+    return config
+
+
+def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            raise InputError("reading [tool.readiness] from pyproject.toml needs Python 3.11 or newer, or `pip install tomli`; or move the settings to .readiness.yaml", shown) from None
+    try:
+        data = tomllib.loads(read_text(path, shown, Limits()))
+    except tomllib.TOMLDecodeError as error:
+        position = _TOML_POSITION.search(str(error))
+        message = _TOML_POSITION.sub("", str(error)).strip()
+        raise InputError(f"invalid TOML: {message}", shown, *(map(int, position.groups()) if position else ())) from None
+    table = data.get("tool", {}).get("readiness")
+    if not isinstance(table, dict):
+        raise InputError("no [tool.readiness] table", shown)
+    return _plain(table)
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates as the ISO strings a YAML config holds, so one schema fits both."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
+
+
+def catalog(config: Config, extra_packs: list[Path] = ()) -> Catalog:  # type: ignore[assignment]
+    """Built-in rules, the config's packs and ``--rules`` packs, with the config checked against them."""
+    from .audit import InputErrors
+
+    missing = [config.error(("rules", index), f"no such file or folder {pack.as_posix()!r} (paths are relative to the config file)") for index, pack in enumerate(config.rule_packs()) if not pack.exists()]
+    if missing:
+        raise InputErrors(missing)
+    loaded = Catalog.load(config.rule_packs() + list(extra_packs), config.extends())
+    problems = check(config, loaded)
+    if problems:
+        raise InputErrors(problems)
+    return loaded
+
+
+def check(config: Config, loaded: Catalog) -> list[InputError]:
+    """What the schema cannot know: do rule ids, options, categories and formats exist?"""
+    from .reporters import FORMATS
+
+    problems = []
+    rule_ids = [rule.id for rule in loaded.rules]
+    for key in ("select", "ignore"):
+        problems += [config.error((key, i), f"{token!r} matches no rule id, prefix or category") for i, token in enumerate(config.get(key, [])) if not any(r.matches(token) for r in loaded.rules)]
+    for key in ("severity", "options"):
+        problems += [config.error((key, rule_id), f"no rule {rule_id!r}; {_hint(rule_id.upper(), rule_ids, '`readiness rules` lists them')}") for rule_id in config.get(key, {}) if loaded.get(rule_id) is None]
+    for rule_id, overrides in config.get("options", {}).items():
+        rule = loaded.get(rule_id)
+        if rule is not None:
+            problems += option_problems(rule, overrides, lambda path, message: config.error(("options", rule_id, *path), message))
+    categories = sorted({rule.category for rule in loaded.rules})
+    problems += [config.error(("category_min", name), f"no category {name!r}; {_hint(name, categories)}") for name in config.get("category_min", {}) if name not in categories]
+    for index, item in enumerate(config.get("outputs", [])):
+        if item.partition(":")[0] not in FORMATS:
+            problems.append(config.error(("outputs", index), f"unknown format {item.partition(':')[0]!r}; expected one of {', '.join(FORMATS)}"))
+    return problems
+
+
+def option_problems(rule: Rule, overrides: dict[str, Any], error: Any) -> list[InputError]:
+    """Each override must be an option of one of the rule's checks, with a value that check accepts."""
+    functions = {clause.function.name: clause.function for clause in rule.then}
+    accepted = sorted({name for function in functions.values() for name in function.options})
+    problems = []
+    for name in overrides:
+        if name not in accepted:
+            takes = f"its checks ({', '.join(functions)}) take {', '.join(accepted)}" if accepted else f"its checks ({', '.join(functions)}) take no options"
+            close = difflib.get_close_matches(name, accepted, n=1)
+            problems.append(error((name,), f"{rule.id} has no option {name!r}; " + (f"did you mean {close[0]!r}?" if close else takes)))
+    for function in functions.values():
+        relevant = {name: value for name, value in overrides.items() if name in function.options}
+        for message in schema.validate_value(relevant, {**function.options_schema, "required": []}) if relevant else []:
+            problems.append(error((next(iter(relevant)),), f"options of {function.name}: {message}"))
+    return problems
+
+
+def category_minimums(items: list[str], loaded: Catalog) -> dict[str, float]:
+    """``--category-min CATEGORY=N`` (repeatable)."""
+    categories = sorted({rule.category for rule in loaded.rules})
+    minimums = {}
+    for item in items:
+        name, _, number = item.partition("=")
+        try:
+            value = float(number)
+        except ValueError:
+            value = -1.0
+        if not 0 <= value <= 100:
+            raise InputError(f"--category-min {item!r}: expected CATEGORY=N with N from 0 to 100")
+        if name not in categories:
+            raise InputError(f"--category-min {item!r}: no category {name!r}; {_hint(name, categories)}")
+        minimums[name] = value
+    return minimums
+
+
+def _hint(name: str, known: list[str], otherwise: str = "") -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise or f"expected one of: {', '.join(known)}"
+
+
+@dataclass
+class AuditRequest:
+    """What the command line said; None or empty means "not given", so the config applies."""
+
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    rule_packs: list[Path] = field(default_factory=list)
+    fail_on: str | None = None
+    min_score: float | None = None
+    category_min: list[str] = field(default_factory=list)
+    as_of: dt.date | None = None
+    outputs: list[str] = field(default_factory=list)
+    baseline: Path | None = None
+    frameworks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AuditPlan:
+    rules: list[Rule]
+    options: Any  # audit.AuditOptions (imported lazily)
+    outputs: list[str]  # FORMAT:PATH
+
+
+def plan_audit(config: Config, request: AuditRequest) -> AuditPlan:
+    """The run's settings: command line over config over defaults."""
+    from . import baseline
+    from .audit import AuditOptions
+    from .engine import Settings
+    from .scoring import DEFAULT_WEIGHTS, Thresholds
+    from .waivers import WaiverPolicy
+
+    loaded = catalog(config, request.rule_packs)
+    rules = loaded.select(request.select or config.get("select", []), request.ignore or config.get("ignore", []))
+    as_of = request.as_of or (dt.date.fromisoformat(config.get("as_of")) if config.get("as_of") else dt.date.today())
+    policy = WaiverPolicy(tuple(config.get("forbid_waivers", ())), config.source or "the config", frozenset(rule.id for rule in loaded.rules))
+    settings = Settings(
+        as_of,
+        severity_overrides={rule_id.upper(): severity for rule_id, severity in config.get("severity", {}).items()},
+        option_overrides={rule_id.upper(): options for rule_id, options in config.get("options", {}).items()},
+        waivers=policy,
+    )
+    thresholds = Thresholds(
+        request.fail_on or config.get("fail_on", "high"),
+        request.min_score if request.min_score is not None else config.get("min_score"),
+        {**config.get("category_min", {}), **category_minimums(request.category_min, loaded)},
+    )
+    options = AuditOptions(
+        settings,
+        thresholds,
+        weights={**DEFAULT_WEIGHTS, **config.get("weights", {})},
+        limits=config.limits(),
+        frameworks=request.frameworks,
+        baseline=baseline.load(request.baseline) if request.baseline else None,
+    )
+    outputs = request.outputs or [_relative_output(config, item) for item in config.get("outputs", [])]
+    return AuditPlan(rules, options, outputs)
+
+
+def _relative_output(config: Config, item: str) -> str:
+    name, _, target = item.partition(":")
+    return f"{name}:{(config.folder / target).as_posix()}"
