@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -182,23 +183,27 @@ def schema(report: bool = typer.Option(False, "--report", help="Print the JSON r
 def rules(
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
     output_format: str = typer.Option("table", "--format", "-f", help="table or json."),
+    categories: List[str] = typer.Option([], "--category", "-c", help="Only these categories (repeatable, or a comma list)."),
+    severities: List[str] = typer.Option([], "--severity", "-s", help="Only these default severities (repeatable, or a comma list)."),
+    kinds: List[str] = typer.Option([], "--kind", "-k", help="Only rules that apply to these kinds: ml, llm, rag, agent (repeatable, or a comma list)."),
+    color: str = typer.Option("auto", "--color", help="auto, always or never."),
 ) -> None:
     """List the checklist: every rule with its id, category, severity and title."""
 
     def body() -> int:
         from .rules import Catalog
 
-        catalog = Catalog.load(rule_packs)
-        if output_format == "json":
-            from .audit import rule_info
+        from .explain import filter_rules, rules_json, rules_table
 
-            emit(json.dumps([rule_info(rule).__dict__ | {"kinds": list(rule.kinds) or None} for rule in catalog.rules], indent=2) + "\n")
-            return EXIT_OK
-        if output_format != "table":
+        if output_format not in ("table", "json"):
             raise InputError(f"--format: expected table or json, found {output_format!r}")
-        for rule in catalog.rules:
-            kinds = ",".join(rule.kinds) or "all"
-            emit(f"{rule.id:<8} {rule.category:<11} {rule.severity:<9} {kinds:<14} {rule.title}\n")
+        if color not in ("auto", "always", "never"):
+            raise InputError(f"--color: expected auto, always or never, found {color!r}")
+        chosen = filter_rules(Catalog.load(rule_packs).rules, categories, severities, kinds)
+        if output_format == "json":
+            emit(rules_json(chosen))
+        else:
+            emit(rules_table(chosen, use_color(color), shutil.get_terminal_size().columns if sys.stdout.isatty() else None))
         return EXIT_OK
 
     guarded(body)
@@ -206,20 +211,29 @@ def rules(
 
 @app.command()
 def explain(
-    rule_id: str = typer.Argument(..., help="A rule id, e.g. REL002."),
+    rule_id: Optional[str] = typer.Argument(None, help="A rule id, e.g. REL002."),
+    scoring: bool = typer.Option(False, "--scoring", help="Explain the score, the verdict, the gate and the ML Test Score instead."),
+    functions: bool = typer.Option(False, "--functions", help="List the check functions rules can use, with their options."),
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
 ) -> None:
     """Everything about one rule: what it checks, why, how to fix it, its examples."""
 
     def body() -> int:
-        import yaml
-
+        from . import explain as explaining
         from .rules import Catalog
 
-        rule = Catalog.load(rule_packs).get(rule_id)
-        if rule is None:
-            raise InputError(f"no rule {rule_id!r}; `readiness rules` lists them")
-        emit(yaml.safe_dump(rule.raw, sort_keys=False, allow_unicode=True, width=100))
+        if sum((rule_id is not None, scoring, functions)) != 1:
+            raise InputError("explain: give one of a rule id, --scoring or --functions")
+        if scoring:
+            emit(explaining.explain_scoring())
+        elif functions:
+            emit(explaining.explain_functions())
+        else:
+            catalog = Catalog.load(rule_packs)
+            rule = catalog.get(rule_id)
+            if rule is None:
+                raise explaining.unknown_rule(rule_id, catalog.rules)
+            emit(explaining.explain_rule(rule))
         return EXIT_OK
 
     guarded(body)

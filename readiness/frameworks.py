@@ -1,13 +1,13 @@
 """Framework views: the ML Test Score and coverage of OWASP LLM Top 10, NIST AI RMF and EU AI Act.
 
-ML Test Score (Breck et al., IEEE Big Data 2017, §VI.A), from ``ml_test_score.tests`` in the
+ML Test Score (Breck et al., IEEE Big Data 2017, §VI.A), from ml_test_score.tests in the
 manifest: each of the 28 tests earns 0 points when not done, 0.5 when it is run manually
 with its results documented, 1 when a system runs it automatically on a repeated basis. A
 test declared manual or automated without evidence text earns 0 (and is reported); an
 undeclared test earns 0. Each section (Data, Model, Infrastructure, Monitoring) sums its
 seven tests (0 to 7); the final score is the minimum of the four sections, read against the
 paper's Table V. For each test the view also lists the rules that reference it
-(``mts:infra-7``) with their status in this audit, so that claimed evidence can be checked
+(mts:infra-7) with their status in this audit, so that claimed evidence can be checked
 against what readiness found.
 
 Coverage: an item of a framework is addressed by the rules whose references name it
@@ -86,14 +86,14 @@ MTS_TESTS = {
     "monitor-7": "Prediction quality has not regressed",
 }
 MTS_POINTS = {"none": 0.0, "manual": 0.5, "automated": 1.0}
-# Table V of the 2017 paper: (upper bound of the final score, interpretation).
+# Table V of the 2017 paper: (upper bound of the final score, the band as printed, interpretation).
 MTS_BANDS = (
-    (0.0, "More of a research project than a productionized system."),
-    (1.0, "Not totally untested, but it is worth considering the possibility of serious holes in reliability."),
-    (2.0, "There's been first pass at basic productionization, but additional investment may be needed."),
-    (3.0, "Reasonably tested, but it's possible that more of those tests and procedures may be automated."),
-    (5.0, "Strong levels of automated testing and monitoring, appropriate for mission-critical systems."),
-    (7.0, "Exceptional levels of automated testing and monitoring."),
+    (0.0, "0", "More of a research project than a productionized system."),
+    (1.0, "(0, 1]", "Not totally untested, but it is worth considering the possibility of serious holes in reliability."),
+    (2.0, "(1, 2]", "There's been first pass at basic productionization, but additional investment may be needed."),
+    (3.0, "(2, 3]", "Reasonably tested, but it's possible that more of those tests and procedures may be automated."),
+    (5.0, "(3, 5]", "Strong levels of automated testing and monitoring, appropriate for mission-critical systems."),
+    (7.0, "> 5", "Exceptional levels of automated testing and monitoring."),
 )
 
 OWASP_LLM_ITEMS = {
@@ -225,7 +225,7 @@ def reference_title(reference: str) -> str | None:
 
 def mts_band(final: float) -> str:
     """The paper's Table V interpretation of a final score."""
-    return next((text for bound, text in MTS_BANDS if final <= bound), MTS_BANDS[-1][1])
+    return next((text for bound, _, text in MTS_BANDS if final <= bound), MTS_BANDS[-1][2])
 
 
 def _rules_citing(prefix: str, item: str, references: dict[str, list[str]], results: dict[str, Result]) -> list[RuleStatus]:

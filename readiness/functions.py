@@ -236,7 +236,7 @@ def parse_date(value: Any) -> dt.date | None:
 
 @function("within_days", options={"days": {"type": "integer", "minimum": 0}}, required=("days",))
 def within_days(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a date (YYYY-MM-DD) at most ``days`` before the audit date and not after it."""
+    """The value is a date (YYYY-MM-DD) at most ``days`` days before the audit date and not after it."""
     date = parse_date(value)
     if date is None:
         return f"{call.where} is {describe(value)}, expected a date YYYY-MM-DD"
@@ -259,7 +259,7 @@ def not_before_audit(value: Any, options: dict, call: Call) -> str | None:
 
 @function("file_exists", options={"min_bytes": {"type": "integer", "minimum": 0}})
 def file_exists(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a path, relative to the manifest and inside the project, to a file of at least ``min_bytes`` (default 1)."""
+    """The value is a path, relative to the manifest and inside the project, to a file of at least ``min_bytes`` bytes (default 1)."""
     if not isinstance(value, str):
         return f"{call.where} is {describe(value)}, expected a file path"
     try:

@@ -1,12 +1,26 @@
-"""Score, verdict and gate: computed once, before anything is rendered.
+"""Score, verdict and gate: computed once per manifest, before anything is rendered.
+
+Every rule yields pass, fail, error, waived (a valid waiver covers a failure) or skipped
+(not applicable to this kind, risk tier or manifest). A rule's severity is its default,
+or its severity_by_risk entry for the system's risk tier (the strictest entry when the
+tier is not declared), or a config override. Weights by severity: critical 10, high 7.5,
+medium 5, low 2.5 (configurable).
 
     score(category) = 100 × Σ weight(severity) × credit / Σ weight(severity)
 
-over the category's pass, fail and error results (credit 1 for a pass, 0 for a fail or an
-error, a fraction where a rule gives partial credit). Waived and skipped rules are out of
-the denominator: not applicable is never zero. The overall score weighs every rule the
-same way. Verdict: ``not_ready`` if a critical or high rule fails or a score threshold is
-missed; ``ready_with_risks`` if only medium or low rules fail; ``ready`` otherwise.
+summed over the category's pass, fail and error results: credit 1 for a pass, 0 for a fail
+or an error, and for a rule with partial credit the share of its checks that passed.
+Waived and skipped rules are out of the denominator: not applicable is never zero. The
+overall score is the same sum over all of the manifest's rules (not an average of the
+categories); the report also names the weakest category. No scored rule: n/a.
+
+Verdict: not ready if a critical or high rule fails or errors, or the score or a category
+score is below a configured minimum; ready with risks if only medium or low rules fail;
+ready otherwise.
+
+Gate (exit 1 when it fails): a fail or error of the --fail-on severity (default high) or
+worse, or a score below --min-score or below a category minimum. With --baseline only
+findings that are new since the baseline count; score minimums always do.
 """
 
 from __future__ import annotations
