@@ -105,9 +105,12 @@ def audit(
     paths: List[Path] = typer.Argument(None, help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
     outputs: List[str] = typer.Option([], "--output", "-o", help="Also write FORMAT:PATH (repeatable), e.g. json:report.json."),
-    fail_on: str = typer.Option("high", "--fail-on", help="Fail the gate on findings of this severity or worse: critical, high, medium, low."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Fail the gate on findings of this severity or worse: critical, high, medium, low. Default: high (the verdict)."),
     min_score: Optional[float] = typer.Option(None, "--min-score", min=0, max=100, help="Fail the gate when a manifest scores below N."),
+    category_min: List[str] = typer.Option([], "--category-min", metavar="CATEGORY=N", help="Fail the gate when a category scores below N (repeatable)."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (input errors still exit 2)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="REPORT.json", help="Gate only on findings not in this earlier JSON report."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (.readiness.yaml or pyproject.toml); default: found from the current folder up."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge dates as of this day (YYYY-MM-DD); default today."),
     select: List[str] = typer.Option([], "--select", help="Only these rules: id, id prefix or category (repeatable)."),
     ignore: List[str] = typer.Option([], "--ignore", help="Skip these rules: id, id prefix or category (repeatable)."),
@@ -119,23 +122,25 @@ def audit(
     """Audit manifests and print a scored readiness report."""
 
     def body() -> int:
-        from . import audit as auditing
-        from .engine import Settings
+        from . import audit as auditing, config
         from .frameworks import parse_frameworks
         from .reporters import FORMATS, RenderOptions, get
-        from .rules import Catalog
-        from .scoring import Thresholds
+        from .plugins import load as load_plugins
 
+        load_plugins()
         if output_format not in FORMATS:
             raise InputError(f"--format: expected one of {', '.join(FORMATS)}, found {output_format!r}")
-        if fail_on not in SEVERITY_CHOICES:
+        if fail_on is not None and fail_on not in SEVERITY_CHOICES:
             raise InputError(f"--fail-on: expected one of {', '.join(SEVERITY_CHOICES)}, found {fail_on!r}")
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        targets = parse_outputs(outputs)
-        options = auditing.AuditOptions(Settings(parse_date(as_of, "--as-of")), Thresholds(fail_on, min_score), frameworks=parse_frameworks(frameworks))
-        rules = Catalog.load(rule_packs).select(select, ignore)
-        report = auditing.run(list(paths or [Path(".")]), rules, options)
+        request = config.AuditRequest(
+            select, ignore, rule_packs, fail_on, min_score, category_min,
+            parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(frameworks),
+        )
+        plan = config.plan_audit(config.load(config_path), request)
+        targets = parse_outputs(plan.outputs)
+        report = auditing.run(list(paths or [Path(".")]), plan.rules, plan.options)
         rendered = [(get(name).render(report, RenderOptions(verbose=verbose)), target) for name, target in targets]
         for text, target in rendered:
             write_atomic(target, text)
@@ -156,15 +161,18 @@ def emit(text: str) -> None:
 
 
 @app.command()
-def validate(paths: List[Path] = typer.Argument(..., help="Manifests or folders to check.")) -> None:
+def validate(
+    paths: List[Path] = typer.Argument(..., help="Manifests or folders to check."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its limits); default: found from the current folder up."),
+) -> None:
     """Check manifests against the schema only (shape and types); fast, for editors and pre-commit."""
 
     def body() -> int:
+        from . import config
         from .audit import discover, load_all
-        from .loader import Limits
 
         files = discover(list(paths))
-        load_all(files, Limits())
+        load_all(files, config.load(config_path).limits())
         emit(f"{len(files)} manifest(s) valid\n")
         return EXIT_OK
 
@@ -182,24 +190,35 @@ def schema(report: bool = typer.Option(False, "--report", help="Print the JSON r
 @app.command()
 def rules(
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its rule packs); default: found from the current folder up."),
     output_format: str = typer.Option("table", "--format", "-f", help="table or json."),
     categories: List[str] = typer.Option([], "--category", "-c", help="Only these categories (repeatable, or a comma list)."),
     severities: List[str] = typer.Option([], "--severity", "-s", help="Only these default severities (repeatable, or a comma list)."),
     kinds: List[str] = typer.Option([], "--kind", "-k", help="Only rules that apply to these kinds: ml, llm, rag, agent (repeatable, or a comma list)."),
     color: str = typer.Option("auto", "--color", help="auto, always or never."),
+    check_examples: Optional[Path] = typer.Option(None, "--check-examples", metavar="PACK", help="Run every rule of PACK (a file or folder) against its own examples; exit 1 if any misbehaves."),
 ) -> None:
     """List the checklist: every rule with its id, category, severity and title."""
 
     def body() -> int:
-        from .rules import Catalog
+        from . import config
+        from .plugins import load as load_plugins
 
+        load_plugins()
+        if check_examples is not None:
+            from .examples import check_pack
+
+            count, problems = check_pack(check_examples)
+            emit("".join(f"{problem}\n" for problem in problems))
+            emit(f"{len(problems)} problem(s) in the examples of {count} rule(s)\n" if problems else f"{count} rule(s): every example behaves as expected\n")
+            return EXIT_GATE if problems else EXIT_OK
         from .explain import filter_rules, rules_json, rules_table
 
         if output_format not in ("table", "json"):
             raise InputError(f"--format: expected table or json, found {output_format!r}")
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        chosen = filter_rules(Catalog.load(rule_packs).rules, categories, severities, kinds)
+        chosen = filter_rules(config.catalog(config.load(config_path), rule_packs).rules, categories, severities, kinds)
         if output_format == "json":
             emit(rules_json(chosen))
         else:
@@ -215,21 +234,23 @@ def explain(
     scoring: bool = typer.Option(False, "--scoring", help="Explain the score, the verdict, the gate and the ML Test Score instead."),
     functions: bool = typer.Option(False, "--functions", help="List the check functions rules can use, with their options."),
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
+    config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its rule packs); default: found from the current folder up."),
 ) -> None:
     """Everything about one rule: what it checks, why, how to fix it, its examples."""
 
     def body() -> int:
-        from . import explain as explaining
-        from .rules import Catalog
+        from . import config, explain as explaining
+        from .plugins import load as load_plugins
 
         if sum((rule_id is not None, scoring, functions)) != 1:
             raise InputError("explain: give one of a rule id, --scoring or --functions")
+        load_plugins()
         if scoring:
             emit(explaining.explain_scoring())
         elif functions:
             emit(explaining.explain_functions())
         else:
-            catalog = Catalog.load(rule_packs)
+            catalog = config.catalog(config.load(config_path), rule_packs)
             rule = catalog.get(rule_id)
             if rule is None:
                 raise explaining.unknown_rule(rule_id, catalog.rules)

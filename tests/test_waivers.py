@@ -1,0 +1,122 @@
+"""Waivers: valid, expired, stale, unknown rule, forbidden by config, duplicate; each with its file:line."""
+
+from __future__ import annotations
+
+from gates_helpers import as_json, audit_args, manifest, results
+
+
+def waiver(rule: str, expires: str = "2026-12-15") -> str:
+    return f"  - {{rule: {rule}, reason: fix lands next sprint, owner: ana@example.com, expires: {expires}}}\n"
+
+
+def waivers(*entries: str) -> str:
+    return "waivers:\n" + "".join(entries)
+
+
+def audit_json(cli, *extra: str) -> tuple[int, dict]:
+    run = cli(*audit_args("--format", "json", *extra))
+    return run.exit_code, as_json(run)
+
+
+def test_a_valid_waiver_turns_a_failure_into_waived_out_of_score_and_gate(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002"))))
+    code, report = audit_json(cli)
+    result = results(report)["GTE002"]
+    assert code == 0
+    assert result["status"] == "waived"
+    assert result["waiver"] == {"reason": "fix lands next sprint", "owner": "ana@example.com", "expires": "2026-12-15", "location": {"file": "readiness.yaml", "pointer": "/waivers/0", "line": 10, "column": 5}}
+    assert report["manifests"][0]["score"] == 100.0  # waived is out of the denominator
+    assert report["manifests"][0]["notes"] == []
+
+
+def test_a_waiver_still_counts_on_its_expiry_day(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002", expires="2026-11-26"))))
+    code, report = audit_json(cli)
+    assert code == 0 and results(report)["GTE002"]["status"] == "waived"
+
+
+def test_an_expired_waiver_stops_counting_is_reported_and_named_by_the_gate(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002", expires="2026-11-25"))))
+    code, report = audit_json(cli)
+    assert code == 1
+    assert results(report)["GTE002"]["status"] == "fail"
+    assert report["manifests"][0]["notes"] == [{
+        "message": "waiver for GTE002 expired on 2026-11-25 and no longer counts: GTE002 fails again",
+        "location": {"file": "readiness.yaml", "pointer": "/waivers/0", "line": 10, "column": 5},
+        "kind": "waiver_expired",
+        "rule": "GTE002",
+    }]
+    assert report["gate"]["reasons"] == ["readiness.yaml: GTE002 (high) failed; its waiver (readiness.yaml:10) expired"]
+
+
+def test_an_expired_waiver_on_a_rule_below_the_gate_does_not_fail_it(cli, project):
+    project("readiness.yaml", manifest(failing=("low",), waivers=waivers(waiver("GTE004", expires="2026-01-01"))))
+    run = cli(*audit_args())
+    assert run.exit_code == 0
+    assert "! waiver for GTE004 expired on 2026-01-01 and no longer counts: GTE004 fails again  (at readiness.yaml:10:5)" in run.stdout
+
+
+def test_a_waiver_for_a_passing_rule_is_stale(cli, project):
+    project("readiness.yaml", manifest(waivers=waivers(waiver("GTE002"))))
+    code, report = audit_json(cli)
+    assert code == 0
+    note = report["manifests"][0]["notes"][0]
+    assert (note["kind"], note["rule"], note["location"]["line"]) == ("waiver_stale", "GTE002", 10)
+    assert note["message"] == "waiver for GTE002 is stale: the rule passes; remove the waiver"
+
+
+def test_a_waiver_naming_an_unknown_rule_is_reported_with_a_suggestion(cli, project):
+    project("readiness.yaml", manifest(waivers=waivers(waiver("GTE02"))))
+    code, report = audit_json(cli)
+    assert code == 0
+    note = report["manifests"][0]["notes"][0]
+    assert note["kind"] == "waiver_unknown_rule" and note["location"]["line"] == 10
+    assert note["message"] == "waiver names GTE02, which is not a rule; did you mean GTE002?"
+
+
+def test_a_waiver_for_a_deselected_rule_is_not_unknown(cli, project):
+    project("readiness.yaml", manifest(waivers=waivers(waiver("VER001"))))
+    code, report = audit_json(cli)
+    assert report["manifests"][0]["notes"] == []
+
+
+def test_config_forbids_waivers_on_critical_rules(cli, project):
+    project("readiness.yaml", manifest(failing=("critical", "high"), waivers=waivers(waiver("GTE001"), waiver("GTE002"))))
+    project(".readiness.yaml", "forbid_waivers: [critical]\n")
+    code, report = audit_json(cli)
+    assert code == 1
+    statuses = {rule: result["status"] for rule, result in results(report).items()}
+    assert (statuses["GTE001"], statuses["GTE002"]) == ("fail", "waived")
+    [note] = report["manifests"][0]["notes"]
+    assert note["kind"] == "waiver_forbidden" and note["location"]["line"] == 10
+    assert note["message"] == "waiver for GTE001 does not count: .readiness.yaml forbids waivers on critical rules (forbid_waivers)"
+    assert report["gate"]["reasons"] == ["readiness.yaml: GTE001 (critical) failed; its waiver (readiness.yaml:10) is forbidden by config"]
+
+
+def test_without_the_config_the_same_critical_waiver_counts(cli, project):
+    project("readiness.yaml", manifest(failing=("critical",), waivers=waivers(waiver("GTE001"))))
+    code, report = audit_json(cli)
+    assert code == 0 and results(report)["GTE001"]["status"] == "waived"
+
+
+def test_a_second_waiver_for_the_same_rule_is_reported(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002"), waiver("gte002", expires="2027-01-01"))))
+    code, report = audit_json(cli)
+    assert results(report)["GTE002"]["waiver"]["expires"] == "2026-12-15"
+    [note] = report["manifests"][0]["notes"]
+    assert (note["kind"], note["location"]["line"]) == ("waiver_duplicate", 11)
+    assert note["message"] == "a second waiver for GTE002 (the first is at line 10); keep one"
+
+
+def test_terminal_shows_the_waiver_with_its_location(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002"))))
+    run = cli(*audit_args())
+    assert "  ~ GTE002  The high fact holds\n" in run.stdout
+    assert "waived until 2026-12-15 by ana@example.com: fix lands next sprint (waiver at readiness.yaml:10)" in run.stdout
+
+
+def test_a_waiver_needs_rule_reason_owner_and_expiry(cli, project):
+    project("readiness.yaml", manifest(waivers="waivers:\n  - {rule: GTE002, reason: soon, expires: 2026-12-15}\n"))
+    run = cli(*audit_args())
+    assert run.exit_code == 2
+    assert "readiness.yaml:10:5: waivers[0] is missing the required key 'owner'" in run.stderr
