@@ -260,6 +260,31 @@ def explain(
     guarded(body)
 
 
+@app.command()
+def init(
+    kind: str = typer.Option(..., "--kind", "-k", help="ml, llm, rag or agent."),
+    output: str = typer.Option("readiness.yaml", "--output", "-o", help="Where to write it; - for stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a commented starter manifest whose failing rules are the launch to-do list."""
+
+    def body() -> int:
+        from .starter import check_kind, starter_manifest
+
+        text = starter_manifest(check_kind(kind))
+        if output == "-":
+            emit(text)
+            return EXIT_OK
+        target = Path(output)
+        if target.exists() and not force:
+            raise InputError(f"{output} already exists; use --force to overwrite it")
+        write_atomic(target, text)
+        typer.echo(f"wrote {output} ({kind} starter); fill in the TODOs, then run: readiness audit {output}", err=True)
+        return EXIT_OK
+
+    guarded(body)
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"readiness {__version__}")
