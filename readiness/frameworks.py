@@ -228,32 +228,40 @@ def mts_band(final: float) -> str:
     return next((text for bound, _, text in MTS_BANDS if final <= bound), MTS_BANDS[-1][2])
 
 
-def _rules_citing(prefix: str, item: str, references: dict[str, list[str]], results: dict[str, Result]) -> list[RuleStatus]:
-    return [
-        RuleStatus(rule, results[rule].status)
-        for rule, refs in references.items()
-        if rule in results and any(split_reference(ref) == (prefix, item) for ref in refs)
-    ]
+Citations = dict[tuple[str, str], list[str]]  # (prefix, item) → the rules whose references name it, in rule order
 
 
-def ml_test_score(manifest: dict, results: dict[str, Result], references: dict[str, list[str]]) -> MlTestScore:
+def citations(references: dict[str, list[str]]) -> Citations:
+    """Index the rules' references once per manifest, instead of scanning them for every framework item."""
+    index: Citations = {}
+    for rule, refs in references.items():
+        for key in dict.fromkeys(map(split_reference, refs)):
+            index.setdefault(key, []).append(rule)
+    return index
+
+
+def _rules_citing(prefix: str, item: str, cited: Citations, results: dict[str, Result]) -> list[RuleStatus]:
+    return [RuleStatus(rule, results[rule].status) for rule in cited.get((prefix, item), ()) if rule in results]
+
+
+def ml_test_score(manifest: dict, results: dict[str, Result], cited: Citations) -> MlTestScore:
     section = manifest.get("ml_test_score") if isinstance(manifest.get("ml_test_score"), dict) else {}
     declared = section.get("tests") if isinstance(section.get("tests"), dict) else {}
     sections = []
     for key, title in MTS_SECTIONS.items():
-        tests = [_mts_test(test_id, declared.get(test_id) or {}, results, references) for test_id in MTS_TESTS if test_id.startswith(f"{key}-")]
+        tests = [_mts_test(test_id, declared.get(test_id) or {}, results, cited) for test_id in MTS_TESTS if test_id.startswith(f"{key}-")]
         sections.append(MtsSection(key, title, sum(test.points for test in tests), tests))
     final = min(item.score for item in sections)
     return MlTestScore(final, mts_band(final), sections)
 
 
-def _mts_test(test_id: str, claim: dict, results: dict[str, Result], references: dict[str, list[str]]) -> MtsTest:
+def _mts_test(test_id: str, claim: dict, results: dict[str, Result], cited: Citations) -> MtsTest:
     mode = claim.get("mode", "none")
     evidence = (claim.get("evidence") or "").strip() or None
     points, problem = MTS_POINTS.get(mode, 0.0), None
     if points and evidence is None:
         points, problem = 0.0, f"declared {mode} but cites no evidence, so it earns 0"
-    rules = _rules_citing("mts", test_id, references, results)
+    rules = _rules_citing("mts", test_id, cited, results)
     contradicted = [item.rule for item in rules if points and item.status in (FAIL, ERROR, WAIVED)]
     return MtsTest(test_id, MTS_TESTS[test_id], mode, points, evidence, problem, rules, contradicted)
 
@@ -268,24 +276,24 @@ def _numbers(item: str) -> list[int]:
     return [int(number) for number in re.findall(r"\d+", item)]
 
 
-def _items(framework: str, references: dict[str, list[str]]) -> list[tuple[str, str, str | None]]:
+def _items(framework: str, cited: Citations) -> list[tuple[str, str, str | None]]:
     """(id, name, group) of every item a view lists: the whole OWASP list, the NIST and EU items rules cite."""
     if framework == OWASP_LLM:
         return [(item, name, None) for item, name in OWASP_LLM_ITEMS.items()]
     prefix = REFERENCE_PREFIX[framework]
-    cited = {split_reference(ref)[1] for refs in references.values() for ref in refs if split_reference(ref)[0] == prefix}
+    named = {item for cited_prefix, item in cited if cited_prefix == prefix}
     if framework == NIST_AI_RMF:
         order = list(NIST_FUNCTIONS)
-        ranked = sorted(cited, key=lambda item: (order.index(item[:2]) if item[:2] in order else len(order), _numbers(item), item))
+        ranked = sorted(named, key=lambda item: (order.index(item[:2]) if item[:2] in order else len(order), _numbers(item), item))
         return [(item, NIST_SUBCATEGORIES.get(item, ""), NIST_FUNCTIONS.get(item[:2], "other")) for item in ranked]
-    return [(item, reference_title(f"eu:{item}") or "", None) for item in sorted(cited, key=lambda item: (_numbers(item), item))]
+    return [(item, reference_title(f"eu:{item}") or "", None) for item in sorted(named, key=lambda item: (_numbers(item), item))]
 
 
-def coverage(framework: str, results: dict[str, Result], references: dict[str, list[str]]) -> Coverage:
+def coverage(framework: str, results: dict[str, Result], cited: Citations) -> Coverage:
     prefix = REFERENCE_PREFIX[framework]
     items = []
-    for item, name, group in _items(framework, references):
-        rules = _rules_citing(prefix, item, references, results)
+    for item, name, group in _items(framework, cited):
+        rules = _rules_citing(prefix, item, cited, results)
         items.append(CoverageItem(item, name, worst_status(rules), group, rules))
     return Coverage(framework, FRAMEWORK_TITLES[framework], items)
 
@@ -295,5 +303,6 @@ def framework_views(manifest: dict, results: list[Result], references: dict[str,
     by_rule = {result.rule: result for result in results}
     service = manifest.get("service") if isinstance(manifest.get("service"), dict) else {}
     views = [OWASP_LLM, NIST_AI_RMF, EU_AI_ACT] if service.get("kind") != "ml" else [NIST_AI_RMF, EU_AI_ACT]
-    score = ml_test_score(manifest, by_rule, references) if ML_TEST_SCORE in requested else None
-    return Frameworks(list(requested), [coverage(view, by_rule, references) for view in views], score)
+    cited = citations(references)
+    score = ml_test_score(manifest, by_rule, cited) if ML_TEST_SCORE in requested else None
+    return Frameworks(list(requested), [coverage(view, by_rule, cited) for view in views], score)
