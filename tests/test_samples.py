@@ -1,0 +1,119 @@
+"""The sample manifests read as credible launch reviews: verdict, exit code and the findings behind them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from conftest import AS_OF, REPO
+from readiness.loader import Limits, load_file
+
+SAMPLES = REPO / "sample_configs"
+EXPECTED = {
+    "support-assistant": ("ready", 0),
+    "docs-search": ("ready_with_risks", 0),
+    "churn-model": ("not_ready", 1),
+    "refund-agent": ("not_ready", 1),
+}
+
+
+def audit(cli, name: str) -> tuple[int, dict]:
+    run = cli("audit", SAMPLES / name, "--as-of", AS_OF, "--format", "json")
+    return run.exit_code, json.loads(run.stdout)["manifests"][0]
+
+
+def results(manifest: dict) -> dict[str, dict]:
+    return {result["rule"]: result for result in manifest["results"]}
+
+
+def failing(manifest: dict) -> set[str]:
+    return {rule for rule, result in results(manifest).items() if result["status"] == "fail"}
+
+
+@pytest.mark.parametrize(("name", "expected"), EXPECTED.items())
+def test_sample_verdict_and_exit_code(cli, name, expected):
+    exit_code, manifest = audit(cli, name)
+    assert (manifest["verdict"], exit_code) == expected
+
+
+def test_samples_span_every_kind():
+    kinds = {load_file(SAMPLES / name / "readiness.yaml", None, Limits()).data["service"]["kind"] for name in EXPECTED}
+    assert kinds == {"ml", "llm", "rag", "agent"}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_declared_hash_matches_its_file(name):
+    folder = SAMPLES / name
+    data = load_file(folder / "readiness.yaml", None, Limits()).data
+    cited = [*data.get("prompts", []), data["model"].get("config", {}), *data.get("evaluation", {}).get("datasets", [])]
+    hashed = [item for item in cited if "sha256" in item]
+    assert hashed, f"{name} declares no content hash"
+    for item in hashed:
+        assert hashlib.sha256((folder / item["path"]).read_bytes()).hexdigest() == item["sha256"], item["path"]
+
+
+def test_support_assistant_passes_every_applicable_rule(cli):
+    _, manifest = audit(cli, "support-assistant")
+    assert manifest["score"] == 100
+    assert not failing(manifest)
+    by_rule = results(manifest)
+    assert by_rule["SEC008"]["status"] == "skipped"  # agent-only: an LLM app is not judged on tool approvals
+    assert by_rule["SEC014"]["status"] == "pass" and by_rule["SEC014"]["severity"] == "critical"
+
+
+def test_docs_search_fails_only_medium_rules_and_carries_a_waived_load_test(cli):
+    _, manifest = audit(cli, "docs-search")
+    by_rule = results(manifest)
+    assert failing(manifest) == {"EVL011", "MON007", "CST006"}
+    assert {by_rule[rule]["severity"] for rule in failing(manifest)} == {"medium"}
+    assert by_rule["REL007"]["status"] == "waived"
+    assert "release.load_test.date is 2026-08-20, 98 days old (limit 90 days)" in by_rule["REL007"]["message"]
+    assert "cost.prices.as_of is 2026-04-02, 238 days old (limit 180 days)" in by_rule["CST006"]["message"]
+
+
+def test_churn_model_fails_on_its_alias_its_stale_drill_and_missing_quality_monitor(cli):
+    _, manifest = audit(cli, "churn-model")
+    by_rule = results(manifest)
+    assert {"VER001", "VER009", "REL002", "MON001", "GOV001", "SEC005"} <= failing(manifest)
+    assert "model.version is 'champion', a moving alias or range; pin an immutable version or digest" in by_rule["VER001"]["message"]
+    assert "evaluation.last_run.model_version is string '12' but model.version is string 'champion'" in by_rule["VER009"]["message"]
+    assert "release.rollback.last_drill is 2026-04-30, 210 days old (limit 90 days)" in by_rule["REL002"]["message"]
+    assert "waivers[0].expires is 2026-10-31, before the audit date 2026-11-26" in by_rule["GOV010"]["message"]
+    assert by_rule["SEC001"]["status"] == "skipped"  # no prompt rules for a classic model
+    assert by_rule["MON001"]["status"] == "fail"  # its waiver expired
+
+
+def test_refund_agent_is_blocked_by_its_money_moving_tool(cli):
+    _, manifest = audit(cli, "refund-agent")
+    by_rule = results(manifest)
+    assert {"SEC007", "SEC008", "SEC014", "EVL001", "CST004", "GOV005"} == failing(manifest)
+    assert by_rule["SEC008"]["severity"] == "critical"
+    assert "security.tools[2] has side_effects: true but requires_approval is boolean false, expected true" in by_rule["SEC008"]["message"]
+    assert "unsafe_action_rate[adversarial_tickets] measured 0.019 misses its threshold 0.01" in by_rule["EVL001"]["message"]
+    assert "projected monthly cost at peak traffic is $13,104, over the budget of $9,000" in by_rule["CST004"]["message"]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_cited_evidence_file_is_beside_the_manifest(name):
+    folder = SAMPLES / name
+    data = load_file(folder / "readiness.yaml", None, Limits()).data
+    cited: list[str] = []
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            for child_key, child in node.items():
+                walk(child, child_key)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child, key)
+        elif isinstance(node, str) and key in {"path", "runbook", "report", "results", "guidelines", "test", "leakage_test",
+                                                  "deletion_process", "model_card", "incident_plan", "third_party_review",
+                                                  "tech_doc", "sbom", "reproducibility_report"}:
+            cited.append(node)
+
+    walk(data)
+    assert cited
+    missing = [path for path in cited if not (folder / path).is_file() or not (folder / path).resolve().is_relative_to(folder.resolve())]
+    assert not missing, missing
