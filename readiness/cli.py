@@ -12,12 +12,15 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import TYPE_CHECKING, Callable, List, Optional
 
 import typer
 
 from . import __version__
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .report import Report
 
 app = typer.Typer(
     name="readiness",
@@ -145,9 +148,18 @@ def audit(
         for text, target in rendered:
             write_atomic(target, text)
         emit(get(output_format).render(report, RenderOptions(color=use_color(color), verbose=verbose)))
+        write_job_summary(report, [output_format, *(name for name, _ in targets)])
         return EXIT_OK if report.gate.passed or exit_zero else EXIT_GATE
 
     guarded(body)
+
+
+def write_job_summary(report: Report, formats: List[str]) -> None:
+    """With the github format, also append the markdown report to ``$GITHUB_STEP_SUMMARY``."""
+    if "github" in formats:
+        from .reporters.github import write_step_summary
+
+        write_step_summary(report)
 
 
 def emit(text: str) -> None:
@@ -185,6 +197,37 @@ def schema(report: bool = typer.Option(False, "--report", help="Print the JSON r
     from .schema import MANIFEST, REPORT, load_schema
 
     emit(json.dumps(load_schema(REPORT if report else MANIFEST), indent=2) + "\n")
+
+
+@app.command("report")
+def rerender(
+    report_file: Path = typer.Argument(..., metavar="REPORT.json", help="A report saved with --format json or --output json:PATH."),
+    output_format: str = typer.Option("terminal", "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List passes and not-applicable rules too."),
+    color: str = typer.Option("auto", "--color", help="auto, always or never."),
+) -> None:
+    """Render a saved JSON report in another format; exits 0 (the gate was judged when it was saved)."""
+
+    def body() -> int:
+        from .plugins import load as load_plugins
+        from .report_file import load_report
+        from .reporters import FORMATS, RenderOptions, get
+
+        load_plugins()
+        if output_format not in FORMATS:
+            raise InputError(f"--format: expected one of {', '.join(FORMATS)}, found {output_format!r}")
+        if color not in ("auto", "always", "never"):
+            raise InputError(f"--color: expected auto, always or never, found {color!r}")
+        report = load_report(report_file)
+        if output is None:
+            emit(get(output_format).render(report, RenderOptions(color=use_color(color), verbose=verbose)))
+        else:
+            write_atomic(output, get(output_format).render(report, RenderOptions(verbose=verbose)))
+        write_job_summary(report, [output_format])
+        return EXIT_OK
+
+    guarded(body)
 
 
 @app.command()

@@ -26,6 +26,12 @@ class Reporter(Protocol):
 FORMATS: dict[str, "str | Reporter"] = {  # plugins add their reporters (readiness.plugins)
     "terminal": "readiness.reporters.terminal",
     "json": "readiness.reporters.json",
+    "markdown": "readiness.reporters.markdown",
+    "sarif": "readiness.reporters.sarif",
+    "junit": "readiness.reporters.junit",
+    "github": "readiness.reporters.github",
+    "gitlab": "readiness.reporters.gitlab",
+    "html": "readiness.reporters.html",
 }
 
 

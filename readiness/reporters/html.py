@@ -1,0 +1,124 @@
+"""``--format html``: one self-contained page for a launch review (inline CSS; no scripts,
+fonts or images from anywhere). The gate, then per manifest the verdict, the score with a
+bar per category, the blockers with how to fix them, the other failures, the waivers, the
+notes, and the passes folded away. Every value from the report is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
+from . import RenderOptions
+from .common import failing, gate_terms, remediation_blocks, split_blockers, summary_line
+
+STYLE = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;max-width:960px;margin:2em auto;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
+.meta{color:#656d76}.gate{padding:.8em 1em;border-radius:6px;margin:1em 0}
+.passed{background:#dafbe1}.failed{background:#ffebe9}
+.verdict{display:inline-block;padding:.1em .6em;border-radius:4px;font-weight:600}
+.ready{background:#1a7f37;color:#fff}.ready_with_risks{background:#bf8700;color:#fff}.not_ready{background:#cf222e;color:#fff}
+table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #d0d7de;vertical-align:top}
+.bar{background:#eaeef2;border-radius:3px;height:.8em;width:200px}.fill{height:100%;border-radius:3px}
+.good{background:#1a7f37}.fair{background:#bf8700}.poor{background:#cf222e}
+.finding{border-left:4px solid #cf222e;padding:.2em 1em;margin:1em 0}.finding.medium,.finding.low{border-color:#bf8700}
+pre{background:#f6f8fa;padding:.6em;border-radius:6px;overflow:auto}code{font-size:90%}
+""".strip()
+
+
+def _score(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:g}"
+
+
+def _bar(score: float | None) -> str:
+    if score is None:
+        return '<div class="bar"></div>'
+    grade = "good" if score >= 90 else "fair" if score >= 70 else "poor"
+    return f'<div class="bar"><div class="fill {grade}" style="width:{score:g}%"></div></div>'
+
+
+def _gate(report: Report) -> list[str]:
+    gate = report.gate
+    rule = escape(gate_terms(gate))
+    if gate.passed:
+        return [f'<div class="gate passed"><strong>Gate passed</strong> ({rule})</div>']
+    reasons = "".join(f"<li>{escape(reason)}</li>" for reason in gate.reasons)
+    return [f'<div class="gate failed"><strong>Gate failed</strong> ({rule}) because:<ul>{reasons}</ul></div>']
+
+
+def _remediation(text: str) -> str:
+    return "".join(f"<pre><code>{escape(body)}</code></pre>" if kind == "code" else f"<p>{escape(body)}</p>" for kind, body in remediation_blocks(text))
+
+
+def _finding(report: Report, result: Result) -> str:
+    rule = report.rules[result.rule]
+    status = "<p><em>The check could not run; it counts as a failure.</em></p>" if result.status == ERROR else ""
+    since = f" · <em>{escape(result.baseline)}</em>" if result.baseline else ""
+    location = result.location
+    at = f"<p>At <code>{escape(f'{location.file}:{location.line}:{location.column}')}</code> (<code>{escape(location.pointer or '/')}</code>)</p>" if location else ""
+    return (
+        f'<div class="finding {escape(result.severity)}"><h4>{escape(result.rule)} · {escape(result.severity)}{since} — {escape(rule.title)}</h4>'
+        f"{status}<p>{escape(summary_line(result, rule.title))}</p>{at}<p><strong>How to fix</strong></p>{_remediation(rule.remediation)}"
+        f"<p><strong>Why it matters:</strong> {escape(rule.why)}</p></div>"
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
+    facts = ", ".join(f for f in (manifest.kind, f"risk {manifest.risk}" if manifest.risk else None) if f)
+    parts = [
+        f"<h2>{escape(manifest.service or 'unnamed service')}" + (f" <small>({escape(facts)})</small>" if facts else "") + "</h2>",
+        f'<p class="meta"><code>{escape(manifest.file)}</code></p>',
+        f'<p><span class="verdict {escape(manifest.verdict)}">{escape(VERDICT_TEXT[manifest.verdict])}</span> score <strong>{_score(manifest.score)}</strong>/100</p>',
+    ]
+    rows = [[escape(c.title), _bar(c.score), _score(c.score), str(c.counts.get(PASS, 0)), str(c.counts.get("fail", 0) + c.counts.get(ERROR, 0)), str(c.counts.get(WAIVED, 0))] for c in manifest.categories]
+    parts.append(_table(["Category", "", "Score", "Pass", "Fail", "Waived"], rows))
+    blockers, others = split_blockers(failing(manifest))
+    for title, group in (("Blockers — critical and high", blockers), ("Other failures — medium and low", others)):
+        if group:
+            parts.append(f"<h3>{title} ({len(group)})</h3>")
+            parts.extend(_finding(report, result) for result in group)
+    waived = [r for r in manifest.results if r.status == WAIVED]
+    if waived:
+        rows = [[escape(f"{r.rule} {report.rules[r.rule].title}"), escape(r.severity), escape(r.waiver.reason if r.waiver else ""), escape(r.waiver.owner if r.waiver else ""), escape(r.waiver.expires if r.waiver else "")] for r in waived]
+        parts += [f"<h3>Waived ({len(waived)})</h3>", _table(["Rule", "Severity", "Reason", "Owner", "Expires"], rows)]
+    if manifest.notes:
+        items = "".join(f"<li>{escape(n.message)}" + (f" (at <code>{escape(f'{n.location.file}:{n.location.line}:{n.location.column}')}</code>)" if n.location else "") + "</li>" for n in manifest.notes)
+        parts += ["<h3>Notes</h3>", f"<ul>{items}</ul>"]
+    if manifest.fixed:
+        items = "".join(f"<li>{escape(r.rule)} · {escape(r.severity)} — {escape(report.rules[r.rule].title)}</li>" for r in manifest.fixed)
+        parts += [f"<h3>Fixed since the baseline ({len(manifest.fixed)})</h3>", f"<ul>{items}</ul>"]
+    for status, title in ((PASS, "Passed"), (SKIPPED, "Not applicable")):
+        group = [r for r in manifest.results if r.status == status]
+        if group:
+            rows = [[escape(r.rule), escape(r.severity), escape(report.rules[r.rule].title)] + ([escape(r.message)] if status == SKIPPED else []) for r in group]
+            headers = ["Rule", "Severity", "Title"] + (["Reason"] if status == SKIPPED else [])
+            parts.append(f"<details><summary>{title} ({len(group)})</summary>{_table(headers, rows)}</details>")
+    return parts
+
+
+class HtmlReporter:
+    def render(self, report: Report, options: RenderOptions) -> str:
+        parts = [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            "<title>Readiness report</title>",
+            f"<style>{STYLE}</style></head><body>",
+            "<h1>Readiness report</h1>",
+            f'<p class="meta">readiness {escape(report.tool_version)} · as of {escape(report.as_of)}</p>',
+        ]
+        parts += _gate(report)
+        for manifest in report.manifests:
+            parts += _manifest(report, manifest)
+        parts.append("</body></html>")
+        return "\n".join(parts) + "\n"
+
+
+REPORTER = HtmlReporter()

@@ -1,0 +1,153 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One run per invocation (``automationDetails.id`` "readiness/"), every rule of the audit in
+``tool.driver.rules``, and one result per finding:
+
+- ``fail`` → a result, level by severity (critical/high → error, medium → warning, low → note);
+- ``waived`` → the same result with an external ``suppression`` whose justification is the
+  waiver's reason (owner and expiry in its properties);
+- ``error`` (the check raised) → a result like a failure, since the gate counts it as one,
+  with ``properties.status`` "error", and a ``toolExecutionNotification`` saying the rule
+  could not be evaluated;
+- ``pass`` and ``skipped`` → no result (the rules are still listed);
+- notes (expired, stale or unknown waivers) → ``toolConfigurationNotifications``.
+
+With ``--baseline``, each finding carries ``baselineState`` "new" or "unchanged"; fixed
+findings are not results (SARIF's "absent" would reopen them as alerts in some viewers).
+
+Locations are the manifest path relative to ``%SRCROOT%`` (the folder readiness ran in, which
+in CI is the repository root), percent-encoded, with the line and column of the YAML node;
+the report has no end position, so a region covers the node's first character.
+``partialFingerprints`` hashes rule, manifest path and JSON pointer (not line numbers);
+GitHub's ``primaryLocationLineHash`` is left to ``upload-sarif``, which computes it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from ..report import ERROR, FAIL, WAIVED, Location, ManifestReport, Report, Result, RuleInfo
+from . import RenderOptions
+from .common import FINGERPRINT_KEY, LEVEL, findings, fingerprint, one_line, summary_line, where
+from .markdown import escape, remediation_markdown
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://readiness.dev"  # the project home, as in the schemas' $id
+SOURCE_ROOT = "%SRCROOT%"
+# GitHub reads security-severity as a CVSS-like score: > 9 critical, 7–8.9 high, 4–6.9 medium, < 4 low.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+SECURITY_CATEGORIES = {"security"}
+MAX_DESCRIPTION = 1024
+
+
+def message(text: str) -> dict[str, str]:
+    """A SARIF message: braces doubled (§3.11.5), on one line."""
+    return {"text": one_line(text).replace("{", "{{").replace("}", "}}")}
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    if PurePosixPath(path).is_absolute():
+        return {"uri": PurePosixPath(path).as_uri()}
+    return {"uri": quote(path, safe="/"), "uriBaseId": SOURCE_ROOT}
+
+
+def physical_location(location: Location) -> dict[str, Any]:
+    region = {"startLine": location.line, "startColumn": location.column, "endLine": location.line, "endColumn": location.column + 1}
+    return {"physicalLocation": {"artifactLocation": artifact_location(location.file), "region": region}}
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
+
+
+def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
+    references = ", ".join(rule.references)
+    help_text = f"{rule.remediation}\n\nWhy: {rule.why}" + (f"\n\nReferences: {references}" if references else "")
+    help_markdown = f"**Fix:** {remediation_markdown(rule.remediation)}\n\n**Why:** {escape(rule.why)}" + (f"\n\n**References:** {escape(references)}" if references else "")
+    properties: dict[str, Any] = {"tags": [rule.category], "precision": "very-high"}
+    if rule.category in SECURITY_CATEGORIES:
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    return {
+        "id": rule.id,
+        "name": "".join(word.capitalize() for word in "".join(c if c.isalnum() else " " for c in rule.title).split()),
+        "shortDescription": {"text": _clip(one_line(rule.title))},
+        "fullDescription": {"text": _clip(one_line(f"{rule.title.rstrip('.')}. {rule.why}"))},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": properties,
+    }
+
+
+def sarif_result(report: Report, manifest: ManifestReport, result: Result, rule_index: int) -> dict[str, Any]:
+    title = report.rules[result.rule].title
+    text = summary_line(result, title)
+    properties: dict[str, Any] = {"severity": result.severity, "pointer": where(manifest, result).pointer}
+    if result.status == ERROR:
+        text = f"The check could not run: {text}"
+        properties["status"] = ERROR
+    item: dict[str, Any] = {
+        "ruleId": result.rule,
+        "ruleIndex": rule_index,
+        "level": LEVEL[result.severity],
+        "message": message(text),
+        "locations": [physical_location(where(manifest, result))],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(manifest, result)},
+    }
+    if result.baseline:
+        item["baselineState"] = result.baseline
+    if result.status == WAIVED and result.waiver:
+        waiver = result.waiver
+        item["suppressions"] = [{"kind": "external", "status": "accepted", "justification": waiver.reason, "properties": {"owner": waiver.owner, "expires": waiver.expires}}]
+    item["properties"] = properties
+    return item
+
+
+def _invocation(report: Report, rule_index: dict[str, int]) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    errors = [
+        {"level": "error", "message": message(f"{result.rule} could not be evaluated: {result.message}"), "locations": [physical_location(where(manifest, result))], "associatedRule": {"id": result.rule, "index": rule_index[result.rule]}}
+        for manifest, result in findings(report, (ERROR,))
+    ]
+    notes = [
+        {"level": "warning", "message": message(note.message)} | ({"locations": [physical_location(note.location)]} if note.location else {})
+        for manifest in report.manifests
+        for note in manifest.notes
+    ]
+    if errors:
+        invocation["toolExecutionNotifications"] = errors
+    if notes:
+        invocation["toolConfigurationNotifications"] = notes
+    return invocation
+
+
+class SarifReporter:
+    def render(self, report: Report, options: RenderOptions) -> str:
+        rules = list(report.rules.values())
+        rule_index = {rule.id: index for index, rule in enumerate(rules)}
+        run = {
+            "tool": {"driver": {
+                "name": "readiness",
+                "version": report.tool_version,
+                "semanticVersion": report.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_descriptor(rule) for rule in rules],
+            }},
+            "automationDetails": {"id": "readiness/"},
+            "originalUriBaseIds": {SOURCE_ROOT: {"description": {"text": "The folder readiness ran in; manifest paths are relative to it."}}},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [_invocation(report, rule_index)],
+            "results": [sarif_result(report, manifest, result, rule_index[result.rule]) for manifest, result in findings(report, (FAIL, ERROR, WAIVED))],
+            "properties": {
+                "asOf": report.as_of,
+                "gate": {"passed": report.gate.passed, "failOn": report.gate.fail_on, "minScore": report.gate.min_score, "reasons": report.gate.reasons},
+                "manifests": [{"file": m.file, "verdict": m.verdict, "score": m.score} for m in report.manifests],
+            },
+        }
+        log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+REPORTER = SarifReporter()

@@ -1,0 +1,301 @@
+"""Output formats: golden files for every format, and what each consumer relies on
+(SARIF schema and GitHub code scanning, JUnit XSD, workflow-command and markdown escaping,
+HTML escaping, GitLab Code Quality fields)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from jsonschema import Draft4Validator
+from reporting import SCHEMAS, XsdChecker, check_golden, edited, fixture_report
+
+from readiness.report import ERROR, FAIL, PASS, WAIVED, Report
+from readiness.reporters import FORMATS, RenderOptions, get
+from readiness.reporters.github import escape_data, escape_property, step_summary, write_step_summary
+
+GOLDEN_NAMES = {
+    "json": "report.json",
+    "markdown": "report.md",
+    "sarif": "report.sarif",
+    "junit": "report.junit.xml",
+    "github": "report.github.txt",
+    "gitlab": "report.gitlab.json",
+    "html": "report.html",
+}
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return fixture_report()
+
+
+def render(report: Report, name: str) -> str:
+    return get(name).render(report, RenderOptions())
+
+
+def results_of(report: Report) -> dict:
+    return {result.rule: result for result in report.manifests[0].results}
+
+
+def test_the_fixture_covers_every_kind_of_result(report):
+    statuses = {rule: result.status for rule, result in results_of(report).items()}
+    assert statuses == {"TST001": FAIL, "TST002": PASS, "TST005": WAIVED, "TST006": FAIL, "TST004": FAIL, "TST003": "skipped"}
+    assert len(report.manifests[0].notes) == 2  # a stale and an expired waiver
+    assert not report.gate.passed
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_NAMES))
+def test_every_format_matches_its_golden_file(report, name):
+    check_golden(GOLDEN_NAMES[name], render(report, name))
+
+
+def test_every_registered_format_except_terminal_has_a_golden_file():
+    assert set(FORMATS) - {"terminal"} == set(GOLDEN_NAMES)
+
+
+# SARIF ------------------------------------------------------------------------------------
+
+
+def sarif(report: Report) -> dict:
+    return json.loads(render(report, "sarif"))
+
+
+def assert_valid_sarif(log: dict) -> None:
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text("utf-8"))
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in Draft4Validator(schema).iter_errors(log)]
+    assert errors == []
+
+
+def test_sarif_validates_and_meets_github_code_scanning_requirements(report):
+    log = sarif(report)
+    assert_valid_sarif(log)
+    assert log["$schema"] and log["version"] == "2.1.0" and len(log["runs"]) == 1
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "readiness" and driver["version"] and driver["informationUri"].startswith("https://")
+    assert run["automationDetails"] == {"id": "readiness/"}
+    assert run["columnKind"] == "unicodeCodePoints"
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"] and rule["help"]["markdown"]
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        assert rule["properties"]["tags"] and rule["properties"]["precision"]
+    for result in run["results"]:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert {"startLine", "startColumn", "endLine", "endColumn"} <= set(region)
+        assert result["partialFingerprints"]["readinessFinding/v1"]
+
+
+def test_sarif_levels_follow_severity_and_passes_are_not_results(report):
+    results = {r["ruleId"]: r for r in sarif(report)["runs"][0]["results"]}
+    assert set(results) == {"TST001", "TST005", "TST006", "TST004"}  # no pass (TST002), no skipped (TST003)
+    assert (results["TST001"]["level"], results["TST006"]["level"], results["TST004"]["level"]) == ("error", "warning", "note")
+    assert results["TST001"]["locations"][0]["physicalLocation"]["region"] == {"startLine": 9, "startColumn": 3, "endLine": 9, "endColumn": 4}
+    assert results["TST001"]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "readiness.yaml", "uriBaseId": "%SRCROOT%"}
+
+
+def test_sarif_security_severity_only_on_security_rules_as_a_number(report):
+    rules = {rule["id"]: rule for rule in sarif(report)["runs"][0]["tool"]["driver"]["rules"]}
+    assert float(rules["TST006"]["properties"]["security-severity"]) == 5.5
+    assert [rule for rule in rules if "security-severity" in rules[rule]["properties"]] == ["TST006"]
+
+
+def test_sarif_waived_result_is_suppressed_with_the_reason(report):
+    waived = next(r for r in sarif(report)["runs"][0]["results"] if r["ruleId"] == "TST005")
+    assert waived["suppressions"] == [{"kind": "external", "status": "accepted", "justification": "Budget alerts land next sprint", "properties": {"owner": "ana@example.com", "expires": "2026-12-15"}}]
+
+
+def test_sarif_message_braces_are_doubled(report):
+    message = next(r for r in sarif(report)["runs"][0]["results"] if r["ruleId"] == "TST006")["message"]["text"]
+    assert "{{placeholders}}" in message
+
+
+def test_sarif_fingerprints_ignore_line_numbers(report):
+    moved = edited(report)
+    for result in moved.manifests[0].results:
+        if result.location:
+            result.location.line += 5
+    before = {r["ruleId"]: r["partialFingerprints"] for r in sarif(report)["runs"][0]["results"]}
+    after = {r["ruleId"]: r["partialFingerprints"] for r in sarif(moved)["runs"][0]["results"]}
+    assert before == after
+    assert len({json.dumps(v) for v in before.values()}) == len(before)
+
+
+def test_sarif_uri_is_percent_encoded_and_errors_are_notified(report):
+    odd = edited(report)
+    result = results_of(odd)["TST004"]
+    result.status, result.message = ERROR, "the check raised KeyError: 'x'"
+    for item in odd.manifests[0].results:
+        if item.location:
+            item.location.file = "deploy/my app/ré.yaml"
+    log = sarif(odd)
+    assert_valid_sarif(log)
+    run = log["runs"][0]
+    errored = next(r for r in run["results"] if r["ruleId"] == "TST004")
+    assert errored["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "deploy/my%20app/r%C3%A9.yaml"
+    assert errored["properties"]["status"] == "error" and errored["message"]["text"].startswith("The check could not run")
+    assert run["invocations"][0]["toolExecutionNotifications"][0]["associatedRule"]["id"] == "TST004"
+
+
+def test_sarif_clean_run_has_an_empty_results_array(report):
+    clean = edited(report)
+    clean.manifests[0].results = [r for r in clean.manifests[0].results if r.status == PASS]
+    clean.manifests[0].notes = []
+    run = sarif(clean)["runs"][0]
+    assert run["results"] == [] and run["invocations"] == [{"executionSuccessful": True}]
+
+
+# JUnit ------------------------------------------------------------------------------------
+
+
+def junit(report: Report) -> ET.Element:
+    return ET.fromstring(render(report, "junit"))
+
+
+def test_junit_satisfies_the_xsd(report):
+    checker = XsdChecker(SCHEMAS / "junit-10.xsd")
+    assert checker.problems(junit(report)) == []
+
+
+def test_the_xsd_checker_catches_what_junit_10_forbids():
+    checker = XsdChecker(SCHEMAS / "junit-10.xsd")
+    bad = ET.fromstring('<testsuites skipped="1" time="0.0423"><testsuite name="x" tests="1" failures="0"><testcase name="a" file="f"/></testsuite></testsuites>')
+    assert sorted(checker.problems(bad)) == [
+        "/testsuites/testsuite/testcase: attribute 'file' not allowed",
+        "/testsuites/testsuite: required attribute 'errors' missing",
+        "/testsuites: attribute 'skipped' not allowed",
+        "/testsuites: time='0.0423' does not match SUREFIRE_TIME",
+    ]
+
+
+def test_junit_has_one_testcase_per_rule_with_the_right_outcome(report):
+    suite = junit(report).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("6", "3", "0", "2")
+    cases = {case.get("name").split()[0]: case for case in suite.iter("testcase")}
+    assert all(case.get("classname") == "readiness.yaml" for case in cases.values())
+    assert cases["TST001"].get("name") == "TST001 The model is pinned to an immutable version"
+    assert cases["TST001"].find("failure").get("type") == "critical"
+    assert "readiness.yaml:9:3" in cases["TST001"].find("failure").text
+    assert len(cases["TST002"]) == 0
+    assert cases["TST005"].find("skipped").get("message") == "waived until 2026-12-15 by ana@example.com: Budget alerts land next sprint"
+    assert cases["TST003"].find("skipped").get("message") == "not applicable: applies to ml systems; this one is llm"
+
+
+def test_junit_errors_and_illegal_characters(report):
+    odd = edited(report)
+    result = results_of(odd)["TST004"]
+    result.status, result.message = ERROR, "the check raised ValueError: bad \x00 byte"
+    root = junit(odd)
+    assert XsdChecker(SCHEMAS / "junit-10.xsd").problems(root) == []
+    error = next(case for case in root.iter("testcase") if case.get("name").startswith("TST004")).find("error")
+    assert error.get("message") == "the check raised ValueError: bad \ufffd byte"
+    assert root.get("errors") == "1" and root.find("testsuite").get("errors") == "1"
+
+
+# GitHub -----------------------------------------------------------------------------------
+
+
+def parse_command(line: str) -> tuple[str, dict[str, str], str]:
+    """Read a workflow command the way the Actions runner does (ActionCommand.TryParseV2)."""
+    assert line.startswith("::")
+    end = line.index("::", 2)
+    info, data = line[2:end], line[end + 2:]
+    name, _, raw = info.partition(" ")
+    unescape_property = lambda v: v.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+    properties = dict(pair.split("=", 1) for pair in raw.split(",") if pair)
+    return name, {k: unescape_property(v) for k, v in properties.items()}, data.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+
+
+def test_github_escaping_matches_the_toolkit():
+    assert escape_data("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext: a, b"
+    assert escape_property("a,line=1:%") == "a%2Cline=1%3A%25"
+
+
+def test_github_annotations_round_trip_through_the_runner_parser(report):
+    odd = edited(report)
+    tricky = "deploy/a,line=99,title=PASS:x%.yaml"
+    for result in odd.manifests[0].results:
+        if result.location:
+            result.location.file = tricky
+    lines = render(odd, "github").splitlines()
+    commands = [parse_command(line) for line in lines]
+    assert [name for name, _, _ in commands] == ["error", "warning", "notice", "warning", "warning", "notice"]
+    name, properties, message = commands[0]
+    assert properties == {"file": tricky, "line": "9", "col": "3", "title": "TST001 The model is pinned to an immutable version"}
+    assert message.startswith("The served model can change under you (`model.version` | alias)")
+    assert "\n\nFix: Pin one exact version" in message
+
+
+def test_github_job_summary_is_the_markdown_report_appended_when_set(report, tmp_path):
+    summary = tmp_path / "summary.md"
+    write_step_summary(report, {})
+    assert not summary.exists()
+    summary.write_text("earlier step\n", encoding="utf-8")
+    write_step_summary(report, {"GITHUB_STEP_SUMMARY": str(summary)})
+    assert summary.read_text(encoding="utf-8") == "earlier step\n" + render(report, "markdown")
+
+
+def test_github_job_summary_is_cut_below_the_limit(report):
+    text = step_summary(report, limit=400)
+    assert len(text.encode("utf-8")) < 600 and text.endswith("the full report is in the job log.*\n")
+
+
+# Markdown, HTML, GitLab --------------------------------------------------------------------
+
+
+def test_markdown_escapes_pipes_and_backticks(report):
+    odd = edited(report)
+    results_of(odd)["TST005"].waiver.reason = "cells | split `here`"
+    text = render(odd, "markdown")
+    assert "The served model can change under you (\\`model.version\\` \\| alias)" in text
+    assert "| cells \\| split \\`here\\` | ana@example.com | 2026-12-15 |" in text
+    assert "\\<script\\>alert(1)\\</script\\>" in text
+
+
+def test_markdown_puts_the_gate_first_and_blockers_before_other_failures(report):
+    text = render(report, "markdown")
+    assert text.index("**Gate: failed**") < text.index("### Blockers") < text.index("### Other failures") < text.index("### Waived")
+    assert text.index("#### ❌ TST006") < text.index("#### ❌ TST004")
+    assert "<details>\n<summary>Passed (1)</summary>" in text
+
+
+def test_markdown_tables_keep_their_columns_when_rendered(report):
+    from markdown_it import MarkdownIt
+
+    odd = edited(report)
+    results_of(odd)["TST005"].waiver.reason = "cells | split `here`"
+    html = MarkdownIt("commonmark").enable("table").render(render(odd, "markdown"))
+    waived_row = next(row for row in html.split("<tr>") if "TST005" in row)
+    assert waived_row.count("<td>") == 5 and "<td>cells | split `here`</td>" in waived_row
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_escapes_everything_and_fetches_nothing(report):
+    text = render(report, "html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    parser = Tags()
+    parser.feed(text)
+    assert not [tag for tag, attrs in parser.tags if tag in ("script", "link", "img", "iframe", "object") or {"src", "href"} & set(attrs)]
+    assert "@import" not in text and "url(" not in text
+
+
+def test_gitlab_code_quality_fields(report):
+    issues = json.loads(render(report, "gitlab"))
+    assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
+        ("TST001", "blocker", {"path": "readiness.yaml", "lines": {"begin": 9}}),
+        ("TST004", "minor", {"path": "readiness.yaml", "lines": {"begin": 1}}),
+        ("TST006", "major", {"path": "readiness.yaml", "lines": {"begin": 1}}),
+    ]
+    assert all(i["description"] and len(i["fingerprint"]) == 32 for i in issues)
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
