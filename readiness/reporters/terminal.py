@@ -12,9 +12,10 @@ import io
 from rich.console import Console
 from rich.text import Text
 
-from ..report import AT_RISK, ERROR, FAIL, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
+from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
 from . import RenderOptions, terminal_frameworks
+from .common import gate_terms
 
 BAR_WIDTH = 20
 VERDICT_STYLE = {NOT_READY: "bold white on red", AT_RISK: "bold black on yellow"}
@@ -33,7 +34,10 @@ def _bar(score: float | None, color: bool) -> Text:
 
 def _result_lines(console: Console, report: Report, result: Result, detail: bool) -> None:
     rule = report.rules[result.rule]
-    console.print(Text.assemble("  ", (MARK[result.status], SEVERITY_STYLE.get(result.severity, "")), f" {result.rule}  ", (rule.title, "bold")))
+    headline = Text.assemble("  ", (MARK[result.status], SEVERITY_STYLE.get(result.severity, "")), f" {result.rule}  ", (rule.title, "bold"))
+    if result.baseline:
+        headline.append(f"  [{result.baseline}]", style="bold" if result.baseline == NEW else "dim")
+    console.print(headline)
     indent = " " * 10
     if result.message:
         console.print(Text(indent + result.message))
@@ -42,7 +46,8 @@ def _result_lines(console: Console, report: Report, result: Result, detail: bool
         console.print(Text(f"{indent}at {loc.file}:{loc.line}:{loc.column}", style="dim"))
     if result.waiver:
         waiver = result.waiver
-        console.print(Text(f"{indent}waived until {waiver.expires} by {waiver.owner}: {waiver.reason}", style="dim"))
+        declared = f" (waiver at {waiver.location.file}:{waiver.location.line})" if waiver.location else ""
+        console.print(Text(f"{indent}waived until {waiver.expires} by {waiver.owner}: {waiver.reason}{declared}", style="dim"))
     if detail:
         lines = rule.remediation.splitlines() or [""]
         console.print(Text(f"{indent}fix: {lines[0]}", style="green"))
@@ -80,6 +85,12 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
             console.print(Text(f"  {title} ({len(group)})", style="bold"))
             for result in group:
                 _result_lines(console, report, result, detail=False)
+    if manifest.fixed:
+        console.print()
+        console.print(Text(f"  Fixed since the baseline ({len(manifest.fixed)})", style="bold green"))
+        for result in manifest.fixed:
+            title = report.rules[result.rule].title if result.rule in report.rules else ""
+            console.print(Text(f"  ✓ {result.rule}  {title}", style="green"))
     if manifest.notes:
         console.print()
         console.print(Text("  Notes", style="bold"))
@@ -105,9 +116,9 @@ class TerminalReporter:
         console.print()
         gate = report.gate
         if gate.passed:
-            console.print(Text(f"Gate passed (fail on {gate.fail_on} and above" + (f", minimum score {gate.min_score:g})" if gate.min_score is not None else ")"), style="green"))
+            console.print(Text(f"Gate passed ({gate_terms(gate)})", style="green"))
         else:
-            console.print(Text(f"Gate failed (fail on {gate.fail_on} and above" + (f", minimum score {gate.min_score:g}):" if gate.min_score is not None else "):"), style="bold red"))
+            console.print(Text(f"Gate failed ({gate_terms(gate)}):", style="bold red"))
             for reason in gate.reasons:
                 console.print(Text(f"  {reason}"))
         return buffer.getvalue()
