@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
+from conftest import AS_OF, REPO
 from jsonschema import Draft4Validator
 from reporting import SCHEMAS, XsdChecker, check_golden, edited, fixture_report
 
@@ -146,6 +147,13 @@ def test_sarif_clean_run_has_an_empty_results_array(report):
     clean.manifests[0].notes = []
     run = sarif(clean)["runs"][0]
     assert run["results"] == [] and run["invocations"] == [{"executionSuccessful": True}]
+
+
+@pytest.mark.parametrize("sample", sorted(path.name for path in (REPO / "sample_configs").iterdir() if path.is_dir()))
+def test_every_sample_gives_valid_sarif_and_junit(cli, sample):
+    audit = ("audit", REPO / "sample_configs" / sample, "--as-of", AS_OF, "--exit-zero", "--format")
+    assert_valid_sarif(json.loads(cli(*audit, "sarif").stdout))
+    assert XsdChecker(SCHEMAS / "junit-10.xsd").problems(ET.fromstring(cli(*audit, "junit").stdout)) == []
 
 
 # JUnit ------------------------------------------------------------------------------------
@@ -299,3 +307,9 @@ def test_gitlab_code_quality_fields(report):
     ]
     assert all(i["description"] and len(i["fingerprint"]) == 32 for i in issues)
     assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def test_sarif_absolute_paths_become_file_uris_without_a_base():
+    from readiness.reporters.sarif import artifact_location
+
+    assert artifact_location("/srv/my app/readiness.yaml") == {"uri": "file:///srv/my%20app/readiness.yaml"}

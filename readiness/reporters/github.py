@@ -53,7 +53,7 @@ class GithubReporter:
             lines.append(command(COMMAND[LEVEL[result.severity]], message, where(manifest, result), f"{result.rule} {rule.title}"))
         for manifest in report.manifests:
             for note in manifest.notes:
-                lines.append(command("warning", note.message, note.location, "readiness waiver"))
+                lines.append(command("warning", note.message, note.location, "readiness waiver" if note.kind.startswith("waiver") else "readiness"))
         for manifest, result in findings(report, (WAIVED,)):
             waiver = result.waiver
             detail = f"waived until {waiver.expires} by {waiver.owner}: {waiver.reason}" if waiver else "waived"
