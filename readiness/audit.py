@@ -19,6 +19,7 @@ from .frameworks import framework_views
 from .loader import Document, Limits, load_file
 from .report import ManifestReport, Report, RuleInfo
 from .rules import Rule, category_title
+from .sources import read_sources
 from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, gate, threshold_misses, verdict, weakest, weighted_score
 
 MANIFEST_NAMES = ("readiness.yaml", "readiness.yml")
@@ -94,7 +95,8 @@ def load_all(files: list[Path], limits: Limits) -> list[Document]:
 
 def audit_document(document: Document, file: Path, rules: list[Rule], options: AuditOptions) -> ManifestReport:
     base = file.resolve().parent
-    evidence = Evidence(base, options.root or find_project_root(base), options.limits.max_bytes * 5)
+    evidence = Evidence(base, options.root or find_project_root(base), options.limits.max_evidence_bytes)
+    document = read_sources(document, evidence, options.limits)
     results, notes = evaluate(rules, document, options.settings, evidence)
     category_of = {rule.id: rule.category for rule in rules}
     scores = categories(results, category_of, options.weights)

@@ -44,11 +44,14 @@ def effective_severity(rule: Rule, risk: str | None, settings: Settings) -> str:
 
 
 def _location(document: Document, path: JsonPath) -> Location:
+    origin = document.origin(path)  # a fact read from a source file points into that file
+    if origin is not None:
+        return Location(*origin)
     line, column = document.locate(path)
     return Location(document.path, pointer(path), line, column)
 
 
-def _run_clause(clause: Clause, node: Any, node_path: JsonPath, root: dict, settings: Settings, evidence: Evidence, options: dict) -> list[tuple[str, JsonPath]]:
+def _run_clause(clause: Clause, node: Any, node_path: JsonPath, root: dict, settings: Settings, evidence: Evidence, options: dict, document: Document | None = None) -> list[tuple[str, JsonPath]]:
     """Failures (reason, path) of one clause on one node."""
     if clause.target is None:
         targets = [(node_path, node)]
@@ -60,7 +63,7 @@ def _run_clause(clause: Clause, node: Any, node_path: JsonPath, root: dict, sett
             targets = [(clause.target.first_missing(node, node_path), MISSING)]
     failures = []
     for path, value in targets:
-        call = Call(root, node, node_path, path, settings.as_of, evidence)
+        call = Call(root, node, node_path, path, settings.as_of, evidence, document)
         if value is MISSING and not clause.function.accepts_missing:
             reason: str | None = f"{display(path)} is missing"
         else:
@@ -112,7 +115,7 @@ def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: 
         for node_path, node in nodes:
             for clause in rule.then:
                 checks += 1
-                failed = _run_clause(clause, node, node_path, root, settings, evidence, _options(rule, clause, settings))
+                failed = _run_clause(clause, node, node_path, root, settings, evidence, _options(rule, clause, settings), document)
                 failures.extend(failed)
     except Exception as error:  # a broken function must not stop the audit
         return Result(rule.id, ERROR, severity, f"the check raised {type(error).__name__}: {error}", _location(document, ()))

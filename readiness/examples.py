@@ -16,6 +16,7 @@ from .evidence import MemoryEvidence
 from .loader import Document
 from .report import FAIL, PASS
 from .rules import Example, Rule, load_pack, pack_files
+from .sources import read_sources
 
 EXAMPLES_AS_OF = dt.date(2026, 12, 1)
 
@@ -23,9 +24,10 @@ EXAMPLES_AS_OF = dt.date(2026, 12, 1)
 def run_example(rule: Rule, example: Example) -> tuple[str, str]:
     """(status, message) of ``rule`` on one example."""
     data = {"readiness": 1, **example.manifest}
-    document = Document("<example>", data, {(): (1, 1)})
+    evidence = MemoryEvidence(example.files)
+    document = read_sources(Document("<example>", data, {(): (1, 1)}), evidence)
     as_of = dt.date.fromisoformat(example.as_of) if example.as_of else EXAMPLES_AS_OF
-    result = evaluate_rule(rule, document, Settings(as_of), MemoryEvidence(example.files))
+    result = evaluate_rule(rule, document, Settings(as_of), evidence)
     return result.status, result.message
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import evidence as ev
-from .loader import JsonPath, describe
+from .loader import Document, JsonPath, describe
 from .paths import Path as RulePath, display
 
 
@@ -38,10 +38,18 @@ class Call:
     value_path: JsonPath
     as_of: dt.date
     evidence: ev.Evidence
+    document: Document | None = None
 
     @property
     def where(self) -> str:
         return display(self.value_path)
+
+    def place(self, path: JsonPath) -> str:
+        """``file:line`` of ``path`` for a message: the manifest's line, or a fact's line in its source file."""
+        if self.document is None:
+            return display(path)
+        origin = self.document.origin(path)
+        return f"{origin[0]}:{origin[2]}" if origin else f"{self.document.path}:{self.document.locate(path)[0]}"
 
 
 Check = Callable[[Any, dict, Call], "str | None"]
@@ -381,3 +389,6 @@ def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
         when = "at peak traffic" if at_peak else "at average traffic"
         return f"projected monthly cost {when} is ${projected:,.0f}, over the budget of ${budget:,.0f}"
     return None
+
+
+from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files

@@ -16,6 +16,9 @@ JSON report see exactly what the file says.
 from __future__ import annotations
 
 import math
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,12 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_CONSTRUCTED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+_INT = "tag:yaml.org,2002:int"
+_CONSTRUCTED = {_INT, "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+_PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})")  # the common integer: skip PyYAML's slow path
+# Characters YAML calls printable (c-printable); a double-quoted escape such as "\e" can produce
+# others, which could drive a terminal or hide text in a report.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_MANIFEST = "manifests hold plain data (strings, numbers, booleans, null, lists, mappings)"
 _PLAIN_SOURCE = (
@@ -48,12 +56,13 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 @dataclass(frozen=True)
 class Limits:
-    """Guards against hostile or runaway input. All are configurable."""
+    """Guards against hostile or runaway input. All are configurable; see docs/limits.md."""
 
     max_bytes: int = 10 * 1024 * 1024
     max_depth: int = 64
-    max_nodes: int = 1_000_000
+    max_nodes: int = 200_000
     max_alias_nodes: int = 10_000
+    max_evidence_bytes: int = 10 * 1024 * 1024
 
 
 @dataclass
@@ -73,16 +82,23 @@ class Document:
             path = path[:-1]
         return self.positions.get((), (1, 1))
 
+    def origin(self, path: JsonPath) -> tuple[str, str, int, int] | None:
+        """(file, JSON pointer, line, column) of a value read from another file; None for this file's own values."""
+        return None
+
 
 def read_text(path: Path, display: str, limits: Limits) -> str:
     """Read a UTF-8 file within the size limit, with errors that say where and why."""
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a directory, expected a YAML file", display)
+        if not stat.S_ISREG(mode):  # a FIFO or a device: reading could block or never end
+            raise InputError("not a regular file, expected a YAML file", display)
         with path.open("rb") as stream:
             raw = stream.read(limits.max_bytes + 1)
     except FileNotFoundError:
         raise InputError("no such file", display) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a YAML file", display) from None
     except PermissionError:
         raise InputError("permission denied", display) from None
     except OSError as error:
@@ -93,14 +109,24 @@ def read_text(path: Path, display: str, limits: Limits) -> str:
 
 
 def decode(raw: bytes, display: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("file is UTF-16 encoded; save it as UTF-8", display, 1, 1)
+    encoding = _wide_encoding(raw[:4])
+    if encoding:
+        raise InputError(f"file is {encoding} encoded; save it as UTF-8", display, 1, 1)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise InputError(f"not valid UTF-8: byte 0x{raw[error.start]:02x} cannot start or continue a character", display, line, column) from None
+
+
+def _wide_encoding(start: bytes) -> str | None:
+    """UTF-16 or UTF-32, told by a byte order mark or by the NUL bytes around the first ASCII character (YAML 1.2, 5.2)."""
+    if start.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or (len(start) == 4 and (start[:3] == b"\x00\x00\x00" or start[1:] == b"\x00\x00\x00")):
+        return "UTF-32"
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(start) >= 2 and (start[0] == 0) != (start[1] == 0)):
+        return "UTF-16"
+    return None
 
 
 def load_file(path: Path, display: str | None = None, limits: Limits = Limits()) -> Document:
@@ -129,7 +155,11 @@ def load_documents(text: str, display: str = "<string>", limits: Limits = Limits
 
 def _parse(text: str, builder: "_Builder") -> "_Builder":
     display = builder.display
-    loader = _EventLoader(text)
+    try:
+        loader = _EventLoader(text)
+    except UnicodeEncodeError as error:  # a lone surrogate: only possible in text that did not come from a file
+        line, column = _line_column(text, error.start)
+        raise InputError(f"invalid YAML: character U+{ord(text[error.start]):04X} is not allowed", display, line, column) from None
     try:
         while loader.check_event():
             builder.feed(loader.get_event())
@@ -158,15 +188,27 @@ def describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"number {value}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"string {shown!r}"
+        return f"string {excerpt(value)}"
     if isinstance(value, list):
         return f"a list of {len(value)}"
     return "a mapping"
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a one-line message, cut to about ``limit`` characters."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
 def _short(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _finite(number: int | float) -> bool:
+    """Within the range of a double: numbers flow into float arithmetic and into JSON."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too large to convert
+        return False
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -258,10 +300,11 @@ class _Builder:
         top = self.stack[-1]
         if event.tag not in (None, "!", _STR) and not event.tag.startswith("tag:yaml.org,2002:"):
             self.fail(f"unsupported tag {_short(event.tag)} on a key", event.start_mark)
+        self.check_printable(event)
         is_merge = event.implicit[0] and event.value == "<<"
         if not is_merge and event.value in top.value:
             line, column = self.positions[top.path + (event.value,)]
-            self.fail(f"duplicate key {event.value!r} (first defined at line {line}, column {column})", event.start_mark)
+            self.fail(f"duplicate key {excerpt(event.value)} (first defined at line {line}, column {column})", event.start_mark)
         top.key = event.value
         top.key_is_merge = is_merge
         if not is_merge:
@@ -272,17 +315,25 @@ class _Builder:
         if tag is None or tag == "!":
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag in (_STR, _TIMESTAMP):
+            self.check_printable(event)
             return event.value
+        if tag == _INT and _PLAIN_DECIMAL.fullmatch(event.value):
+            return int(event.value)
         if tag not in _CONSTRUCTED:
             self.fail(f"unsupported tag {_short(tag)}: {self.plain_data}", event.start_mark)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             value = _CONSTRUCTOR.construct_object(node)
         except (ValueError, yaml.constructor.ConstructorError):
-            self.fail(f"{event.value!r} is not a valid value for tag {_short(tag)}", event.start_mark)
-        if isinstance(value, float) and not math.isfinite(value):
-            self.fail(f"expected a finite number, found {event.value!r}", event.start_mark)
+            self.fail(f"{excerpt(event.value)} is not a valid value for tag {_short(tag)}", event.start_mark)
+        if isinstance(value, (int, float)) and not _finite(value):
+            self.fail(f"expected a finite number, found {excerpt(event.value)}", event.start_mark)
         return value
+
+    def check_printable(self, event: yaml.ScalarEvent) -> None:
+        unprintable = _NOT_PRINTABLE.search(event.value)
+        if unprintable:
+            self.fail(f"control character U+{ord(unprintable.group()):04X} is not allowed (from an escape sequence)", event.start_mark)
 
     def start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         mapping = isinstance(event, yaml.MappingStartEvent)
@@ -333,7 +384,7 @@ class _Builder:
         if top.key_is_merge:
             sources = value if isinstance(value, list) else [value]
             if not all(isinstance(source, dict) for source in sources):
-                line, column = self.positions.get(top.path, (1, 1))
+                line, column = (mark.line + 1, mark.column + 1) if mark is not None else self.positions.get(top.path, (1, 1))
                 raise InputError("a merge key '<<' takes a mapping or a list of mappings", self.display, line, column)
             position = self.positions.get(top.path, (1, 1)) if mark is None else (mark.line + 1, mark.column + 1)
             top.merges.extend((source, position) for source in sources)

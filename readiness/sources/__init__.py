@@ -1,0 +1,171 @@
+"""Facts from the files teams already keep: KServe, Seldon, BentoML, MLflow, model cards, LiteLLM, promptfoo.
+
+A manifest cites them under ``sources:`` (``{path, format}``; the format is detected when
+omitted and unambiguous). Each file is read through the run's :class:`~readiness.evidence.Evidence`
+(relative to the manifest, confined to the project root, size-limited; rule examples serve
+files from memory the same way), parsed by the safe loader (several YAML documents allowed)
+and handed to the adapter of its format, one small module per format, which turns it into
+facts.
+
+The rules see the facts under the read-only key ``facts`` of the data they evaluate
+(``facts.artifacts[*].mutable``); the schema-validated manifest never holds it. Every fact
+keeps its origin (file, line, column), so a finding about a fact points into the source file.
+A source that cannot be read, recognised or parsed becomes one ``facts.problems`` entry (and
+one finding) naming the file and line, never a crash.
+
+Adapter interface (a module per format, named as the format): ``EXPECTED`` (what the format
+looks like, for messages), ``detect(source) -> bool`` and ``extract(source, facts) -> None``.
+Adding a format is one module, its name in :data:`FORMATS`, and its tests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import posixpath
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..errors import InputError
+from ..evidence import Evidence, EvidenceProblem
+from ..loader import Document, JsonPath, Limits, decode, load_documents
+from ..paths import pointer
+
+FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo")
+FACTS = "facts"
+
+Origin = tuple  # (file, JSON pointer, line, column)
+
+
+@dataclass
+class Source:
+    """One cited file: its text, and its YAML documents parsed on first use."""
+
+    cited: str
+    file: str
+    text: str
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.cited)
+
+    @cached_property
+    def documents(self) -> list[Document]:
+        return load_documents(self.text, self.file, self.limits)
+
+    @property
+    def mappings(self) -> list[Document]:
+        """The documents whose root is a mapping (the only kind any supported format uses)."""
+        return [document for document in self.documents if isinstance(document.data, dict)]
+
+    def at(self, document: Document, path: JsonPath) -> Origin:
+        line, column = document.locate(path)
+        return (self.file, pointer(path), line, column)
+
+
+@dataclass
+class Facts:
+    """Facts by kind (``artifacts``, ``endpoints``, …), each a list of records, with their origins."""
+
+    data: dict[str, list[dict]] = field(default_factory=dict)
+    origins: dict[JsonPath, Origin] = field(default_factory=dict)
+
+    def add(self, kind: str, record: dict, origin: Origin, fields: dict[Any, Origin] | None = None) -> None:
+        """Record a fact; ``fields`` gives the origin of single fields (a name, or a tuple path)."""
+        items = self.data.setdefault(kind, [])
+        path = (FACTS, kind, len(items))
+        items.append(record)
+        self.origins[path] = origin
+        for name, field_origin in (fields or {}).items():
+            self.origins[path + (name if isinstance(name, tuple) else (name,))] = field_origin
+
+
+@dataclass
+class SourcedDocument(Document):
+    """The manifest as the rules see it: its own data plus ``facts``, which point into their source files."""
+
+    origins: dict[JsonPath, Origin] = field(default_factory=dict)
+
+    def origin(self, path: JsonPath) -> Origin | None:
+        if not path or path[0] != FACTS:
+            return None
+        while path:
+            if path in self.origins:
+                return self.origins[path]
+            path = path[:-1]
+        return None
+
+
+def mapping(value: Any) -> dict:
+    """``value`` if it is a mapping, else an empty one: adapters read files of any shape without failing."""
+    return value if isinstance(value, dict) else {}
+
+
+def listing(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def adapter(name: str) -> Any:
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def detect(source: Source) -> list[str]:
+    """The formats whose adapter recognises ``source``; if none does and it does not parse, why not."""
+    found, error = [], None
+    for name in FORMATS:
+        try:
+            if adapter(name).detect(source):
+                found.append(name)
+        except InputError as problem:
+            error = error or problem
+    if not found and error:
+        raise error
+    return found
+
+
+def read_source(source: Source, declared: str | None, facts: Facts) -> str:
+    """Extract one source's facts; its format (declared, or detected). Raises InputError when it cannot."""
+    if declared is None:
+        found = detect(source)
+        if not found:
+            raise InputError(f"not a format readiness reads (expected one of: {', '.join(FORMATS)}); set its format, or cite another file", source.file, 1, 1)
+        if len(found) > 1:
+            raise InputError(f"ambiguous: it reads as {' and as '.join(found)}; set format: to one of them", source.file, 1, 1)
+        declared = found[0]
+    elif not adapter(declared).detect(source):
+        raise InputError(f"does not look like a {declared} file: {adapter(declared).EXPECTED}", source.file, 1, 1)
+    facts.add("sources", {"path": source.cited, "format": declared}, (source.file, "", 1, 1))
+    adapter(declared).extract(source, facts)
+    return declared
+
+
+def source_file(manifest: str, cited: str) -> str:
+    """The cited file as reports name it: beside the manifest as the report names that."""
+    folder = posixpath.dirname(manifest) if not manifest.startswith("<") else ""
+    return posixpath.normpath(posixpath.join(folder, cited))
+
+
+def load_source(cited: str, file: str, evidence: Evidence, limits: Limits = Limits()) -> Source:
+    """Read a cited file through ``evidence``; EvidenceProblem or InputError when it cannot be read."""
+    return Source(cited, file, decode(evidence.read(cited), file), limits)
+
+
+def read_sources(document: Document, evidence: Evidence, limits: Limits = Limits()) -> Document:
+    """The manifest with the facts of every source it cites (unchanged when it cites none)."""
+    entries = document.data.get("sources") or []
+    if not entries:
+        return document
+    facts = Facts()
+    for index, entry in enumerate(entries):
+        cited = entry["path"]
+        file = source_file(document.path, cited)
+        try:
+            read_source(load_source(cited, file, evidence, limits), entry.get("format"), facts)
+        except EvidenceProblem as problem:
+            line, column = document.locate(("sources", index, "path"))
+            facts.add("problems", {"path": cited, "message": f"sources[{index}].path: {problem}"}, (document.path, pointer(("sources", index)), line, column))
+        except InputError as error:
+            facts.add("problems", {"path": cited, "message": error.message}, (error.path or file, "", error.line or 1, error.column or 1))
+    data = {**document.data, FACTS: facts.data}
+    return SourcedDocument(document.path, data, document.positions, facts.origins)

@@ -1,0 +1,100 @@
+"""LiteLLM proxy config: budgets, rate limits, fallbacks, logging callbacks and secrets.
+
+One gateway per file. Budgets: the proxy's ``max_budget`` over ``budget_duration`` (scope
+``proxy``, also given per month), per end user (``max_end_user_budget``), per deployment
+(``litellm_params.max_budget``) and per provider (``router_settings.provider_budget_config``).
+Rate limits: gateway-wide (``max_parallel_requests``…) or ``rpm``/``tpm`` on deployments.
+Every secret setting (``master_key``, ``api_key``…) is inline or read from ``os.environ/``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import Facts, Source, listing, mapping
+from .secrets import walk_secrets
+
+EXPECTED = "a LiteLLM proxy config: model_list entries with litellm_params, and/or litellm_settings, router_settings, general_settings"
+_SECTIONS = ("litellm_settings", "router_settings", "general_settings")
+_GATEWAY_LIMITS = ("max_parallel_requests", "global_max_parallel_requests", "default_max_parallel_requests", "user_rpm_limit", "user_tpm_limit", "key_rpm_limit")
+_FALLBACKS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "default_fallbacks")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w|mo)\s*$")
+_DAYS = {"s": 1 / 86400, "m": 1 / 1440, "h": 1 / 24, "d": 1, "w": 7, "mo": 30}
+
+
+def _is_config(data: Any) -> bool:
+    data = mapping(data)
+    models = listing(data.get("model_list"))
+    if models and all(isinstance(mapping(model).get("litellm_params"), dict) for model in models):
+        return True
+    return not models and any(isinstance(data.get(section), dict) for section in _SECTIONS) and "litellm_settings" in data
+
+
+def detect(source: Source) -> bool:
+    return any(_is_config(document.data) for document in source.mappings)
+
+
+def monthly(amount: float, duration: Any) -> float | None:
+    """USD per 30-day month for a budget of ``amount`` per ``duration`` (``30d``, ``1mo``, ``7d``…)."""
+    match = _DURATION.match(str(duration)) if duration is not None else None
+    if not match or float(match.group(1)) == 0:
+        return None
+    return round(amount * 30 / (float(match.group(1)) * _DAYS[match.group(2)]), 2)
+
+
+def extract(source: Source, facts: Facts) -> None:
+    for document in source.mappings:
+        if _is_config(document.data):
+            _gateway(source, facts, document)
+
+
+def _gateway(source: Source, facts: Facts, document: Any) -> None:
+    data = document.data
+    settings, router, general = (mapping(data.get(section)) for section in _SECTIONS)
+    models = [mapping(model) for model in listing(data.get("model_list"))]
+    record: dict[str, Any] = {"name": source.name, "models": sorted({str(model.get("model_name")) for model in models})}
+    fields: dict[Any, tuple] = {}
+    budgets = _budgets(source, document, settings, router, models, fields)
+    if budgets:
+        record["budget"] = budgets
+    limits = [{"scope": "gateway", "setting": key, "value": section[key]} for section in (general, settings, router) for key in _GATEWAY_LIMITS if key in section]
+    limited = [model for model in models if any(key in mapping(model.get("litellm_params")) for key in ("rpm", "tpm"))]
+    if limited and len(limited) == len(models):
+        limits.append({"scope": "every deployment", "setting": "rpm/tpm", "value": len(limited)})
+    if limits:
+        record["rate_limits"] = limits
+    record["deployments_rate_limited"] = f"{len(limited)} of {len(models)}"
+    record["fallbacks"] = [
+        {"model": str(model), "fallbacks": [str(item) for item in listing(targets)]}
+        for section in (settings, router) for key in _FALLBACKS for entry in listing(section.get(key)) for model, targets in mapping(entry).items()
+    ]
+    record["logging"] = sorted({str(item) for section in (settings, general) for key in ("callbacks", "success_callback", "failure_callback") for item in listing(section.get(key))})
+    if "master_key" in general:
+        fields["master_key"] = source.at(document, ("general_settings", "master_key"))
+        record["master_key"] = "inline" if not str(general["master_key"]).startswith("os.environ/") else "environment"
+    facts.add("gateways", record, source.at(document, ()), fields)
+    walk_secrets(source, facts, document, data)
+
+
+def _budgets(source: Source, document: Any, settings: dict, router: dict, models: list[dict], fields: dict) -> dict:
+    """The budgets a config sets, by scope; the proxy's also per month."""
+    budgets: dict[str, Any] = {}
+    if isinstance(settings.get("max_budget"), (int, float)):
+        proxy = {"max_usd": settings["max_budget"], "duration": settings.get("budget_duration")}
+        per_month = monthly(settings["max_budget"], settings.get("budget_duration"))
+        if per_month is not None:
+            proxy["monthly_usd"] = per_month
+        budgets["proxy"] = proxy
+        fields[("budget", "proxy", "monthly_usd")] = fields[("budget", "proxy")] = source.at(document, ("litellm_settings", "max_budget"))
+    for key, scope in (("max_end_user_budget", "end_user"), ("max_internal_user_budget", "internal_user")):
+        if isinstance(settings.get(key), (int, float)):
+            budgets[scope] = {"max_usd": settings[key], "duration": settings.get("budget_duration")}
+            fields[("budget", scope)] = source.at(document, ("litellm_settings", key))
+    if isinstance(router.get("provider_budget_config"), dict):
+        budgets["providers"] = sorted(router["provider_budget_config"])
+        fields[("budget", "providers")] = source.at(document, ("router_settings", "provider_budget_config"))
+    capped = [str(model.get("model_name")) for model in models if "max_budget" in mapping(model.get("litellm_params"))]
+    if capped:
+        budgets["deployments"] = capped
+    return budgets
