@@ -212,9 +212,16 @@ def parse_command(line: str) -> tuple[str, dict[str, str], str]:
     end = line.index("::", 2)
     info, data = line[2:end], line[end + 2:]
     name, _, raw = info.partition(" ")
-    unescape_property = lambda v: v.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
     properties = dict(pair.split("=", 1) for pair in raw.split(",") if pair)
-    return name, {k: unescape_property(v) for k, v in properties.items()}, data.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+    return name, {key: unescape(value, property=True) for key, value in properties.items()}, unescape(data, property=False)
+
+
+def unescape(text: str, property: bool) -> str:
+    """The runner's UnescapeProperty / UnescapeData: ``%25`` last."""
+    pairs = [("%0D", "\r"), ("%0A", "\n")] + ([("%3A", ":"), ("%2C", ",")] if property else []) + [("%25", "%")]
+    for escaped, plain in pairs:
+        text = text.replace(escaped, plain)
+    return text
 
 
 def test_github_escaping_matches_the_toolkit():

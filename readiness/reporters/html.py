@@ -70,12 +70,19 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _weakest(manifest: ManifestReport) -> str:
+    weakest = next((c for c in manifest.categories if c.category == manifest.weakest), None)
+    if weakest is None or weakest.score is None or weakest.score >= 100:
+        return ""
+    return f" · weakest: {escape(weakest.title)} ({weakest.score:g})"
+
+
 def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
     facts = ", ".join(f for f in (manifest.kind, f"risk {manifest.risk}" if manifest.risk else None) if f)
     parts = [
         f"<h2>{escape(manifest.service or 'unnamed service')}" + (f" <small>({escape(facts)})</small>" if facts else "") + "</h2>",
         f'<p class="meta"><code>{escape(manifest.file)}</code></p>',
-        f'<p><span class="verdict {escape(manifest.verdict)}">{escape(VERDICT_TEXT[manifest.verdict])}</span> score <strong>{_score(manifest.score)}</strong>/100</p>',
+        f'<p><span class="verdict {escape(manifest.verdict)}">{escape(VERDICT_TEXT[manifest.verdict])}</span> score <strong>{_score(manifest.score)}</strong>/100{_weakest(manifest)}</p>',
     ]
     rows = [[escape(c.title), _bar(c.score), _score(c.score), str(c.counts.get(PASS, 0)), str(c.counts.get("fail", 0) + c.counts.get(ERROR, 0)), str(c.counts.get(WAIVED, 0))] for c in manifest.categories]
     parts.append(_table(["Category", "", "Score", "Pass", "Fail", "Waived"], rows))
