@@ -79,7 +79,7 @@ def read(entry: EntryPoint) -> Plugin:
     except Exception as error:  # third-party import code can raise anything; report it, no traceback
         raise InputError(f"{name} failed to load: {type(error).__name__}: {error}") from None
     if not any(hasattr(target, attribute) for attribute in ATTRIBUTES):
-        raise InputError(f"{name} ({entry.value}) has none of the attributes {', '.join(ATTRIBUTES)}")
+        raise InputError(f"{name}: {entry.value} has none of the attributes {', '.join(ATTRIBUTES)}")
     functions = _items(getattr(target, "functions", ()), name, "functions")
     for function in functions:
         if not isinstance(function, Function):

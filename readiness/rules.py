@@ -143,7 +143,9 @@ class Pack:
 
 
 def read_pack(path: Path, display: str | None = None) -> Pack:
-    document = load_file(path, display, Limits())
+    from .audit import display_path  # packs are named in messages the way manifests are
+
+    document = load_file(path, display if display is not None else display_path(path), Limits())
     errors = schema.validate(document, schema.RULE_PACK)
     if errors:
         raise errors[0]

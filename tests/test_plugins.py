@@ -1,0 +1,251 @@
+"""Python plugins (entry point group ``readiness.plugins``).
+
+The first tests stand in for installed packages by pointing entry points at modules in a
+temporary folder: each failure mode with its message. The last ones install the example
+plugin (tests/plugin_example) into a fresh virtual environment with pip and run the real
+``readiness`` command there, so that entry-point discovery is tested for real, not mocked.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, REPO
+from readiness import plugins
+from readiness.functions import REGISTRY
+from readiness.reporters import FORMATS
+
+EU_FUNCTION = """
+from pathlib import Path
+from readiness.functions import Function
+
+def eu_region(value, options, call):
+    \"\"\"The value is an EU region code.\"\"\"
+    if value == "boom":
+        raise RuntimeError("region table not loaded")
+    return None if str(value).startswith("eu-") else f"{call.where} is {value!r}, outside the EU"
+
+functions = [Function("acme_eu_region", eu_region)]
+"""
+
+PACK = """rules:
+  - id: ACME001
+    title: EU-serving models declare a data residency region
+    category: data_residency
+    severity: high
+    given: x-acme
+    then: {field: data_residency, function: acme_eu_region}
+    remediation: "x-acme: {data_residency: eu-central-1}"
+    why: GDPR chapter V.
+    examples:
+      pass: [{x-acme: {data_residency: eu-central-1}}]
+      fail: [{x-acme: {data_residency: us-east-1}}]
+"""
+
+
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Pretend modules are installed plugins: ``installed(acme=SOURCE, ...)``; registries restored after."""
+    functions, formats = dict(REGISTRY), dict(FORMATS)
+    modules: list[str] = []
+    monkeypatch.setattr(plugins, "_loaded", None)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+
+    def install(**sources: str) -> None:
+        entries = []
+        for name, source in sources.items():
+            module = f"fake_plugin_{name}"
+            (tmp_path / "site").mkdir(exist_ok=True)
+            (tmp_path / "site" / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+            modules.append(module)
+            entries.append(importlib.metadata.EntryPoint(name, module, plugins.GROUP))
+        monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: entries if group == plugins.GROUP else [])
+
+    yield install
+    REGISTRY.clear()
+    REGISTRY.update(functions)
+    FORMATS.clear()
+    FORMATS.update(formats)
+    for module in modules:
+        sys.modules.pop(module, None)
+
+
+def with_pack(source: str, pack: str = PACK) -> str:
+    return source + f"\nrule_packs = [Path(__file__).parent / 'fake_pack.yaml']\nPath(__file__).parent.joinpath('fake_pack.yaml').write_text({pack!r})\n"
+
+
+def test_a_plugin_function_that_raises_marks_its_rule_error_and_the_audit_goes_on(cli, project, installed):
+    installed(acme=with_pack(EU_FUNCTION))
+    manifest = project("readiness.yaml", "readiness: 1\nservice: {name: bot, kind: llm}\nmodel: {name: m, version: latest}\nx-acme: {data_residency: boom}\n")
+    run = cli("audit", manifest, "--as-of", AS_OF, "--format", "json")
+    assert run.exit_code == 1, run.stderr
+    results = {r["rule"]: r for r in json.loads(run.stdout)["manifests"][0]["results"]}
+    assert results["ACME001"]["status"] == "error"
+    assert results["ACME001"]["message"] == "the check raised RuntimeError: region table not loaded"
+    assert results["VER001"]["status"] == "fail"  # the other rules still ran
+    assert len(results) > 50
+
+
+def test_a_plugin_rule_passes_and_fails_like_a_built_in(cli, project, installed):
+    installed(acme=with_pack(EU_FUNCTION))
+    good = project("good.readiness.yaml", "readiness: 1\nx-acme: {data_residency: eu-west-1}\n")
+    bad = project("bad.readiness.yaml", "readiness: 1\nx-acme: {data_residency: us-east-1}\n")
+    assert cli("audit", good, "--as-of", AS_OF, "--select", "ACME001").exit_code == 0
+    run = cli("audit", bad, "--as-of", AS_OF, "--select", "ACME001")
+    assert run.exit_code == 1
+    assert "x-acme.data_residency is 'us-east-1', outside the EU" in run.stdout
+    assert "ACME001" in cli("rules").stdout
+    assert cli("rules", "--check-examples", Path(plugins.loaded()[0].rule_packs[0])).exit_code == 0
+
+
+def test_a_plugin_that_fails_to_import_is_one_line_and_exit_2(cli, project, installed):
+    installed(broken="raise RuntimeError('licence server unreachable')\n")
+    for args in (["audit", project("readiness.yaml", "readiness: 1\n")], ["rules"], ["explain", "VER001"]):
+        plugins._loaded = None
+        run = cli(*args)
+        assert run.exit_code == 2 and run.stdout == ""
+        assert run.stderr == "readiness: plugin 'broken' (fake_plugin_broken) failed to load: RuntimeError: licence server unreachable\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "from readiness.functions import Function\nfunctions = [Function('present', lambda v, o, c: None)]\n",
+            "plugin 'acme' (fake_plugin_acme) adds the function 'present', which clashes with the built-in function 'present'",
+        ),
+        (
+            "class R:\n    def render(self, report, options): return ''\nreporters = {'json': R()}\n",
+            "plugin 'acme' (fake_plugin_acme) adds the output format 'json', which clashes with the built-in output format 'json'",
+        ),
+        ("VERSION = 1\n", "plugin 'acme' (fake_plugin_acme): fake_plugin_acme has none of the attributes functions, rule_packs, reporters"),
+        ("functions = {'f': print}\n", "plugin 'acme' (fake_plugin_acme): functions must be a list, found dict"),
+        ("functions = [print]\n", "plugin 'acme' (fake_plugin_acme): functions must hold readiness.functions.Function objects, found <built-in function print>"),
+        ("rule_packs = ['/nonexistent/rules.yaml']\n", "plugin 'acme' (fake_plugin_acme): rule pack /nonexistent/rules.yaml does not exist"),
+        ("reporters = {'csv': object()}\n", "plugin 'acme' (fake_plugin_acme): reporter 'csv' must be an object with render(report, options) -> str"),
+    ],
+)
+def test_a_malformed_or_clashing_plugin_is_named(cli, installed, source, message):
+    installed(acme=source)
+    run = cli("rules")
+    assert run.exit_code == 2
+    assert run.stderr == f"readiness: {message}\n"
+    assert "present" in REGISTRY and REGISTRY["present"].check.__module__ == "readiness.functions"
+    assert FORMATS["json"] == "readiness.reporters.json"
+
+
+def test_two_plugins_adding_one_function_name_both(cli, installed):
+    installed(acme=EU_FUNCTION, globex=EU_FUNCTION)
+    run = cli("rules")
+    assert run.exit_code == 2
+    assert run.stderr == "readiness: plugin 'globex' (fake_plugin_globex) adds the function 'acme_eu_region', which plugin 'acme' (fake_plugin_acme) already adds; uninstall or disable one of them\n"
+
+
+def test_a_plugin_rule_id_that_clashes_with_a_built_in_names_the_plugin_and_the_built_in(cli, installed):
+    installed(acme=with_pack(EU_FUNCTION, PACK.replace("ACME001", "VER001")))
+    run = cli("rules")
+    assert run.exit_code == 2
+    line = run.stderr.strip()
+    pattern = r"\S+/fake_pack\.yaml:2: duplicate rule id VER001 \(plugin 'acme' \(fake_plugin_acme\)\): already defined at \S*checks/versioning\.yaml:\d+ \(built-in checklist\)"
+    assert re.fullmatch(pattern, line), line
+
+
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_plugins_are_not_loaded_for_version_or_help(option):
+    code = f"import sys; from readiness.cli import main; sys.argv = ['readiness', '{option}']; main()"
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0 and "readiness.cli" in run.stderr
+    assert "readiness.plugins" not in run.stderr
+
+
+# --- the example plugin, installed for real -------------------------------------------------
+
+EU_MANIFEST = """readiness: 1
+service: {name: support-bot, kind: llm, risk: high}
+x-acme: {markets: [eu, us], data_residency: %s}
+"""
+
+
+def run_in(environment: dict[str, str], bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(bin_dir / "readiness"), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=environment, timeout=120)
+
+
+def pip(environment: dict[str, str], bin_dir: Path, *args: str) -> None:
+    done = subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", *args], capture_output=True, text=True, env=environment, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def plugin_env(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh virtual environment (no system site-packages) with readiness and the example plugin
+    installed by pip from this working tree. PyPI supplies only the build backend (installed once,
+    so that each local build skips an isolated build environment) and the dependencies."""
+    root = tmp_path_factory.mktemp("plugin-venv")
+    venv.EnvBuilder(with_pip=True, clear=True).create(root / "venv")
+    bin_dir = root / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "VIRTUAL_ENV", "PIP_"))}
+    environment.update(PIP_CACHE_DIR=str(root / "pip-cache"), PIP_DISABLE_PIP_VERSION_CHECK="1", NO_COLOR="1")
+    pip(environment, bin_dir, "hatchling>=1.21")
+    pip(environment, bin_dir, "--no-build-isolation", str(REPO), str(REPO / "tests" / "plugin_example"))
+    work = root / "project"
+    (work / ".git").mkdir(parents=True)
+    return environment, bin_dir, work
+
+
+def test_installed_plugin_rule_shows_in_rules_and_explain(plugin_env):
+    environment, bin_dir, work = plugin_env
+    listed = run_in(environment, bin_dir, "rules", "--format", "json", cwd=work)
+    assert listed.returncode == 0, listed.stderr
+    acme = next(rule for rule in json.loads(listed.stdout) if rule["id"] == "ACME001")
+    assert acme["category"] == "data_residency" and acme["severity"] == "high"
+    explained = run_in(environment, bin_dir, "explain", "ACME001", cwd=work)
+    assert explained.returncode == 0 and "EU-serving models declare a data residency region" in explained.stdout
+    where = subprocess.run([str(bin_dir / "python"), "-c", "import acme_readiness; print(acme_readiness.rule_packs[0])"], capture_output=True, text=True, env=environment, check=True)
+    checked = run_in(environment, bin_dir, "rules", "--check-examples", where.stdout.strip(), cwd=work)
+    assert checked.returncode == 0 and checked.stdout == "1 rule(s): every example behaves as expected\n"
+
+
+def test_installed_plugin_rule_passes_and_fails_in_an_audit(plugin_env):
+    environment, bin_dir, work = plugin_env
+    (work / "readiness.yaml").write_text(EU_MANIFEST % "eu-central-1", encoding="utf-8")
+    passing = run_in(environment, bin_dir, "audit", "--select", "ACME001", "--as-of", AS_OF, "--format", "json", cwd=work)
+    assert passing.returncode == 0, passing.stderr
+    assert [r["status"] for r in json.loads(passing.stdout)["manifests"][0]["results"]] == ["pass"]
+    (work / "readiness.yaml").write_text(EU_MANIFEST % "us-east-1", encoding="utf-8")
+    failing = run_in(environment, bin_dir, "audit", "--select", "ACME001", "--as-of", AS_OF, cwd=work)
+    assert failing.returncode == 1
+    assert "EU personal data may leave the EU: x-acme.data_residency is 'us-east-1', a region outside the EU" in failing.stdout
+    assert "Data residency" in failing.stdout
+
+
+def test_installed_plugin_output_format(plugin_env):
+    environment, bin_dir, work = plugin_env
+    (work / "readiness.yaml").write_text(EU_MANIFEST % "us-east-1", encoding="utf-8")
+    run = run_in(environment, bin_dir, "audit", "--select", "ACME001", "--as-of", AS_OF, "--format", "acme-csv", cwd=work)
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.splitlines() == [
+        "file,rule,status,severity,message",
+        "readiness.yaml,ACME001,fail,high,\"EU personal data may leave the EU: x-acme.data_residency is 'us-east-1', a region outside the EU\"",
+    ]
+
+
+def test_installed_broken_plugin_is_one_clear_error(plugin_env):
+    environment, bin_dir, work = plugin_env
+    target = work.parent / "broken-site"
+    pip(environment, bin_dir, "--no-build-isolation", "--no-deps", "--target", str(target), str(REPO / "tests" / "plugin_broken"))
+    broken = {**environment, "PYTHONPATH": str(target)}
+    (work / "readiness.yaml").write_text(EU_MANIFEST % "eu-central-1", encoding="utf-8")
+    run = run_in(broken, bin_dir, "audit", cwd=work)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == "readiness: plugin 'broken' (broken-readiness 0.1.0) failed to load: RuntimeError: ACME licence server unreachable\n"
+    assert run_in(broken, bin_dir, "--version", cwd=work).returncode == 0  # plugins load only when a command needs them
