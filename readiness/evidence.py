@@ -21,7 +21,9 @@ import math
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+from .loader import Limits
+
+MAX_EVIDENCE_BYTES = Limits.max_evidence_bytes
 
 Metrics = dict[tuple[str, str | None], float]  # (metric, slice or None) → value
 
@@ -65,6 +67,8 @@ class Evidence:
         try:
             if path.is_dir():
                 raise EvidenceProblem(f"{cited!r} is a directory, expected a file")
+            if path.exists() and not path.is_file():  # a FIFO or device: reading could block or never end
+                raise EvidenceProblem(f"{cited!r} is not a regular file")
             with path.open("rb") as stream:
                 content = stream.read(self.max_bytes + 1)
         except FileNotFoundError:

@@ -12,16 +12,18 @@ import difflib
 import json
 import re
 from functools import cache
+from itertools import islice
 from importlib import resources
 from typing import Any, Iterable
 
 from .errors import InputError
-from .loader import Document, describe
+from .loader import Document, describe, excerpt
 from .paths import display
 
 MANIFEST = "manifest"
 RULE_PACK = "rule-pack"
 REPORT = "report"
+MAX_ERRORS = 50
 
 
 @cache
@@ -37,9 +39,16 @@ def validator(name: str) -> Any:
 
 
 def validate(document: Document, name: str = MANIFEST) -> list[InputError]:
-    """All schema errors in ``document``, in file order; empty when it is valid."""
-    errors = [_explain(error, document) for error in validator(name).iter_errors(document.data)]
-    return sorted((error for group in errors for error in group), key=lambda e: (e.line or 0, e.column or 0, e.message))
+    """The schema errors in ``document`` (at most ``MAX_ERRORS``), in file order; empty when it is valid.
+
+    Errors are produced lazily and the search stops at the cap, so a hostile file with a
+    hundred thousand bad values costs no more than one with a handful.
+    """
+    explained = (error for raw in validator(name).iter_errors(document.data) for error in _explain(raw, document))
+    errors = sorted(islice(explained, MAX_ERRORS + 1), key=lambda e: (e.line or 0, e.column or 0, e.message))
+    if len(errors) > MAX_ERRORS:
+        errors = errors[:MAX_ERRORS] + [InputError(f"more than {MAX_ERRORS} schema errors; fix these and run again", document.path)]
+    return errors
 
 
 def validate_value(value: Any, schema: dict) -> list[str]:
@@ -61,7 +70,7 @@ def _explain(error: Any, document: Document) -> Iterable[InputError]:
                 continue
             key_line, key_column = document.locate(path + (key,))
             place = f" in {where}" if path else " at the top level"
-            yield InputError(f"unknown key {key!r}{place}; {_suggest(key, allowed)}", document.path, key_line, key_column)
+            yield InputError(f"unknown key {excerpt(key)}{place}; {_suggest(key, allowed)}", document.path, key_line, key_column)
         return
     if validator_name == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
