@@ -32,13 +32,28 @@ def load_report(path: Path) -> Report:
     if not isinstance(data, dict):
         raise InputError(f"expected a readiness JSON report (an object), found {describe(data)}", display, 1, 1)
     version = data.get("schema_version")
-    if version == SCHEMA_VERSION and schema.validator(schema.REPORT).is_valid(data):
+    valid = version == SCHEMA_VERSION and schema.validator(schema.REPORT).is_valid(data)
+    unknown = _unknown_rule(data) if valid else None
+    if valid and unknown is None:
         return Report.from_dict(data)
     document = Document(display, data, _positions(text, display))
     if version != SCHEMA_VERSION:
         line, column = document.locate(("schema_version",))
         raise InputError(f"report schema_version {version!r} is not supported: this readiness reads version {SCHEMA_VERSION} (write the report again with --format json)", display, line, column)
+    if unknown is not None:
+        line, column = document.locate(unknown[0])
+        raise InputError(f"a result names rule {unknown[1]!r}, which is not among the report's rules", display, line, column)
     raise InputErrors(schema.validate(document, schema.REPORT))
+
+
+def _unknown_rule(data: dict) -> tuple[tuple, str] | None:
+    """The first result (path, rule id) whose rule the report does not describe; reporters need it."""
+    for index, manifest in enumerate(data["manifests"]):
+        for group in ("results", "fixed"):
+            for position, result in enumerate(manifest.get(group, [])):
+                if result["rule"] not in data["rules"]:
+                    return ("manifests", index, group, position, "rule"), result["rule"]
+    return None
 
 
 def _positions(text: str, display: str) -> dict[Any, tuple[int, int]]:

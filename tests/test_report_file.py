@@ -128,3 +128,13 @@ def test_github_format_appends_the_job_summary_when_the_variable_is_set(cli, fix
     monkeypatch.delenv("GITHUB_STEP_SUMMARY")
     cli("audit", "readiness.yaml", "--rules", "rules.yaml", "--as-of", AS_OF, "--format", "sarif")
     assert summary.read_text("utf-8") == get("markdown").render(fixture_report(), RenderOptions())
+
+
+def test_report_whose_result_names_an_undescribed_rule_is_refused(cli, saved):
+    data = json.loads(saved.read_text("utf-8"))
+    del data["rules"]["TST004"]
+    saved.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    line = next(number for number, content in enumerate(saved.read_text("utf-8").splitlines(), 1) if '"rule": "TST004"' in content)
+    result = cli("report", saved.name, "--format", "sarif")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"report.json:{line}:11: a result names rule 'TST004', which is not among the report's rules\n"
