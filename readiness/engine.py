@@ -121,7 +121,7 @@ def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: 
         return Result(rule.id, ERROR, severity, f"the check raised {type(error).__name__}: {error}", _location(document, ()))
     if not failures:
         return Result(rule.id, PASS, severity, "", _location(document, nodes[0][0]), credit=1.0)
-    reasons = [reason for reason, _ in failures]
+    reasons = list(dict.fromkeys(reason for reason, _ in failures))  # two clauses under one missing parent say the same thing
     text = "; ".join(reasons[:MAX_REASONS]) + (f"; and {len(reasons) - MAX_REASONS} more" if len(reasons) > MAX_REASONS else "")
     credit = max(0.0, 1 - len(failures) / checks) if rule.partial_credit else 0.0
     message = f"{rule.message}: {text}" if rule.message else text

@@ -60,3 +60,13 @@ def test_high_risk_systems_get_a_stricter_bar():
     high_only = [rule.id for rule in CATALOG.rules if rule.risks == ("high",)]
     assert {"REL001", "SEC001", "SEC014", "VER009"} <= set(stricter)
     assert "GOV005" in high_only
+
+
+def test_a_missing_parent_is_reported_once_not_per_clause():
+    from readiness.examples import run_example
+    from readiness.rules import Example
+
+    status, message = run_example(RULES["GOV006"], Example({"service": {"kind": "llm", "risk": "low"}}, {}, None))
+    assert status == "fail"
+    assert message.count("service.eu_ai_act is missing") == 1
+    assert "service.inventory_id is missing" in message and "service.lifecycle is missing" in message
