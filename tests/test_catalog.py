@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from readiness.examples import check_examples
-from readiness.rules import CATEGORIES, Catalog
+from readiness.examples import check_examples, run_example
+from readiness.rules import CATEGORIES, Catalog, Example
 
 CATALOG = Catalog.load()
 RULES = {rule.id: rule for rule in CATALOG.rules}
@@ -63,9 +63,6 @@ def test_high_risk_systems_get_a_stricter_bar():
 
 
 def test_a_missing_parent_is_reported_once_not_per_clause():
-    from readiness.examples import run_example
-    from readiness.rules import Example
-
     status, message = run_example(RULES["GOV006"], Example({"service": {"kind": "llm", "risk": "low"}}, {}, None))
     assert status == "fail"
     assert message.count("service.eu_ai_act is missing") == 1
