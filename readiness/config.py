@@ -21,11 +21,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from . import schema
 from .errors import InputError
-from .loader import Document, Limits, load_file, read_text
+from .loader import Document, Limits, load_text, read_text
 from .paths import display
 from .rules import Base, Catalog, Rule, bases
 
@@ -34,6 +34,7 @@ PYPROJECT = "pyproject.toml"
 CONFIG_SCHEMA = "config"
 _TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*readiness\s*[\].]", re.MULTILINE)
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_COMMENT_LINE = re.compile(r"^\s*#.*$", re.MULTILINE)
 
 
 @dataclass
@@ -97,7 +98,10 @@ def read(path: Path) -> Config:
         config = Config(_read_pyproject(path, shown), shown, folder)
         problems = [InputError(f"[tool.readiness] {e.message}", shown) for e in schema.validate(Document(shown, config.values), CONFIG_SCHEMA)]
     else:
-        document = load_file(path, shown)
+        text = read_text(path, shown, Limits())
+        if not _COMMENT_LINE.sub("", text).strip():
+            return Config({}, shown, folder)  # an empty .readiness.yaml: defaults
+        document = load_text(text, shown)
         config = Config(document.data, shown, folder, document)
         problems = schema.validate(document, CONFIG_SCHEMA)
     if problems:
@@ -134,7 +138,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
 
 
-def catalog(config: Config, extra_packs: list[Path] = ()) -> Catalog:  # type: ignore[assignment]
+def catalog(config: Config, extra_packs: Sequence[Path] = ()) -> Catalog:
     """Built-in rules, the config's packs and ``--rules`` packs, with the config checked against them."""
     from .audit import InputErrors
 

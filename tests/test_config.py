@@ -176,3 +176,17 @@ def test_command_line_as_of_beats_config(cli, project):
     project(".readiness.yaml", "as_of: 2027-01-01\n")
     assert as_json(cli(*audit_args("--format", "json")))["as_of"] == AS_OF
     assert as_json(cli("audit", "readiness.yaml", "--rules", str(PACK), "--select", "GTE", "--format", "json"))["as_of"] == "2027-01-01"
+
+
+def test_an_empty_config_file_means_the_defaults(cli, project):
+    project("readiness.yaml", manifest(failing=("medium",)))
+    project(".readiness.yaml", "# nothing configured yet\n")
+    assert cli(*audit_args()).exit_code == 0
+
+
+def test_validate_uses_the_config_limits(cli, project):
+    project("readiness.yaml", manifest())
+    assert cli("validate", "readiness.yaml").exit_code == 0
+    project(".readiness.yaml", "limits: {max_bytes: 50}\n")
+    run = cli("validate", "readiness.yaml")
+    assert (run.exit_code, run.stderr) == (2, "readiness.yaml: file is larger than the limit of 50 bytes\n")
