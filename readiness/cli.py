@@ -328,6 +328,24 @@ def init(
     guarded(body)
 
 
+@app.command("import")
+def import_sources(
+    files: List[Path] = typer.Argument(..., help="KServe, Seldon, BentoML, MLflow, model card, LiteLLM or promptfoo files."),
+    output: Path = typer.Option(Path("readiness.yaml"), "--output", "-o", help="Where to write the manifest."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a starter manifest from the deployment files a team already keeps, citing them as sources."""
+
+    def body() -> int:
+        from .sources.importer import import_files
+
+        write_atomic(output, import_files(list(files), output, force))
+        typer.echo(f"wrote {output} from {len(files)} file(s); review it, then run: readiness audit {output}", err=True)
+        return EXIT_OK
+
+    guarded(body)
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"readiness {__version__}")

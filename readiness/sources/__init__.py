@@ -97,6 +97,14 @@ class SourcedDocument(Document):
         return None
 
 
+def add_artifact(facts: Facts, origin: Origin, component: str, reference: str, key: str, pinning: Any) -> None:
+    """Record an artifact a source serves, with how firmly it is pinned (a :class:`references.Pinning`)."""
+    record = {"component": component, "uri": reference, "key": key, "pinning": pinning.kind, "mutable": pinning.mutable, "why": pinning.why}
+    if pinning.pin:
+        record["pin"] = pinning.pin
+    facts.add("artifacts", record, origin, {"uri": origin})
+
+
 def mapping(value: Any) -> dict:
     """``value`` if it is a mapping, else an empty one: adapters read files of any shape without failing."""
     return value if isinstance(value, dict) else {}

@@ -6,7 +6,7 @@ A model tag without a version, or with ``latest``, resolves to whatever was save
 
 from __future__ import annotations
 
-from . import Facts, Source, listing, mapping
+from . import Facts, Source, add_artifact, listing, mapping
 from .references import model_tag
 from .secrets import add_secret
 
@@ -35,9 +35,7 @@ def extract(source: Source, facts: Facts) -> None:
             tag, at = (model, ("models", index)) if isinstance(model, str) else (mapping(model).get("tag"), ("models", index, "tag"))
             if not isinstance(tag, str):
                 continue
-            pinning = model_tag(tag)
-            origin = source.at(document, at)
-            facts.add("artifacts", {"component": service, "uri": tag, "key": "models", "pinning": pinning.kind, "mutable": pinning.mutable, "why": pinning.why}, origin, {"uri": origin})
+            add_artifact(facts, source.at(document, at), service, tag, "models", model_tag(tag))
         for index, variable in enumerate(listing(data.get("envs"))):
             variable = mapping(variable)
             if isinstance(variable.get("name"), str) and "value" in variable:

@@ -85,7 +85,7 @@ def held_out_split(value: Any, options: dict, call: Call) -> str | None:
 def secret_from_environment(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.secrets`` entry read from the environment (``os.environ/NAME``, ``${NAME}``), not written inline."""
     if isinstance(value, dict) and value.get("inline"):
-        return f"{value.get('setting')} is written inline in {call.place(call.value_path)}; read it from the environment (os.environ/NAME)"
+        return f"{value.get('setting')} at {call.place(call.value_path)}"
     return None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import Facts, Source, listing, mapping
+from . import Facts, Source, add_artifact, listing, mapping
 from .references import classify, image
 
 EXPECTED = "apiVersion serving.kserve.io/v1beta1 (or serving.kubeflow.org/…) and kind InferenceService"
@@ -53,6 +53,8 @@ def _service(source: Source, facts: Facts, document: Any, name: str, spec: dict,
     fields = {}
     if "logger" in predictor:
         endpoint["logger_mode"] = mapping(predictor["logger"]).get("mode", "all")
+        if isinstance(mapping(predictor["logger"]).get("url"), str):
+            endpoint["logger_url"] = predictor["logger"]["url"]
         fields["request_logging"] = source.at(document, predictor_at + ("logger",))
     for key, fact in (("minReplicas", "min_replicas"), ("maxReplicas", "max_replicas")):
         if isinstance(predictor.get(key), int):
@@ -70,10 +72,7 @@ def _service(source: Source, facts: Facts, document: Any, name: str, spec: dict,
         facts.add("traffic", {"name": name, "canary_percent": canary, "key": "canaryTrafficPercent"}, source.at(document, canary_at), {"canary_percent": source.at(document, canary_at)})
     for component in COMPONENTS:
         for uri, uri_at, is_image in _artifacts(mapping(spec.get(component)), at + (component,)):
-            pinning = image(uri) if is_image else classify(uri)
-            origin = source.at(document, uri_at)
-            facts.add("artifacts", {"component": f"{name}/{component}", "uri": uri, "key": uri_at[-1] if isinstance(uri_at[-1], str) else "image",
-                                    "pinning": pinning.kind, "mutable": pinning.mutable, "why": pinning.why}, origin, {"uri": origin})
+            add_artifact(facts, source.at(document, uri_at), f"{name}/{component}", uri, str(uri_at[-1]), image(uri) if is_image else classify(uri))
     if explainer:
         facts.add("explainers", {"endpoint": name, "type": endpoint["explainer"]}, source.at(document, at + ("explainer",)))
 

@@ -53,7 +53,10 @@ def _gateway(source: Source, facts: Facts, document: Any) -> None:
     data = document.data
     settings, router, general = (mapping(data.get(section)) for section in _SECTIONS)
     models = [mapping(model) for model in listing(data.get("model_list"))]
-    record: dict[str, Any] = {"name": source.name, "models": sorted({str(model.get("model_name")) for model in models})}
+    record: dict[str, Any] = {
+        "name": source.name,
+        "routes": [{"model_name": str(model.get("model_name")), "model": str(mapping(model.get("litellm_params")).get("model"))} for model in models],
+    }
     fields: dict[Any, tuple] = {}
     budgets = _budgets(source, document, settings, router, models, fields)
     if budgets:

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from ..errors import InputError
-from . import Facts, Source, listing, mapping
+from . import Facts, Source, add_artifact, listing, mapping
 from .references import ALIAS, VERSION, classify
 
 EXPECTED = "an MLmodel file (flavors with artifact_path, run_id or model_uuid), or a registry export (registered_models or model_versions)"
@@ -56,9 +56,8 @@ def _mlmodel(source: Source, facts: Facts, document: Any) -> None:
     record["signature"] = {part: _columns(source, document, part, signature[part]) for part in ("inputs", "outputs") if part in signature}
     facts.add("models", record, source.at(document, ()), {"signature": source.at(document, ("signature",))})
     if isinstance(run, str) and run:
-        origin = source.at(document, ("run_id",))
-        facts.add("artifacts", {"component": path, "uri": f"runs:/{run}/{path}", "key": "run_id", "pinning": "digest", "mutable": False,
-                                "why": "an MLflow run's artifact, fixed once the run ends"}, origin, {"uri": origin})
+        reference = f"runs:/{run}/{path}"
+        add_artifact(facts, source.at(document, ("run_id",)), path, reference, "run_id", classify(reference))
 
 
 def _columns(source: Source, document: Any, part: str, text: Any) -> list[str]:
@@ -98,6 +97,4 @@ def _version(source: Source, facts: Facts, document: Any, version: dict, at: tup
         record["stage"] = stage
     facts.add("registry", record, source.at(document, at))
     if isinstance(version.get("source"), str):
-        pinning = classify(version["source"])
-        origin = source.at(document, at + ("source",))
-        facts.add("artifacts", {"component": f"{name}/{number}", "uri": version["source"], "key": "source", "pinning": pinning.kind, "mutable": pinning.mutable, "why": pinning.why}, origin, {"uri": origin})
+        add_artifact(facts, source.at(document, at + ("source",)), f"{name}/{number}", version["source"], "source", classify(version["source"]))

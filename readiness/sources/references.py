@@ -25,6 +25,7 @@ _MLFLOW_STAGES = ("production", "staging", "archived", "none")
 class Pinning:
     kind: str  # digest | version | alias | unversioned
     why: str
+    pin: str | None = None  # the digest or version itself, when there is one
 
     @property
     def mutable(self) -> bool:
@@ -35,11 +36,11 @@ def classify(reference: str) -> Pinning:
     """How firmly ``reference`` names one artifact."""
     text = reference.strip()
     if _DIGEST.search(text):
-        return Pinning(DIGEST, "pinned by a sha256 digest")
+        return Pinning(DIGEST, "pinned by a sha256 digest", _digest(text))
     if text.startswith("models:/"):
         return _mlflow_model(text[len("models:/"):])
     if text.startswith("runs:/"):
-        return Pinning(DIGEST, "an MLflow run's artifact, fixed once the run ends")
+        return Pinning(DIGEST, "an MLflow run's artifact, fixed once the run ends", text[len("runs:/"):].split("/", 1)[0])
     scheme, _, rest = text.partition("://")
     if not rest:
         scheme, rest = "", text
@@ -51,10 +52,14 @@ def classify(reference: str) -> Pinning:
 def image(reference: str) -> Pinning:
     """A container image or OCI artifact ``[registry/]repo[:tag][@sha256:…]``; no tag means ``:latest``."""
     if _DIGEST.search(reference):
-        return Pinning(DIGEST, "pinned by a sha256 digest")
+        return Pinning(DIGEST, "pinned by a sha256 digest", _digest(reference))
     if not _looks_like_image(reference):
         return Pinning(ALIAS, "an image without a tag is :latest, moved by every push")
     return _tagged(reference)
+
+
+def _digest(reference: str) -> str:
+    return "sha256:" + reference.rsplit("sha256:", 1)[1]
 
 
 def _mlflow_model(rest: str) -> Pinning:
@@ -64,7 +69,7 @@ def _mlflow_model(rest: str) -> Pinning:
     parts = [part for part in name.split("/") if part]
     last = parts[-1] if len(parts) > 1 else ""
     if last.isdigit():
-        return Pinning(VERSION, f"registry version {last}")
+        return Pinning(VERSION, f"registry version {last}", last)
     if last.lower() in _MLFLOW_STAGES or _FLOATING.search(last):
         return Pinning(ALIAS, f"the registry stage {last!r} moves whenever a version is promoted")
     return Pinning(ALIAS, "a registered model without a version resolves to whatever is newest")
@@ -81,7 +86,7 @@ def _tagged(rest: str) -> Pinning:
     if _FLOATING.search(tag):
         return Pinning(ALIAS, f"the tag :{tag} is moved by every push")
     if _VERSION.match(tag) or _ID.search(tag):
-        return Pinning(VERSION, f"the version tag :{tag} (a tag can still be re-pushed; a digest cannot)")
+        return Pinning(VERSION, f"the version tag :{tag} (a tag can still be re-pushed; a digest cannot)", tag)
     return Pinning(ALIAS, f"the tag :{tag} names no version and is moved by every push")
 
 
@@ -92,10 +97,10 @@ def _path(rest: str) -> Pinning:
             return Pinning(ALIAS, f"the path segment {segment!r} is a moving alias")
     for segment in segments:
         if _ID.search(segment):
-            return Pinning(DIGEST, f"the path holds the content or run id {segment!r}")
+            return Pinning(DIGEST, f"the path holds the content or run id {segment!r}", segment)
     for segment in segments[1:]:
         if _VERSION.match(segment):
-            return Pinning(VERSION, f"the path holds the version {segment!r} (a path can still be overwritten)")
+            return Pinning(VERSION, f"the path holds the version {segment!r} (a path can still be overwritten)", segment)
     return Pinning(UNVERSIONED, "the path holds no version or digest, so the file there can be replaced in place")
 
 
@@ -106,4 +111,4 @@ def model_tag(tag: str) -> Pinning:
         return Pinning(ALIAS, f"the model tag {name!r} has no version, so it resolves to the latest")
     if _FLOATING.search(version):
         return Pinning(ALIAS, f"the model tag version {version!r} is a moving alias")
-    return Pinning(VERSION, f"the model tag version {version!r}")
+    return Pinning(VERSION, f"the model tag version {version!r}", version)

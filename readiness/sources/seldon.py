@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from . import Facts, Source, listing, mapping
+from . import Facts, Source, add_artifact, listing, mapping
 from .references import classify, image
 
 EXPECTED = "apiVersion machinelearning.seldon.io/… with kind SeldonDeployment, or mlops.seldon.io/… with kind Model or Experiment"
@@ -63,6 +63,8 @@ def _deployment(source: Source, facts: Facts, document: Any, name: str, spec: di
         fields = {}
         if loggers:
             endpoint["logger_mode"] = loggers[0][0]["logger"].get("mode", "all")
+            if isinstance(loggers[0][0]["logger"].get("url"), str):
+                endpoint["logger_url"] = loggers[0][0]["logger"]["url"]
             fields["request_logging"] = source.at(document, loggers[0][1] + ("logger",))
         if isinstance(predictor.get("replicas"), int):
             endpoint["min_replicas"] = endpoint["max_replicas"] = predictor["replicas"]
@@ -92,9 +94,7 @@ def _deployment(source: Source, facts: Facts, document: Any, name: str, spec: di
 def _artifact(source: Source, facts: Facts, document: Any, component: str, reference: Any, at: tuple, is_image: bool = False) -> None:
     if not isinstance(reference, str) or not reference:
         return
-    pinning = image(reference) if is_image else classify(reference)
-    origin = source.at(document, at)
-    facts.add("artifacts", {"component": component, "uri": reference, "key": at[-1], "pinning": pinning.kind, "mutable": pinning.mutable, "why": pinning.why}, origin, {"uri": origin})
+    add_artifact(facts, source.at(document, at), component, reference, str(at[-1]), image(reference) if is_image else classify(reference))
 
 
 def _model(source: Source, facts: Facts, document: Any, name: str, spec: dict) -> None:
