@@ -145,7 +145,7 @@ def not_one_of(value: Any, options: dict, call: Call) -> str | None:
 
 @function("same_as", options={"path": {"type": "string", "minLength": 1}}, required=("path",))
 def same_as(value: Any, options: dict, call: Call) -> str | None:
-    """The value equals the value at ``path`` (from the manifest root), e.g. the evaluated version is the deployed one."""
+    """The value equals the value at ``path`` (a path from the manifest root), e.g. the evaluated version is the deployed one."""
     other = next(RulePath.parse(options["path"]).select(call.root), None)
     if other is None:
         return f"{options['path']} is missing, so {call.where} cannot be compared with it"
@@ -157,7 +157,7 @@ def same_as(value: Any, options: dict, call: Call) -> str | None:
 @function("implies", options={"if": {"type": "string", "minLength": 1}, "then": {"type": "string", "minLength": 1}}, required=("if", "then"))
 def implies(value: Any, options: dict, call: Call) -> str | None:
     """The value is a mapping in which, whenever field ``if`` is true, field ``then`` is true too
-    (a tool with ``side_effects`` ``requires_approval``)."""
+    (e.g. every tool with side effects requires approval)."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected a mapping"
     if value.get(options["if"]) is True and value.get(options["then"]) is not True:
