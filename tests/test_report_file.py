@@ -32,7 +32,7 @@ def test_schema_report_prints_the_report_schema(cli):
 
 
 def test_the_json_report_of_an_audit_validates_against_its_schema(cli):
-    result = cli("audit", REPO / "sample_configs", "--as-of", AS_OF, "--format", "json", "--exit-zero")
+    result = cli("audit", REPO / "sample_configs", "--as-of", AS_OF, "--format", "json", "--exit-zero", "--framework", "all")
     assert result.exit_code == 0, result.stderr
     assert report_errors(json.loads(result.stdout)) == []
     assert report_errors(fixture_report().to_dict()) == []
@@ -138,3 +138,20 @@ def test_report_whose_result_names_an_undescribed_rule_is_refused(cli, saved):
     result = cli("report", saved.name, "--format", "sarif")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"report.json:{line}:11: a result names rule 'TST004', which is not among the report's rules\n"
+
+
+def test_a_baseline_run_validates_and_every_format_shows_what_changed(cli, fixture_project):
+    common = ("readiness.yaml", "--rules", "rules.yaml", "--as-of", AS_OF)
+    cli("audit", *common, "--output", "json:before.json")
+    manifest = fixture_project / "readiness.yaml"
+    manifest.write_text(manifest.read_text("utf-8").replace("version: latest", "version: gpt-4o-2024-08-06"), encoding="utf-8")
+    result = cli("audit", *common, "--baseline", "before.json", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert report_errors(json.loads(result.stdout)) == []
+    (fixture_project / "after.json").write_text(result.stdout, encoding="utf-8")
+    markdown = cli("report", "after.json", "--format", "markdown").stdout
+    assert "only findings new since before.json" in markdown
+    assert "### Fixed since the baseline (1)\n\n- ✅ TST001 · critical — The model is pinned to an immutable version" in markdown
+    assert "#### ❌ TST006 · medium · *unchanged* — " in markdown
+    states = {r["ruleId"]: r.get("baselineState") for r in json.loads(cli("report", "after.json", "--format", "sarif").stdout)["runs"][0]["results"]}
+    assert states == {"TST004": "unchanged", "TST006": "unchanged", "TST005": None}
