@@ -130,7 +130,8 @@ def audit(
         from .reporters import FORMATS, RenderOptions, get
         from .plugins import load as load_plugins
 
-        load_plugins()
+        project_config = config.load(config_path)
+        load_plugins(project_config.get("disable_plugins", ()))
         if output_format not in FORMATS:
             raise InputError(f"--format: expected one of {', '.join(FORMATS)}, found {output_format!r}")
         if fail_on is not None and fail_on not in SEVERITY_CHOICES:
@@ -141,7 +142,7 @@ def audit(
             select, ignore, rule_packs, fail_on, min_score, category_min,
             parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(frameworks),
         )
-        plan = config.plan_audit(config.load(config_path), request)
+        plan = config.plan_audit(project_config, request)
         targets = parse_outputs(plan.outputs)
         report = auditing.run(list(paths or [Path(".")]), plan.rules, plan.options)
         rendered = [(get(name).render(report, RenderOptions(verbose=verbose)), target) for name, target in targets]
@@ -247,7 +248,8 @@ def rules(
         from . import config
         from .plugins import load as load_plugins
 
-        load_plugins()
+        project_config = config.load(config_path)
+        load_plugins(project_config.get("disable_plugins", ()))
         if check_examples is not None:
             from .examples import check_pack
 
@@ -261,7 +263,7 @@ def rules(
             raise InputError(f"--format: expected table or json, found {output_format!r}")
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        chosen = filter_rules(config.catalog(config.load(config_path), rule_packs).rules, categories, severities, kinds)
+        chosen = filter_rules(config.catalog(project_config, rule_packs).rules, categories, severities, kinds)
         if output_format == "json":
             emit(rules_json(chosen))
         else:
@@ -287,13 +289,14 @@ def explain(
 
         if sum((rule_id is not None, scoring, functions)) != 1:
             raise InputError("explain: give one of a rule id, --scoring or --functions")
-        load_plugins()
+        project_config = config.load(config_path)
+        load_plugins(project_config.get("disable_plugins", ()))
         if scoring:
             emit(explaining.explain_scoring())
         elif functions:
             emit(explaining.explain_functions())
         else:
-            catalog = config.catalog(config.load(config_path), rule_packs)
+            catalog = config.catalog(project_config, rule_packs)
             rule = catalog.get(rule_id)
             if rule is None:
                 raise explaining.unknown_rule(rule_id, catalog.rules)

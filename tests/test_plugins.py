@@ -117,6 +117,15 @@ def test_a_plugin_that_fails_to_import_is_one_line_and_exit_2(cli, project, inst
         assert run.stderr == "readiness: plugin 'broken' (fake_plugin_broken) failed to load: RuntimeError: licence server unreachable\n"
 
 
+def test_the_config_can_disable_a_plugin(cli, project, installed):
+    installed(broken="raise RuntimeError('licence server unreachable')\n", acme=with_pack(EU_FUNCTION))
+    project(".readiness.yaml", "disable_plugins: [broken, not-installed-here]\n")
+    run = cli("rules", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert "ACME001" in [rule["id"] for rule in json.loads(run.stdout)]
+    assert [plugin.name for plugin in plugins.loaded()] == ["acme"]
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [
