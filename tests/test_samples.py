@@ -117,3 +117,10 @@ def test_every_cited_evidence_file_is_beside_the_manifest(name):
     assert cited
     missing = [path for path in cited if not (folder / path).is_file() or not (folder / path).resolve().is_relative_to(folder.resolve())]
     assert not missing, missing
+
+
+def test_churn_model_self_assessed_ml_test_score_is_its_weakest_section(cli):
+    run = cli("audit", SAMPLES / "churn-model", "--as-of", AS_OF, "--framework", "ml-test-score", "--format", "json")
+    score = json.loads(run.stdout)["manifests"][0]["frameworks"]["ml_test_score"]
+    assert score["final"] == 3.0
+    assert {section["section"]: section["score"] for section in score["sections"]} == {"data": 4.5, "model": 3.0, "infra": 5.0, "monitor": 4.0}
