@@ -256,13 +256,19 @@ def within_days(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("not_before_audit", options={})
+@function("not_before_audit", options={"max_days": {"type": "integer", "minimum": 0}})
 def not_before_audit(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a date on or after the audit date (an expiry that has not passed)."""
+    """The value is a date on or after the audit date (an expiry that has not passed), and at most
+    ``max_days`` days after it when set (a time box, not a far-off date)."""
     date = parse_date(value)
     if date is None:
         return f"{call.where} is {describe(value)}, expected a date YYYY-MM-DD"
-    return None if date >= call.as_of else f"{call.where} is {value}, before the audit date {call.as_of}"
+    if date < call.as_of:
+        return f"{call.where} is {value}, before the audit date {call.as_of}"
+    ahead = (date - call.as_of).days
+    if "max_days" in options and ahead > options["max_days"]:
+        return f"{call.where} is {value}, {ahead} days after the audit date (limit {options['max_days']} days)"
+    return None
 
 
 @function("file_exists", options={"min_bytes": {"type": "integer", "minimum": 0}})

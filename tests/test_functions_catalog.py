@@ -68,3 +68,20 @@ def test_new_functions_declare_their_options():
 def test_the_catalog_uses_both_functions():
     used = {clause.function.name for rule in Catalog.load().rules for clause in rule.then}
     assert {"same_as", "implies"} <= used
+
+
+@pytest.mark.parametrize(
+    ("expires", "reason"),
+    [
+        ("2026-12-15", None),
+        ("2026-11-26", None),
+        ("2026-10-31", "x is 2026-10-31, before the audit date 2026-11-26"),
+        ("2027-06-01", "x is 2027-06-01, 187 days after the audit date (limit 90 days)"),
+    ],
+)
+def test_not_before_audit_with_max_days_is_a_time_box(expires, reason):
+    assert check("not_before_audit", expires, {"max_days": 90}) == reason
+
+
+def test_not_before_audit_without_max_days_accepts_any_future_date():
+    assert check("not_before_audit", "2030-01-01", {}) is None
