@@ -270,6 +270,16 @@ def test_markdown_escapes_pipes_and_backticks(report):
     assert "\\<script\\>alert(1)\\</script\\>" in text
 
 
+def test_markdown_message_cannot_start_a_heading_or_list(report):
+    from markdown_it import MarkdownIt
+
+    odd = edited(report)
+    results_of(odd)["TST004"].message = "# monitoring is missing"
+    results_of(odd)["TST006"].message = "1. security is missing"
+    html = MarkdownIt("commonmark").render(render(odd, "markdown"))
+    assert "<p># monitoring is missing</p>" in html and "<p>1. security is missing</p>" in html
+
+
 def test_markdown_puts_the_gate_first_and_blockers_before_other_failures(report):
     text = render(report, "markdown")
     assert text.index("**Gate: failed**") < text.index("### Blockers") < text.index("### Other failures") < text.index("### Waived")

@@ -20,11 +20,15 @@ VERDICT_MARK = {"ready": "✅", "ready_with_risks": "⚠️", "not_ready": "❌"
 # Markup characters, ``_`` only at a word edge (GFM never emphasises inside a word), ``&`` only
 # where it would start an entity.
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?\w+;))")
+# Text at the start of a line that would make it a heading, list item, rule or setext underline.
+_BLOCK_MARK = re.compile(r"^([#+=-])")
+_ORDERED_MARK = re.compile(r"^(\d+)([.)])")
 
 
 def escape(text: str) -> str:
     """Plain text safe to place in markdown prose or a table cell: one line, no markup."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    text = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", text))
 
 
 def code_span(text: str) -> str:
