@@ -63,6 +63,9 @@ def test_a_custom_rule_shows_in_rules_explain_and_every_report_format(cli, proje
     assert result["status"] == "fail" and result["location"]["line"] == 3
     assert "x-acme.data_residency is string 'us-east-1', which does not match '^eu-'" in result["message"]
     assert any(c["category"] == "data_residency" and c["score"] == 0 for c in report["manifests"][0]["categories"])
+    sarif = json.loads(cli("audit", manifest, "--rules", pack, "--as-of", AS_OF, "--format", "sarif").stdout)
+    described = {rule["id"]: rule for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert described["ACME001"]["shortDescription"]["text"] == "EU-serving models declare a data residency region"
     for name in FORMATS:
         rendered = cli("audit", manifest, "--rules", pack, "--as-of", AS_OF, "--format", name)
         assert rendered.exit_code == 1, (name, rendered.stderr)
