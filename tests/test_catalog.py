@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,11 @@ def test_a_missing_parent_is_reported_once_not_per_clause():
     assert status == "fail"
     assert message.count("service.eu_ai_act is missing") == 1
     assert "service.inventory_id is missing" in message and "service.lifecycle is missing" in message
+
+
+def test_docs_catalog_lists_every_rule_of_the_category_packs():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "catalog.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| ([A-Z]{3}\d{3}) \|", text, re.MULTILINE))
+    packs = {f"{category}.yaml" for category in CATEGORIES}
+    expected = {rule.id for rule in CATALOG.rules if Path(rule.source.rsplit(":", 1)[0]).name in packs}
+    assert listed == expected
