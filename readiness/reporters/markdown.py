@@ -26,9 +26,13 @@ _ORDERED_MARK = re.compile(r"^(\d+)([.)])")
 
 
 def escape(text: str) -> str:
-    """Plain text safe to place in markdown prose or a table cell: one line, no markup."""
-    text = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    return _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", text))
+    """Plain text safe inside a markdown line or a table cell: one line, no markup."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def escape_block(text: str) -> str:
+    """Plain text safe at the start of a paragraph or a list item as well."""
+    return _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", escape(text)))
 
 
 def code_span(text: str) -> str:
@@ -48,7 +52,7 @@ def code_block(text: str, language: str = "") -> str:
 
 def remediation_markdown(remediation: str) -> str:
     """Prose as escaped paragraphs, indented YAML snippets as fenced ``yaml`` blocks."""
-    return "\n\n".join(code_block(body, "yaml") if kind == "code" else escape(body) for kind, body in remediation_blocks(remediation))
+    return "\n\n".join(code_block(body, "yaml") if kind == "code" else escape_block(body) for kind, body in remediation_blocks(remediation))
 
 
 def bar(score: float | None) -> str:
@@ -67,7 +71,7 @@ def _gate(report: Report) -> list[str]:
     line = escape(gate_terms(gate))
     if gate.passed:
         return [f"**Gate: passed** ✅ ({line})"]
-    return [f"**Gate: failed** ❌ ({line}) because:", ""] + [f"- {escape(reason)}" for reason in gate.reasons]
+    return [f"**Gate: failed** ❌ ({line}) because:", ""] + [f"- {escape_block(reason)}" for reason in gate.reasons]
 
 
 def _category_table(manifest: ManifestReport) -> list[str]:
@@ -86,7 +90,7 @@ def _finding(report: Report, result: Result) -> list[str]:
     lines = [f"#### {mark} {escape(result.rule)} · {result.severity}{since} — {escape(rule.title)}", ""]
     if result.status == ERROR:
         lines.append("*The check could not run; it counts as a failure.*  ")
-    lines.append(escape(summary_line(result, rule.title)))
+    lines.append(escape_block(summary_line(result, rule.title)))
     if result.location:
         location = result.location
         lines += ["", f"At {code_span(f'{location.file}:{location.line}:{location.column}')} ({code_span(location.pointer or '/')})"]
@@ -134,7 +138,7 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
         lines += ["### Notes", ""]
         for note in manifest.notes:
             at = f" (at {code_span(f'{note.location.file}:{note.location.line}:{note.location.column}')})" if note.location else ""
-            lines.append(f"- {escape(note.message)}{at}")
+            lines.append(f"- {escape_block(note.message)}{at}")
         lines.append("")
     if manifest.fixed:
         lines += [f"### Fixed since the baseline ({len(manifest.fixed)})", ""]
