@@ -18,7 +18,8 @@ ENV_REFERENCE = re.compile(r"^os\.environ/|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{\s
 
 
 def is_secret_name(name: str) -> bool:
-    return bool(SECRET_NAME.search(name)) and not NOT_SECRET.search(name)
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)  # apiKey → api_Key
+    return bool(SECRET_NAME.search(snake)) and not NOT_SECRET.search(snake)
 
 
 def add_secret(source: Source, facts: Facts, document: Any, at: tuple, name: str, value: Any) -> None:
