@@ -6,6 +6,7 @@ Everything here reads the finished report; nothing scores or judges.
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from typing import Iterator
 
 from ..report import ERROR, FAIL, Gate, Location, ManifestReport, Report, Result
@@ -70,13 +71,7 @@ def remediation_blocks(text: str) -> list[tuple[str, str]]:
         if not blocks or blocks[-1][0] != kind:
             blocks.append((kind, []))
         blocks[-1][1].append(line)
-    return [(kind, _dedent(lines) if kind == "code" else "\n".join(lines).strip()) for kind, lines in blocks]
-
-
-def _dedent(lines: list[str]) -> str:
-    import textwrap
-
-    return textwrap.dedent("\n".join(lines)).strip("\n")
+    return [(kind, textwrap.dedent("\n".join(lines)).strip("\n") if kind == "code" else "\n".join(lines).strip()) for kind, lines in blocks]
 
 
 def gate_terms(gate: Gate) -> str:
