@@ -121,18 +121,16 @@ class Base:
         return ":".join(str(part) for part in (self.file, self.line, self.column) if part is not None)
 
 
-def bases(document: Document, folder: Path, at: tuple = ("extends",)) -> tuple[Base, ...]:
-    """The ``extends`` entries of a loaded pack or config: a string or a list of strings."""
-    parent = document.data
-    for key in at[:-1]:
-        parent = parent.get(key) if isinstance(parent, dict) else None
-    value = parent.get(at[-1]) if isinstance(parent, dict) else None
+def bases(document: Document, folder: Path) -> tuple[Base, ...]:
+    """The ``extends`` entries of a loaded pack or config (schema-checked: a string or a list of strings)."""
+    value = document.data.get("extends")
     if value is None:
         return ()
-    items = [(value, at)] if isinstance(value, str) else [(item, at + (index,)) for index, item in enumerate(value)]
-    found = tuple(Base(name, folder, document.path, *(document.locate(where) if document.positions else ())) for name, where in items)
-    if len(found) > 1 and any(base.name == NO_BUILTIN for base in found):
-        raise _fail(document, at, "extends: none stands alone; it cannot be combined with other bases")
+    items = [(value, ("extends",))] if isinstance(value, str) else [(item, ("extends", index)) for index, item in enumerate(value)]
+    found = tuple(Base(name, folder, document.path, *(document.locate(at) if document.positions else ())) for name, at in items)
+    none = next((base for base in found if base.name == NO_BUILTIN), None)
+    if none and len(found) > 1:
+        raise InputError("extends: none stands alone; it cannot be combined with other bases", none.file, none.line, none.column)
     return found
 
 

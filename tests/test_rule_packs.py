@@ -174,7 +174,7 @@ def test_config_extends_none_and_a_pack_base(cli, project):
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({"a.yaml": rule_pack(RESIDENCY_PACK, "extends: [none, builtin]\n")}, "a.yaml:1:1: extends: none stands alone; it cannot be combined with other bases"),
+        ({"a.yaml": rule_pack(RESIDENCY_PACK, "extends: [none, builtin]\n")}, "a.yaml:1:11: extends: none stands alone; it cannot be combined with other bases"),
         ({"a.yaml": rule_pack(RESIDENCY_PACK, "extends: [builtin, missing.yaml]\n")}, "a.yaml:1:20: extends 'missing.yaml': no such rule pack file or folder (missing.yaml)"),
         (
             {"a.yaml": rule_pack(RESIDENCY_PACK, "extends: none\n"), ".readiness.yaml": "extends: builtin\nrules: [a.yaml]\n"},
