@@ -44,7 +44,7 @@ def command(name: str, message: str, location: Location | None, title: str) -> s
 
 class GithubReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        lines = []
+        lines: list[str] = []
         failed = sorted(findings(report, (FAIL, ERROR)), key=lambda pair: SEVERITIES.index(pair[1].severity))
         for manifest, result in failed:
             rule = report.rules[result.rule]
