@@ -177,6 +177,19 @@ def test_plugins_are_not_loaded_for_version_or_help(option):
     assert "readiness.plugins" not in run.stderr
 
 
+def test_python_m_readiness_never_loads_a_plugin_from_the_audited_repository(tmp_path):
+    # an untrusted repository that looks like an installed plugin to a sys.path that holds it
+    (tmp_path / "evil-1.0.dist-info").mkdir()
+    (tmp_path / "evil-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n")
+    (tmp_path / "evil-1.0.dist-info" / "entry_points.txt").write_text("[readiness.plugins]\nevil = evil_plugin\n")
+    (tmp_path / "evil_plugin.py").write_text("print('code from the audited repository ran')\nfunctions = []\n")
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    run = subprocess.run([sys.executable, "-m", "readiness", "rules", "--format", "json"], capture_output=True, text=True, cwd=tmp_path, env=environment)
+    assert run.returncode == 0, run.stderr
+    assert "audited repository ran" not in run.stdout + run.stderr
+    assert json.loads(run.stdout)
+
+
 # --- the example plugin, installed for real -------------------------------------------------
 
 EU_MANIFEST = """readiness: 1
