@@ -197,7 +197,7 @@ PACK = """rules:
       - {field: approval, function: equals, options: {value: true}}
     remediation: "security: {approval: true}"
     why: Side effects need a person.
-    references: [owasp:LLM01]
+    references: [owasp:LLM01, owasp:LLM06]
     examples:
       pass: [{security: {approval: true}}]
       fail: [{security: {approval: false}}]
@@ -258,8 +258,10 @@ def test_terminal_shows_the_views_only_when_asked(audited):
     assert "! declared manual but cites no evidence, so it earns 0" in mts
     owasp = audited("--framework", "owasp-llm").stdout
     assert "OWASP Top 10 for LLM Applications 2025   1 of 10 addressed · 1 failing" in owasp
-    assert "  ✗ LLM06  Excessive Agency" in owasp and "TST001 ✗" in owasp
-    assert "  · LLM01  Prompt Injection" in owasp and "TST002 -" in owasp
+    lines = {line.split()[1]: line for line in owasp.splitlines() if line.startswith("  ") and line[4:7] == "LLM"}
+    assert lines["LLM06"] == "  ✗ LLM06  Excessive Agency" + " " * 16 + "  TST001 ✗"  # TST002 does not apply: not listed
+    assert lines["LLM01"] == "  · LLM01  Prompt Injection" + " " * 16 + "  TST002 -"  # no rule applies: say which did not
+    assert lines["LLM05"] == "  · LLM05  Improper Output Handling" + " " * 8 + "  no rule"
     assert "ML Test Score" not in owasp
     verbose = audited("--verbose").stdout
     assert "OWASP Top 10" in verbose and "NIST AI RMF 1.0" in verbose and "EU AI Act" in verbose

@@ -29,8 +29,10 @@ def render(console: Console, views: Frameworks | None, options: RenderOptions) -
 
 
 def _rules(rules: list[RuleStatus]) -> Text:
+    """``VER001 ✓  REL002 ✗``; rules that do not apply are left out unless no rule applies (then they say why)."""
+    applicable = [item for item in rules if item.status != SKIPPED]
     text = Text()
-    for item in rules:
+    for item in applicable or rules:
         text.append(f"  {item.rule} ")
         text.append(MARK[item.status], style=STYLE[item.status])
     return text
