@@ -84,6 +84,15 @@ def test_the_terminal_report_titles_a_custom_category_and_scores_it(cli, project
     assert cli("audit", passing, "--rules", pack, "--as-of", AS_OF, "--select", "ACME001").exit_code == 0
 
 
+def test_a_long_custom_category_title_keeps_the_score_bars_aligned(cli, project):
+    long_category = RESIDENCY_PACK.replace("category: data_residency", "category: customer_data_protection_requirements")
+    pack = project("acme.yaml", long_category)
+    run = cli("audit", project("readiness.yaml", MANIFEST), "--rules", pack, "--as-of", AS_OF, "--select", "ACME001", "--select", "VER001")
+    bars = [line for line in run.stdout.splitlines() if "." * 20 in line]
+    assert [line.split("  ")[1] for line in bars] == ["Versioning & reproducibility", "Customer data protection requirements"], run.stdout
+    assert bars[0].index("." * 20) == bars[1].index("." * 20) == len("  Customer data protection requirements  ")
+
+
 def test_config_rules_key_loads_a_pack_like_the_command_line(cli, project):
     project("packs/acme.yaml", RESIDENCY_PACK)
     project(".readiness.yaml", "rules: [packs]\n")

@@ -65,10 +65,11 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
         headline.append(f"   weakest: {weakest.title} ({weakest.score:g})")
     console.print(headline)
     console.print()
+    title_width = max([30] + [len(category.title) + 2 for category in manifest.categories])  # custom categories can be longer
     for category in manifest.categories:
         counts = category.counts
         summary = f"  {counts[PASS]} pass · {counts[FAIL] + counts[ERROR]} fail" + (f" · {counts[WAIVED]} waived" if counts[WAIVED] else "")
-        console.print(Text(f"  {category.title:<30}") + _bar(category.score, options.color) + Text(summary, style="dim"))
+        console.print(Text(f"  {category.title:<{title_width}}") + _bar(category.score, options.color) + Text(summary, style="dim"))
     failing = [r for r in manifest.results if r.status in (FAIL, ERROR)]
     for severity in SEVERITIES:
         group = [r for r in failing if r.severity == severity]
