@@ -47,7 +47,8 @@ class AuditOptions:
 
 
 def is_manifest_name(name: str) -> bool:
-    return name in MANIFEST_NAMES or name.endswith(MANIFEST_SUFFIXES)
+    """``readiness.yaml`` or ``NAME.readiness.yaml``; not ``.readiness.yaml``, the config file."""
+    return name in MANIFEST_NAMES or (name.endswith(MANIFEST_SUFFIXES) and not name.startswith(MANIFEST_SUFFIXES))
 
 
 def discover(paths: list[Path]) -> list[Path]:

@@ -190,3 +190,12 @@ def test_validate_uses_the_config_limits(cli, project):
     project(".readiness.yaml", "limits: {max_bytes: 50}\n")
     run = cli("validate", "readiness.yaml")
     assert (run.exit_code, run.stderr) == (2, "readiness.yaml: file is larger than the limit of 50 bytes\n")
+
+
+def test_a_folder_audit_does_not_mistake_the_config_for_a_manifest(cli, project):
+    project("readiness.yaml", manifest())
+    project("svc/api.readiness.yaml", manifest())
+    project(".readiness.yaml", YAML_CONFIG)
+    run = cli("audit", ".", "--as-of", AS_OF, "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert [m["file"] for m in as_json(run)["manifests"]] == ["readiness.yaml", "svc/api.readiness.yaml"]
