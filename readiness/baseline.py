@@ -11,41 +11,13 @@ either side: a finding whose waiver lapsed is new again.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
-from .loader import Limits, read_text
-from .report import ERROR, FAIL, FIXED, NEW, PASS, SCHEMA_VERSION, SKIPPED, UNCHANGED, ManifestReport, Report, Result
+from .report import ERROR, FAIL, FIXED, NEW, PASS, SKIPPED, UNCHANGED, ManifestReport, Result
 
 FindingKey = tuple[str, str]  # (rule id, JSON pointer)
-
-_SHAPE = {
-    "type": "object",
-    "required": ["schema_version", "manifests"],
-    "properties": {
-        "schema_version": {"type": "integer", "minimum": 1},
-        "manifests": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["file", "results"],
-                "properties": {
-                    "file": {"type": "string"},
-                    "results": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["rule", "status", "severity", "message"],
-                            "properties": {"rule": {"type": "string"}, "status": {"type": "string"}, "location": {"type": ["object", "null"], "required": ["pointer"], "properties": {"pointer": {"type": "string"}}}},
-                        },
-                    },
-                },
-            },
-        },
-    },
-}
 
 
 @dataclass
@@ -63,25 +35,21 @@ def key(result: Result) -> FindingKey:
 
 
 def load(path: Path) -> Baseline:
-    """Read a JSON report written by ``readiness audit --format json``; exit 2 when it is not one."""
-    from . import schema
+    """The findings of a JSON report written by ``--format json``; input errors (exit 2) when it is not one."""
+    from .audit import InputErrors
+    from .report_file import load_report
 
-    display = path.as_posix()
-    text = read_text(path, display, Limits())
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"baseline is not valid JSON: {error.msg}", display, error.lineno, error.colno) from None
-    problems = schema.validate_value(data, _SHAPE)
-    if problems:
-        raise InputError(f"baseline is not a readiness JSON report (write one with --format json or --output json:PATH): {problems[0]}", display)
-    if data["schema_version"] > SCHEMA_VERSION:
-        raise InputError(f"baseline was written by a newer readiness (report schema_version {data['schema_version']}, this one reads up to {SCHEMA_VERSION})", display)
-    try:
-        manifests = Report.from_dict(data).manifests
-    except (TypeError, AttributeError) as error:
-        raise InputError(f"baseline is not a complete readiness JSON report: {error}", display) from None
-    return Baseline(display, {m.file: {key(r): r for r in m.results if is_finding(r)} for m in manifests})
+        report = load_report(path)
+    except InputErrors as errors:
+        raise InputErrors([_as_baseline(error) for error in errors.errors]) from None
+    except InputError as error:
+        raise _as_baseline(error) from None
+    return Baseline(path.as_posix(), {m.file: {key(r): r for r in m.results if is_finding(r)} for m in report.manifests})
+
+
+def _as_baseline(error: InputError) -> InputError:
+    return InputError(f"--baseline: {error.message}", error.path, error.line, error.column)
 
 
 def compare(manifest: ManifestReport, baseline: Baseline) -> None:

@@ -79,11 +79,10 @@ def test_baseline_fields_round_trip_through_the_json_report(cli, project, baseli
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ('{"schema_version": 1,\n  "manifests": [\n', "old.json:3:1: baseline is not valid JSON: Expecting value"),
-    ('{"schema_version": 1, "manifests": [{"file": "readiness.yaml"}]}', "old.json: baseline is not a readiness JSON report (write one with --format json or --output json:PATH): manifests[0]: 'results' is a required property"),
-    ("[]", "old.json: baseline is not a readiness JSON report (write one with --format json or --output json:PATH): [] is not of type 'object'"),
-    ('{"schema_version": 99, "manifests": []}', "old.json: baseline was written by a newer readiness (report schema_version 99, this one reads up to 1)"),
-    ('{"schema_version": 1, "manifests": []}', "old.json: baseline is not a complete readiness JSON report"),
+    ('{"schema_version": 1,\n  "manifests": [\n', "old.json:3:1: --baseline: not valid JSON: Expecting value"),
+    ('{"schema_version": 1, "manifests": [{"file": "readiness.yaml"}]}', "old.json:1:1: --baseline: $ is missing the required key 'as_of'"),
+    ("[]", "old.json:1:1: --baseline: expected a readiness JSON report (an object), found a list of 0"),
+    ('{"schema_version": 99, "manifests": []}', "old.json:1:2: --baseline: report schema_version 99 is not supported: this readiness reads version 1"),
 ])
 def test_a_malformed_baseline_is_an_input_error(cli, project, content, message):
     project("readiness.yaml", manifest())
@@ -97,4 +96,4 @@ def test_a_malformed_baseline_is_an_input_error(cli, project, content, message):
 def test_a_missing_baseline_is_an_input_error(cli, project):
     project("readiness.yaml", manifest())
     run = cli(*audit_args("--baseline", "nope.json"))
-    assert (run.exit_code, run.stderr) == (2, "nope.json: no such file\n")
+    assert (run.exit_code, run.stderr) == (2, "nope.json: --baseline: no such file\n")
