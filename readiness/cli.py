@@ -91,6 +91,11 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+def comma_list(values: List[str]) -> list[str]:
+    """A repeatable option that also takes comma lists: ``--kind llm --kind rag`` = ``--kind llm,rag``."""
+    return [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
+
+
 def parse_outputs(outputs: List[str]) -> list[tuple[str, Path]]:
     from .reporters import FORMATS
 
@@ -140,7 +145,7 @@ def audit(
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
         request = config.AuditRequest(
             select, ignore, rule_packs, fail_on, min_score, category_min,
-            parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(frameworks),
+            parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(comma_list(frameworks)),
         )
         plan = config.plan_audit(project_config, request)
         targets = parse_outputs(plan.outputs)
@@ -263,7 +268,7 @@ def rules(
             raise InputError(f"--format: expected table or json, found {output_format!r}")
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        chosen = filter_rules(config.catalog(project_config, rule_packs).rules, categories, severities, kinds)
+        chosen = filter_rules(config.catalog(project_config, rule_packs).rules, comma_list(categories), comma_list(severities), comma_list(kinds))
         if output_format == "json":
             emit(rules_json(chosen))
         else:

@@ -22,11 +22,6 @@ REFERENCE_SOURCES = {"mts": "ML Test Score", "owasp": "OWASP LLM Top 10", "nist"
 _OPTION = re.compile(r"``(\w+)``( [a-z]+)?( \(default [^)]*\))?")  # ``days`` days (default 1)
 
 
-def split_values(values: Iterable[str]) -> list[str]:
-    """Repeatable options that also take comma lists: ``--kind llm --kind rag`` = ``--kind llm,rag``."""
-    return [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
-
-
 def _check_choices(values: list[str], allowed: Iterable[str], option: str) -> None:
     allowed = list(allowed)
     for value in values:
@@ -36,18 +31,17 @@ def _check_choices(values: list[str], allowed: Iterable[str], option: str) -> No
             raise InputError(f"{option}: unknown value {value!r}; {hint}expected one of {', '.join(allowed)}")
 
 
-def filter_rules(rules: list[Rule], categories: Iterable[str] = (), severities: Iterable[str] = (), kinds: Iterable[str] = ()) -> list[Rule]:
+def filter_rules(rules: list[Rule], categories: list[str], severities: list[str], kinds: list[str]) -> list[Rule]:
     """The rules in any of ``categories``, of any of ``severities``, applying to any of ``kinds`` (empty: no filter)."""
-    wanted_categories, wanted_severities, wanted_kinds = split_values(categories), split_values(severities), split_values(kinds)
-    _check_choices(wanted_categories, dict.fromkeys(rule.category for rule in rules), "--category")
-    _check_choices(wanted_severities, SEVERITIES, "--severity")
-    _check_choices(wanted_kinds, KINDS, "--kind")
+    _check_choices(categories, dict.fromkeys(rule.category for rule in rules), "--category")
+    _check_choices(severities, SEVERITIES, "--severity")
+    _check_choices(kinds, KINDS, "--kind")
     return [
         rule
         for rule in rules
-        if (not wanted_categories or rule.category in wanted_categories)
-        and (not wanted_severities or rule.severity in wanted_severities)
-        and (not wanted_kinds or any(kind in applies_to_kinds(rule) for kind in wanted_kinds))
+        if (not categories or rule.category in categories)
+        and (not severities or rule.severity in severities)
+        and (not kinds or any(kind in applies_to_kinds(rule) for kind in kinds))
     ]
 
 

@@ -183,19 +183,18 @@ EU_ARTICLES = {
 _EU_ARTICLE = re.compile(r"art-(\d+)", re.IGNORECASE)
 
 
-def parse_frameworks(values: Iterable[str]) -> list[str]:
-    """``--framework`` values (repeatable, comma lists, ``all``) as framework names, in a stable order."""
+def parse_frameworks(names: Iterable[str]) -> list[str]:
+    """``--framework`` names (or ``all``) as the framework names they select, in a stable order."""
     chosen: set[str] = set()
-    for value in values:
-        for name in filter(None, (part.strip().lower() for part in value.split(","))):
-            if name == "all":
-                chosen.update(FRAMEWORK_TITLES)
-            elif name in FRAMEWORK_TITLES:
-                chosen.add(name)
-            else:
-                close = difflib.get_close_matches(name, list(FRAMEWORK_TITLES), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise InputError(f"--framework: unknown framework {name!r}{hint} (expected {', '.join(FRAMEWORK_TITLES)} or all)")
+    for name in names:
+        if name == "all":
+            chosen.update(FRAMEWORK_TITLES)
+        elif name in FRAMEWORK_TITLES:
+            chosen.add(name)
+        else:
+            close = difflib.get_close_matches(name, list(FRAMEWORK_TITLES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InputError(f"--framework: unknown framework {name!r}{hint} (expected {', '.join(FRAMEWORK_TITLES)} or all)")
     return [name for name in FRAMEWORK_TITLES if name in chosen]
 
 

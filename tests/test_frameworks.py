@@ -156,7 +156,7 @@ def test_views_for_a_classic_model_leave_out_the_llm_list_and_compute_mts_only_o
 
 def test_framework_option_values():
     assert parse_frameworks(["ml-test-score"]) == ["ml-test-score"]
-    assert parse_frameworks(["eu-ai-act,ML-Test-Score", "owasp-llm"]) == ["ml-test-score", "owasp-llm", "eu-ai-act"]
+    assert parse_frameworks(["eu-ai-act", "ml-test-score", "owasp-llm"]) == ["ml-test-score", "owasp-llm", "eu-ai-act"]
     assert parse_frameworks(["all"]) == ["ml-test-score", "owasp-llm", "nist-ai-rmf", "eu-ai-act"]
     with pytest.raises(InputError, match="unknown framework 'ml-test-scor'; did you mean 'ml-test-score'"):
         parse_frameworks(["ml-test-scor"])
@@ -263,6 +263,8 @@ def test_terminal_shows_the_views_only_when_asked(audited):
     assert lines["LLM01"] == "  · LLM01  Prompt Injection" + " " * 16 + "  TST002 -"  # no rule applies: say which did not
     assert lines["LLM05"] == "  · LLM05  Improper Output Handling" + " " * 8 + "  no rule"
     assert "ML Test Score" not in owasp
+    both = audited("--framework", "OWASP-LLM, ml-test-score").stdout
+    assert "ML Test Score  0 of 7" in both and "OWASP Top 10" in both and "NIST AI RMF" not in both
     verbose = audited("--verbose").stdout
     assert "OWASP Top 10" in verbose and "NIST AI RMF 1.0" in verbose and "EU AI Act" in verbose
     assert "ML Test Score" not in verbose  # computed only with --framework ml-test-score
