@@ -7,11 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from readiness.errors import InputError
 from readiness.evidence import Evidence, MemoryEvidence
 from readiness.loader import Document, load_documents
-from readiness.sources import Facts, load_source, read_source, read_sources
+from readiness.sources import Facts, Source, load_source, read_source, read_sources
 from readiness.sources.references import classify, image, model_tag
 
 from conftest import AS_OF
@@ -315,3 +317,34 @@ def test_every_real_descriptor_imports(capsys):
     runner = runpy.run_path(str(Path(__file__).parent.parent / "scripts" / "import_corpus.py"))
     assert runner["run"](runner["DEFAULT"]) == 0
     assert ", 0 failed" in capsys.readouterr().out
+
+
+_KEYS = ["spec", "predictor", "predictors", "graph", "children", "logger", "explainer", "storageUri", "modelUri", "containers", "image",
+         "canaryTrafficPercent", "minReplicas", "traffic", "replicas", "candidates", "weight", "default", "models", "envs", "name",
+         "value", "flavors", "signature", "inputs", "model_versions", "latest_versions", "aliases", "model_list", "litellm_params",
+         "litellm_settings", "general_settings", "router_settings", "max_budget", "budget_duration", "fallbacks", "master_key",
+         "tests", "assert", "threshold", "type", "defaultTest", "providers", "metadata", "model-index", "results", "metrics", "tag"]
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12))
+_DATA = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=5)), max_leaves=25)
+_HEADS = [
+    {"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService"},
+    {"apiVersion": "serving.kubeflow.org/v1alpha2", "kind": "InferenceService"},
+    {"apiVersion": "machinelearning.seldon.io/v1", "kind": "SeldonDeployment"},
+    {"apiVersion": "mlops.seldon.io/v1alpha1", "kind": "Model"},
+    {"apiVersion": "mlops.seldon.io/v1alpha1", "kind": "Experiment"},
+    {"service": "svc.py:Svc", "models": []},
+    {"flavors": {}, "run_id": "abc"},
+    {"registered_models": []},
+    {"model_list": [], "litellm_settings": {}},
+    {"prompts": [], "tests": []},
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(head=st.sampled_from(_HEADS), body=st.dictionaries(st.sampled_from(_KEYS), _DATA, max_size=6))
+def test_adapters_never_crash_on_files_of_any_shape(head, body):
+    text = yaml.safe_dump({**body, **head}, sort_keys=False)
+    try:
+        read_source(Source("f.yaml", "f.yaml", text), None, Facts())
+    except InputError:
+        pass  # a clear error naming the file is the other allowed outcome

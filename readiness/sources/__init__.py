@@ -156,7 +156,10 @@ def source_file(manifest: str, cited: str) -> str:
 
 def load_source(cited: str, file: str, evidence: Evidence, limits: Limits = Limits()) -> Source:
     """Read a cited file through ``evidence``; EvidenceProblem or InputError when it cannot be read."""
-    return Source(cited, file, decode(evidence.read(cited), file), limits)
+    raw = evidence.read(cited)
+    if len(raw) > limits.max_bytes:
+        raise InputError(f"file is larger than the limit of {limits.max_bytes:,} bytes", file)
+    return Source(cited, file, decode(raw, file), limits)
 
 
 def read_sources(document: Document, evidence: Evidence, limits: Limits = Limits()) -> Document:
