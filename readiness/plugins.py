@@ -78,10 +78,24 @@ def read(entry: EntryPoint) -> Plugin:
         raise InputError(f"{name} failed to load: {type(error).__name__}: {error}") from None
     if not any(hasattr(target, attribute) for attribute in ATTRIBUTES):
         raise InputError(f"{name}: {entry.value} has none of the attributes {', '.join(ATTRIBUTES)}")
+    return Plugin(entry.name, name, _functions(target, name), _rule_packs(target, name), _reporters(target, name))
+
+
+def _functions(target: Any, name: str) -> tuple[Function, ...]:
+    from jsonschema import Draft202012Validator, SchemaError
+
     functions = _items(getattr(target, "functions", ()), name, "functions")
     for function in functions:
         if not isinstance(function, Function):
             raise InputError(f"{name}: functions must hold readiness.functions.Function objects, found {function!r}")
+        try:
+            Draft202012Validator.check_schema(function.options_schema)
+        except SchemaError as error:
+            raise InputError(f"{name}: the options of function {function.name!r} are not a valid JSON Schema: {error.message}") from None
+    return tuple(functions)
+
+
+def _rule_packs(target: Any, name: str) -> tuple[Path, ...]:
     packs = []
     for item in _items(getattr(target, "rule_packs", ()), name, "rule_packs"):
         if not isinstance(item, (str, os.PathLike)):
@@ -90,13 +104,36 @@ def read(entry: EntryPoint) -> Plugin:
         if not path.exists():
             raise InputError(f"{name}: rule pack {path} does not exist")
         packs.append(path)
+    return tuple(packs)
+
+
+def _reporters(target: Any, name: str) -> dict[str, "Reporter"]:
     reporters = getattr(target, "reporters", {})
     if not isinstance(reporters, Mapping):
         raise InputError(f"{name}: reporters must be a mapping of format name to reporter, found {type(reporters).__name__}")
     for format_name, reporter in reporters.items():
         if not isinstance(format_name, str) or not callable(getattr(reporter, "render", None)):
             raise InputError(f"{name}: reporter {format_name!r} must be an object with render(report, options) -> str")
-    return Plugin(entry.name, name, tuple(functions), tuple(packs), dict(reporters))
+    return {format_name: GuardedReporter(reporter, name, format_name) for format_name, reporter in reporters.items()}
+
+
+@dataclass(frozen=True)
+class GuardedReporter:
+    """A plugin's reporter: if it raises or returns no text, that is one error naming the plugin
+    (exit 2, and no output file is written), not a traceback."""
+
+    reporter: Any
+    plugin: str
+    format_name: str
+
+    def render(self, report: Any, options: Any) -> str:
+        try:
+            text = self.reporter.render(report, options)
+        except Exception as error:  # third-party code
+            raise InputError(f"{self.plugin}: output format {self.format_name!r} failed: {type(error).__name__}: {error}") from None
+        if not isinstance(text, str):
+            raise InputError(f"{self.plugin}: output format {self.format_name!r} returned {type(text).__name__}, expected text")
+        return text
 
 
 def _items(value: Any, name: str, attribute: str) -> list:

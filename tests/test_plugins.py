@@ -142,6 +142,10 @@ def test_the_config_can_disable_a_plugin(cli, project, installed):
         ("functions = [print]\n", "plugin 'acme' (fake_plugin_acme): functions must hold readiness.functions.Function objects, found <built-in function print>"),
         ("rule_packs = ['/nonexistent/rules.yaml']\n", "plugin 'acme' (fake_plugin_acme): rule pack /nonexistent/rules.yaml does not exist"),
         ("reporters = {'csv': object()}\n", "plugin 'acme' (fake_plugin_acme): reporter 'csv' must be an object with render(report, options) -> str"),
+        (
+            "from readiness.functions import Function\nfunctions = [Function('acme_f', lambda v, o, c: None, options={'days': {'type': 'int'}})]\n",
+            "plugin 'acme' (fake_plugin_acme): the options of function 'acme_f' are not a valid JSON Schema: 'int' is not valid under any of the given schemas",
+        ),
     ],
 )
 def test_a_malformed_or_clashing_plugin_is_named(cli, installed, source, message):
@@ -151,6 +155,22 @@ def test_a_malformed_or_clashing_plugin_is_named(cli, installed, source, message
     assert run.stderr == f"readiness: {message}\n"
     assert "present" in REGISTRY and REGISTRY["present"].check.__module__ == "readiness.functions"
     assert FORMATS["json"] == "readiness.reporters.json"
+
+
+@pytest.mark.parametrize(
+    ("render", "message"),
+    [
+        ("raise KeyError('manifests')", "output format 'acme-csv' failed: KeyError: 'manifests'"),
+        ("return None", "output format 'acme-csv' returned NoneType, expected text"),
+    ],
+)
+def test_a_plugin_reporter_that_fails_is_one_error_and_writes_nothing(cli, project, installed, render, message):
+    installed(acme=f"class Csv:\n    def render(self, report, options):\n        {render}\nreporters = {{'acme-csv': Csv()}}\n")
+    manifest = project("readiness.yaml", "readiness: 1\n")
+    run = cli("audit", manifest, "--as-of", AS_OF, "--output", "json:report.json", "--output", "acme-csv:report.csv")
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr == f"readiness: plugin 'acme' (fake_plugin_acme): {message}\n"
+    assert not (project.root / "report.json").exists() and not (project.root / "report.csv").exists()
 
 
 def test_two_plugins_adding_one_function_name_both(cli, installed):
