@@ -32,6 +32,8 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+INTERRUPTED = "readiness: interrupted"
 SEVERITY_CHOICES = ("critical", "high", "medium", "low")
 
 
@@ -40,11 +42,14 @@ def report_error(error: InputError) -> None:
 
 
 def guarded(action: Callable[[], int]) -> None:
-    """Run a command body: input errors become one line each and exit 2."""
+    """Run a command body: input errors become one line each and exit 2; Ctrl-C one line and 130."""
     from .audit import InputErrors
 
     try:
         code = action()
+    except KeyboardInterrupt:
+        typer.echo(INTERRUPTED, err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except InputErrors as errors:
         for error in errors.errors:
             report_error(error)
@@ -76,6 +81,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
@@ -83,6 +89,12 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def use_color(choice: str) -> bool:
@@ -369,5 +381,5 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        typer.echo("readiness: interrupted", err=True)
-        sys.exit(130)
+        typer.echo(INTERRUPTED, err=True)
+        sys.exit(EXIT_INTERRUPTED)

@@ -53,7 +53,7 @@ class Evidence:
         check_citation(cited)
         resolved = (self.base / cited).resolve()
         if resolved != self.root and self.root not in resolved.parents:
-            raise EvidenceProblem(f"{cited!r} resolves outside the project root {self.root}")
+            raise EvidenceProblem(f"{cited!r} resolves outside the project root")
         return resolved
 
     def exists(self, cited: str) -> None:

@@ -41,10 +41,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
 _CONSTRUCTED = {_INT, "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
-_PLAIN_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})")  # the common integer: skip PyYAML's slow path
-# Characters YAML calls printable (c-printable); a double-quoted escape such as "\e" can produce
-# others, which could drive a terminal or hide text in a report.
-_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")  # the common integer: skip PyYAML's slow path
+_MAX_DECIMAL_DIGITS = 320  # more than any finite double has (and int() refuses over 4,300)
+# Characters outside YAML's printable set (a double-quoted escape such as "\e" produces them)
+# and the bidirectional overrides: in a report they could drive a terminal or disguise text.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u202a-\u202e\u2066-\u2069]")
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_MANIFEST = "manifests hold plain data (strings, numbers, booleans, null, lists, mappings)"
 _PLAIN_SOURCE = (
@@ -317,23 +318,29 @@ class _Builder:
         if tag in (_STR, _TIMESTAMP):
             self.check_printable(event)
             return event.value
-        if tag == _INT and _PLAIN_DECIMAL.fullmatch(event.value):
-            return int(event.value)
-        if tag not in _CONSTRUCTED:
+        if tag == _INT and _DECIMAL.fullmatch(event.value):
+            if len(event.value) > _MAX_DECIMAL_DIGITS:
+                self.fail(f"expected a finite number, found {excerpt(event.value)}", event.start_mark)
+            value = int(event.value)
+        elif tag not in _CONSTRUCTED:
             self.fail(f"unsupported tag {_short(tag)}: {self.plain_data}", event.start_mark)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
-        try:
-            value = _CONSTRUCTOR.construct_object(node)
-        except (ValueError, yaml.constructor.ConstructorError):
-            self.fail(f"{excerpt(event.value)} is not a valid value for tag {_short(tag)}", event.start_mark)
+        else:
+            value = self.construct_tagged(tag, event)
         if isinstance(value, (int, float)) and not _finite(value):
             self.fail(f"expected a finite number, found {excerpt(event.value)}", event.start_mark)
         return value
 
+    def construct_tagged(self, tag: str, event: yaml.ScalarEvent) -> Any:
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        try:
+            return _CONSTRUCTOR.construct_object(node)
+        except (ValueError, yaml.constructor.ConstructorError):
+            self.fail(f"{excerpt(event.value)} is not a valid value for tag {_short(tag)}", event.start_mark)
+
     def check_printable(self, event: yaml.ScalarEvent) -> None:
         unprintable = _NOT_PRINTABLE.search(event.value)
         if unprintable:
-            self.fail(f"control character U+{ord(unprintable.group()):04X} is not allowed (from an escape sequence)", event.start_mark)
+            self.fail(f"control character U+{ord(unprintable.group()):04X} is not allowed in a value", event.start_mark)
 
     def start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         mapping = isinstance(event, yaml.MappingStartEvent)
