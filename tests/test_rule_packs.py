@@ -240,3 +240,12 @@ def test_the_rule_writing_guide_documents_every_function():
     guide = (REPO / "docs" / "writing-rules.md").read_text(encoding="utf-8")
     undocumented = [name for name in REGISTRY if f"`{name}`" not in guide]
     assert not undocumented, f"docs/writing-rules.md does not document: {', '.join(undocumented)}"
+
+
+def test_the_guide_s_example_pack_loads_and_proves_itself(cli, project):
+    guide = (REPO / "docs" / "writing-rules.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(# acme-rules\.yaml\n.*?)```", guide, re.DOTALL)
+    assert example, "the first example pack of docs/writing-rules.md moved"
+    pack = project("acme-rules.yaml", example.group(1))
+    run = cli("rules", "--check-examples", pack)
+    assert (run.exit_code, run.stdout) == (0, "1 rule(s): every example behaves as expected\n"), run.stderr
