@@ -235,7 +235,8 @@ def plugin_env(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("plugin-venv")
     venv.EnvBuilder(with_pip=True, clear=True).create(root / "venv")
     bin_dir = root / "venv" / ("Scripts" if os.name == "nt" else "bin")
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "VIRTUAL_ENV", "PIP_"))}
+    # pip settings (index, certificates) stay; nothing may leak in from the environment running the tests
+    environment = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     environment.update(PIP_CACHE_DIR=str(root / "pip-cache"), PIP_DISABLE_PIP_VERSION_CHECK="1", NO_COLOR="1")
     pip(environment, bin_dir, "hatchling>=1.21")
     pip(environment, bin_dir, "--no-build-isolation", str(REPO), str(REPO / "tests" / "plugin_example"))
