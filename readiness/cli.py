@@ -210,11 +210,21 @@ def validate(
 
 
 @app.command()
-def schema(report: bool = typer.Option(False, "--report", help="Print the JSON report's schema instead.")) -> None:
+def schema(
+    report: bool = typer.Option(False, "--report", help="Print the JSON report's schema instead."),
+    rule_pack: bool = typer.Option(False, "--rule-pack", help="Print the rule pack schema instead (for writing your own rules)."),
+) -> None:
     """Print the manifest JSON Schema (for editors: yaml-language-server)."""
-    from .schema import MANIFEST, REPORT, load_schema
 
-    emit(json.dumps(load_schema(REPORT if report else MANIFEST), indent=2) + "\n")
+    def body() -> int:
+        from .schema import MANIFEST, REPORT, RULE_PACK, load_schema
+
+        if report and rule_pack:
+            raise InputError("schema: give --report or --rule-pack, not both")
+        emit(json.dumps(load_schema(REPORT if report else RULE_PACK if rule_pack else MANIFEST), indent=2) + "\n")
+        return EXIT_OK
+
+    guarded(body)
 
 
 @app.command("report")

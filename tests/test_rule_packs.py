@@ -249,3 +249,12 @@ def test_the_guide_s_example_pack_loads_and_proves_itself(cli, project):
     pack = project("acme-rules.yaml", example.group(1))
     run = cli("rules", "--check-examples", pack)
     assert (run.exit_code, run.stdout) == (0, "1 rule(s): every example behaves as expected\n"), run.stderr
+
+
+def test_schema_rule_pack_prints_the_pack_schema_for_editors(cli):
+    run = cli("schema", "--rule-pack")
+    assert run.exit_code == 0
+    printed = json.loads(run.stdout)
+    assert printed["title"] == "readiness rule pack" and "extends" in printed["properties"]
+    both = cli("schema", "--rule-pack", "--report")
+    assert (both.exit_code, both.stderr) == (2, "readiness: schema: give --report or --rule-pack, not both\n")
