@@ -1,13 +1,15 @@
 """The audit, end to end: find → load → validate → evaluate → score → :class:`Report`.
 
-Every manifest is loaded and validated before any is evaluated: one bad file stops the run
-with all input errors (exit 2) and nothing is audited.
+Every manifest is loaded, validated and evaluated in turn, then let go: memory holds reports,
+not documents. One bad file stops the run with the input errors of all files (exit 2) and no
+report. Large runs are shared among worker processes (:mod:`readiness.batch`), in file order.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from . import __version__, schema
@@ -78,20 +80,46 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def load_checked(file: Path, limits: Limits) -> Document | list[InputError]:
+    """One manifest, loaded and valid against the schema; else its input errors."""
+    try:
+        document = load_file(file, display_path(file), limits)
+    except InputError as error:
+        return [error]
+    return schema.validate(document) or document
+
+
 def load_all(files: list[Path], limits: Limits) -> list[Document]:
-    documents, errors = [], []
-    for file in files:
-        try:
-            document = load_file(file, display_path(file), limits)
-        except InputError as error:
-            errors.append(error)
-            continue
-        problems = schema.validate(document)
-        errors.extend(problems)
-        documents.append(document)
+    checked = [load_checked(file, limits) for file in files]
+    errors = [error for item in checked if isinstance(item, list) for error in item]
     if errors:
         raise InputErrors(errors)
-    return documents
+    return checked  # type: ignore[return-value]
+
+
+def audit_file(file: Path, rules: list[Rule], options: AuditOptions) -> ManifestReport | list[InputError] | InputError:
+    """One manifest loaded, validated and audited: its report; else its input errors (a list), or the
+    input error that stopped its audit (raised only if no file has input errors, as if audited later)."""
+    checked = load_checked(file, options.limits)
+    if isinstance(checked, list):
+        return checked
+    try:
+        return audit_document(checked, file, rules, options)
+    except InputError as error:
+        return error
+
+
+def audit_all(files: list[Path], rules: list[Rule], options: AuditOptions) -> list[ManifestReport]:
+    from .batch import map_in_order
+
+    outcomes = map_in_order(partial(audit_file, rules=rules, options=options), files, "Auditing")
+    errors = [error for outcome in outcomes if isinstance(outcome, list) for error in outcome]
+    if errors:
+        raise InputErrors(errors)
+    stopped = next((outcome for outcome in outcomes if isinstance(outcome, InputError)), None)
+    if stopped is not None:
+        raise stopped
+    return outcomes
 
 
 def audit_document(document: Document, file: Path, rules: list[Rule], options: AuditOptions) -> ManifestReport:
@@ -119,9 +147,7 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
 
 
 def run(paths: list[Path], rules: list[Rule], options: AuditOptions) -> Report:
-    files = discover(paths)
-    documents = load_all(files, options.limits)
-    manifests = [audit_document(document, file, rules, options) for document, file in zip(documents, files)]
+    manifests = audit_all(discover(paths), rules, options)
     if options.baseline:
         for manifest in manifests:
             compare_with_baseline(manifest, options.baseline)
