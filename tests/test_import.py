@@ -90,3 +90,17 @@ def test_a_file_outside_the_project_is_refused(project, cli, tmp_path_factory):
     assert run.exit_code == 2
     assert "resolves outside the project root" in run.stderr
     assert not output.exists()
+
+
+def test_import_fills_pins_fallbacks_tracing_and_splits(project, cli):
+    output = project.root / "readiness.yaml"
+    assert cli("import", *copy(project, "kserve-pinned.yaml", "litellm-open.yaml", "seldon-v2.yaml"), "-o", str(output)).exit_code == 0
+    manifest = yaml.safe_load(output.read_text())
+    assert manifest["service"] == {"name": "income", "kind": "llm"}
+    assert manifest["model"]["name"] == "income"
+    assert manifest["model"]["digest"] == "sha256:3b4f1c0e9d2a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c"
+    assert manifest["model"]["fallback"] == {"name": "claude"}
+    assert manifest["tracing"] == {"enabled": True, "backend": "http://request-logger.monitoring/, langfuse"}
+    assert manifest["monitoring"] == {"drift": {"input": {"method": "alibi-detect (fraud-drift)"}}}
+    assert manifest["release"] == {"strategy": "ab_test"}
+    assert manifest["security"] == {"authentication": "api_key"}

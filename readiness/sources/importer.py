@@ -34,6 +34,7 @@ UNFILLED = {
     "security": "prompt-injection defences, output handling, PII and red-team results",
     "governance": "model card, approvals and incident plan",
 }
+_METRICS_ONLY = {"prometheus", "datadog_metrics"}  # gateway callbacks that count requests but record none
 _JUDGED = ("llm-rubric", "model-graded", "factuality", "g-eval", "answer-relevance", "context-", "select-best", "moderation")
 
 
@@ -80,7 +81,7 @@ def starter(facts: dict[str, list[dict]]) -> dict[str, Any]:
 
 
 def _service(facts: dict) -> dict:
-    names = [item["name"].split("/")[0] for kind in ("endpoints", "model_cards", "eval_suites") for item in facts.get(kind, [])]
+    names = [item["name"].split("/")[0] for kind in ("endpoints", "model_cards", "eval_suites") for item in facts.get(kind, []) if not item.get("template")]
     llm = facts.get("gateways") or facts.get("eval_suites")
     service: dict[str, Any] = {"name": names[0] if names else Path(facts["sources"][0]["path"]).stem} if facts.get("sources") else {}
     if service:
@@ -121,7 +122,7 @@ def _data(facts: dict) -> dict:
 def _tracing(facts: dict) -> dict:
     endpoints = facts.get("endpoints", [])
     logged = [item for item in endpoints if "request_logging" in item]
-    callbacks = sorted({name for gateway in facts.get("gateways", []) for name in gateway.get("logging", [])})
+    callbacks = sorted({name for gateway in facts.get("gateways", []) for name in gateway.get("logging", []) if name not in _METRICS_ONLY})
     if not logged and not callbacks:
         return {}
     backends = sorted({item.get("logger_url", "request logger") for item in logged if item["request_logging"]}) + callbacks
