@@ -348,3 +348,16 @@ def test_adapters_never_crash_on_files_of_any_shape(head, body):
         read_source(Source("f.yaml", "f.yaml", text), None, Facts())
     except InputError:
         pass  # a clear error naming the file is the other allowed outcome
+
+
+def test_facts_of_several_sources_keep_their_own_origins_and_a_bad_one_adds_none():
+    evidence = MemoryEvidence({name: (FIXTURES / name).read_text() for name in ("kserve-canary.yaml", "seldon-v1.yaml")} | {"MLmodel": (FIXTURES / "bad" / "MLmodel").read_text()})
+    manifest = {"readiness": 1, "sources": [{"path": "kserve-canary.yaml"}, {"path": "MLmodel"}, {"path": "seldon-v1.yaml"}]}
+    document = read_sources(Document("readiness.yaml", manifest, {(): (1, 1)}), evidence)
+    facts = document.data["facts"]
+    assert [source["format"] for source in facts["sources"]] == ["kserve", "seldon"]
+    assert [artifact["uri"] for artifact in facts["artifacts"]][:2] == ["gs://models/churn/latest", "gs://models/iris/4"]
+    assert document.origin(("facts", "artifacts", 1, "uri"))[0] == "seldon-v1.yaml"
+    assert document.origin(("facts", "traffic", 1, "canary_percent"))[0] == "seldon-v1.yaml"
+    assert facts["problems"] == [{"path": "MLmodel", "message": "signature.inputs is not valid JSON: Expecting ',' delimiter (character 32 of the value)"}]
+    assert "models" not in facts

@@ -80,6 +80,14 @@ class Facts:
         for name, field_origin in (fields or {}).items():
             self.origins[path + (name if isinstance(name, tuple) else (name,))] = field_origin
 
+    def merge(self, other: "Facts") -> None:
+        """Append ``other``'s facts after this one's, origins re-indexed."""
+        offsets = {kind: len(self.data.get(kind, [])) for kind in other.data}
+        for kind, items in other.data.items():
+            self.data.setdefault(kind, []).extend(items)
+        for (root, kind, index, *rest), origin in other.origins.items():
+            self.origins[(root, kind, index + offsets[kind], *rest)] = origin
+
 
 @dataclass
 class SourcedDocument(Document):
@@ -171,8 +179,10 @@ def read_sources(document: Document, evidence: Evidence, limits: Limits = Limits
     for index, entry in enumerate(entries):
         cited = entry["path"]
         file = source_file(document.path, cited)
+        read = Facts()  # kept only when the whole file reads: no half a file's facts
         try:
-            read_source(load_source(cited, file, evidence, limits), entry.get("format"), facts)
+            read_source(load_source(cited, file, evidence, limits), entry.get("format"), read)
+            facts.merge(read)
         except EvidenceProblem as problem:
             line, column = document.locate(("sources", index, "path"))
             facts.add("problems", {"path": cited, "message": f"sources[{index}].path: {problem}"}, (document.path, pointer(("sources", index)), line, column))
