@@ -361,3 +361,25 @@ def test_facts_of_several_sources_keep_their_own_origins_and_a_bad_one_adds_none
     assert document.origin(("facts", "traffic", 1, "canary_percent"))[0] == "seldon-v1.yaml"
     assert facts["problems"] == [{"path": "MLmodel", "message": "signature.inputs is not valid JSON: Expecting ',' delimiter (character 32 of the value)"}]
     assert "models" not in facts
+
+
+def test_seldon_v1_component_specs_give_images_and_resources():
+    text = """apiVersion: machinelearning.seldon.io/v1
+kind: SeldonDeployment
+metadata: {name: fraud}
+spec:
+  predictors:
+    - name: main
+      graph: {name: scorer, type: MODEL}
+      componentSpecs:
+        - spec:
+            containers:
+              - name: scorer
+                image: registry.example/fraud-scorer:2.3.1
+                resources: {limits: {cpu: "2", memory: 4Gi}}
+"""
+    facts = Facts()
+    read_source(Source("sdep.yaml", "sdep.yaml", text), None, facts)
+    assert facts.data["endpoints"][0]["resources"] == {"limits": {"cpu": "2", "memory": "4Gi"}}
+    assert facts.origins[("facts", "endpoints", 0, "resources")][2] == 13
+    assert [(a["uri"], a["pinning"], a["pin"]) for a in facts.data["artifacts"]] == [("registry.example/fraud-scorer:2.3.1", "version", "2.3.1")]

@@ -74,15 +74,19 @@ def _deployment(source: Source, facts: Facts, document: Any, name: str, spec: di
             endpoint["explainer"] = str(explainer.get("type", "declared"))
             fields["explainer"] = source.at(document, at + ("explainer",))
             facts.add("explainers", {"endpoint": label, "type": endpoint["explainer"]}, source.at(document, at + ("explainer",)))
+        containers = [(mapping(container), at + ("componentSpecs", spec_index, "spec", "containers", container_index))
+                      for spec_index, component in enumerate(listing(predictor.get("componentSpecs")))
+                      for container_index, container in enumerate(listing(mapping(mapping(component).get("spec")).get("containers")))]
+        sized = [(container["resources"], container_at) for container, container_at in containers if isinstance(container.get("resources"), dict)]
+        if sized:
+            endpoint["resources"] = sized[0][0]
+            fields["resources"] = source.at(document, sized[0][1] + ("resources",))
         facts.add("endpoints", endpoint, source.at(document, at), fields)
         for node, node_at in nodes:
             _artifact(source, facts, document, f"{label}/{node.get('name', 'graph')}", node.get("modelUri"), node_at + ("modelUri",))
         _artifact(source, facts, document, f"{label}/explainer", explainer.get("modelUri"), at + ("explainer", "modelUri"))
-        for spec_index, component in enumerate(listing(predictor.get("componentSpecs"))):
-            for container_index, container in enumerate(listing(mapping(mapping(component).get("spec")).get("containers"))):
-                reference = mapping(container).get("image")
-                _artifact(source, facts, document, f"{label}/{mapping(container).get('name', 'container')}", reference,
-                          at + ("componentSpecs", spec_index, "spec", "containers", container_index, "image"), is_image=True)
+        for container, container_at in containers:
+            _artifact(source, facts, document, f"{label}/{container.get('name', 'container')}", container.get("image"), container_at + ("image",), is_image=True)
         if not predictor.get("shadow"):
             split.append({"target": label, "percent": predictor.get("traffic", 100 if len(spec.get("predictors") or []) == 1 else 0)})
     if len(split) > 1:
@@ -105,6 +109,9 @@ def _model(source: Source, facts: Facts, document: Any, name: str, spec: dict) -
         if isinstance(spec.get(key), int) and fact not in endpoint:
             endpoint[fact] = spec[key]
             fields[fact] = source.at(document, ("spec", key))
+    if isinstance(spec.get("memory"), (str, int)):
+        endpoint["resources"] = {"requests": {"memory": spec["memory"]}}
+        fields["resources"] = source.at(document, ("spec", "memory"))
     requirements = [str(item).lower() for item in listing(spec.get("requirements"))]
     if any("alibi-detect" in item or "drift" in item or "outlier" in item for item in requirements):
         kind = "outlier" if "outlier" in name.lower() or "outlier" in requirements else "drift"
