@@ -1,6 +1,8 @@
 """JSON Schema validation with messages a person can act on.
 
-The schemas ship in ``readiness/schemas/``. Validators are built once per process. Every
+The schemas ship in ``readiness/schemas/``. Validators are built once per process. A valid
+value is recognised by a compiled predicate (:mod:`readiness.fastcheck`) without jsonschema;
+anything else goes to jsonschema, which writes the messages. Every
 error names the file, line and column, the path, what was expected and what was found;
 an unknown key gets a "did you mean" hint, so that ``rollbak:`` is a typo caught here and
 not a missing section silently reported by the rules.
@@ -17,6 +19,7 @@ from importlib import resources
 from typing import Any, Iterable
 
 from .errors import InputError
+from .fastcheck import Check, Unsupported, compile_schema
 from .loader import Document, describe, excerpt
 from .paths import display
 
@@ -31,11 +34,32 @@ def load_schema(name: str) -> dict:
     return json.loads(resources.files("readiness").joinpath(f"schemas/{name}.schema.json").read_text("utf-8"))
 
 
+ASSERTED_FORMATS = frozenset({"date"})
+
+
 @cache
 def validator(name: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(load_schema(name), format_checker=FormatChecker(["date"]))
+    return Draft202012Validator(load_schema(name), format_checker=FormatChecker(sorted(ASSERTED_FORMATS)))
+
+
+@cache
+def quick_check(name: str) -> Check | None:
+    return compile_schema(load_schema(name), ASSERTED_FORMATS)
+
+
+@cache
+def _inline_check(schema_json: str) -> Check | None:
+    return compile_schema(json.loads(schema_json))
+
+
+def surely_valid(check: Check | None, value: Any) -> bool:
+    """True only when the compiled predicate says ``value`` is valid; False means ask jsonschema."""
+    try:
+        return check is not None and check(value)
+    except Unsupported:
+        return False
 
 
 def validate(document: Document, name: str = MANIFEST) -> list[InputError]:
@@ -44,6 +68,8 @@ def validate(document: Document, name: str = MANIFEST) -> list[InputError]:
     Errors are produced lazily and the search stops at the cap, so a hostile file with a
     hundred thousand bad values costs no more than one with a handful.
     """
+    if surely_valid(quick_check(name), document.data):
+        return []
     explained = (error for raw in validator(name).iter_errors(document.data) for error in _explain(raw, document))
     errors = sorted(islice(explained, MAX_ERRORS + 1), key=lambda e: (e.line or 0, e.column or 0, e.message))
     if len(errors) > MAX_ERRORS:
@@ -53,6 +79,8 @@ def validate(document: Document, name: str = MANIFEST) -> list[InputError]:
 
 def validate_value(value: Any, schema: dict) -> list[str]:
     """Messages for ``value`` against a small inline schema (function options)."""
+    if surely_valid(_inline_check(json.dumps(schema, sort_keys=True)), value):
+        return []
     from jsonschema import Draft202012Validator
 
     return [f"{display(tuple(error.absolute_path)) + ': ' if error.absolute_path else ''}{error.message}" for error in Draft202012Validator(schema).iter_errors(value)]

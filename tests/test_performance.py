@@ -1,14 +1,23 @@
-"""The fast paths give the same bytes as the slow ones they replace (speed itself is measured by
-benchmarks/run.py, never asserted here)."""
+"""The fast paths give the same answers and bytes as the slow ones they stand in for (speed itself
+is measured by benchmarks/run.py, never asserted here)."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import io
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
+from jsonschema import Draft202012Validator, FormatChecker
 from rich.console import Console
 from rich.text import Text
 
+from readiness import schema
+from readiness.fastcheck import Unsupported, compile_schema
+from readiness.functions import REGISTRY
+from readiness.loader import load_file
 from readiness.reporters.terminal import PlainConsole
 
 
@@ -48,3 +57,138 @@ def test_plain_console_writes_what_rich_writes(texts: list[Text | None]) -> None
 def test_plain_console_expands_tabs_like_rich() -> None:
     texts = [Text("a\tb"), Text("漢\tx"), None, Text("plain")]
     assert plain_output(texts) == rich_output(texts) == "a       b\n漢      x\n\nplain\n"
+
+
+# --- schema validation: the compiled predicate agrees with jsonschema --------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+MANIFESTS = sorted(REPO.glob("sample_configs/*/readiness.yaml"))
+PACKS = sorted(REPO.glob("checks/*.yaml"))
+
+
+def agrees(check, validator, value) -> bool:
+    return schema.surely_valid(check, value) == validator.is_valid(value)
+
+
+@pytest.mark.parametrize("name, files", [(schema.MANIFEST, MANIFESTS), (schema.RULE_PACK, PACKS)])
+def test_the_shipped_schemas_compile_and_pass_the_shipped_files(name: str, files: list[Path]) -> None:
+    check = schema.quick_check(name)
+    assert check is not None and files
+    for file in files:
+        assert check(load_file(file).data), file
+
+
+def test_a_schema_with_a_keyword_not_compiled_is_left_to_jsonschema() -> None:
+    assert compile_schema({"type": "object", "dependentRequired": {"a": ["b"]}}) is None
+    assert compile_schema({"$ref": "#/$defs/x", "$defs": {"x": {}}}) is None
+    assert compile_schema({"format": "email"}, frozenset({"email"})) is None
+    assert compile_schema({"format": "email"}) is not None  # not asserted: an annotation
+
+
+EDGE_CASES = [
+    ({"type": "integer"}, [1, 1.0, 1.5, True, "1", None]),
+    ({"type": "number"}, [1, 0.5, True, False, "2"]),
+    ({"type": ["string", "null"]}, ["a", None, 0]),
+    ({"enum": [1, "a", None]}, [1, 1.0, True, "a", None, "b"]),
+    ({"enum": [True]}, [True, 1, 1.0]),
+    ({"const": 0}, [0, 0.0, False, None]),
+    ({"uniqueItems": True}, [[1, 1.0], [1, True], [0, False], [[1], [True]], [{"a": 1}, {"a": 1.0}], ["a", "b"], ["a", "a"], "aa"]),
+    ({"pattern": "^[a-z]+$"}, ["abc", "abc\n", "ABC", 5]),
+    ({"format": "date"}, ["2026-11-02", "2026-02-30", "2026-1-02", "2026-11-02\n", "２０２６-11-02", "20261102", 3]),
+    ({"minimum": 0, "exclusiveMaximum": 1}, [0, 0.5, 1, -1, True, "x"]),
+    ({"minLength": 1, "maxLength": 2}, ["", "a", "abc", "漢字", [], 5]),
+    ({"minItems": 1, "maxItems": 2}, [[], [1], [1, 2, 3], {}, "a"]),
+    ({"items": {"type": "string"}}, [[], ["a"], ["a", 1], {"a": 1}]),
+    ({"oneOf": [{"type": "string"}, {"minLength": 2}]}, ["a", "ab", 5, [1, 2]]),
+    ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, ["a", 1, 1.0, 1.5]),
+    ({"not": {"type": "string"}}, ["a", 1]),
+    (
+        {"type": "object", "properties": {"a": {"type": "integer"}}, "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": False, "required": ["a"]},
+        [{"a": 1}, {"a": 1, "x-y": "z"}, {"a": 1, "x-y": 2}, {"a": 1, "b": 2}, {"b": 2}, {}, [], "a"],
+    ),
+    ({"additionalProperties": {"type": "number"}, "properties": {"a": {}}}, [{"a": "x", "b": 1}, {"b": "x"}, {}]),
+    ({}, [None, 1, "a", [1], {"a": 1}]),
+    (False, [None, 1]),
+]
+
+
+@pytest.mark.parametrize("case, values", EDGE_CASES)
+def test_keywords_mean_what_they_mean_to_jsonschema(case, values) -> None:
+    check = compile_schema(case, schema.ASSERTED_FORMATS)
+    validator = Draft202012Validator(case, format_checker=FormatChecker(sorted(schema.ASSERTED_FORMATS)))
+    assert check is not None
+    for value in values:
+        assert check(value) == validator.is_valid(value), value
+
+
+def test_a_value_that_is_not_json_data_is_left_to_jsonschema() -> None:
+    check = compile_schema({"enum": ["a"]})
+    with pytest.raises(Unsupported):
+        check(dt.date(2026, 1, 1))
+    assert not schema.surely_valid(check, dt.date(2026, 1, 1))
+
+
+INTERESTING = st.sampled_from(
+    ["", "latest", "llm", "rag", "high", "canary", "2026-11-02", "2026-02-30", "2026-1-01", "AI-0042", "a" * 70, "x-y", "gpt-4o", "ab" * 40]
+)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 200_000), st.sampled_from([0.0, 0.5, 1.0, 1.5, -0.1, 99.5, 100.0, 1e9]), INTERESTING, st.text(max_size=8)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.one_of(INTERESTING, st.text(max_size=6)), inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+def paths_in(data, here=()):
+    yield here
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from paths_in(value, here + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from paths_in(value, here + (index,))
+
+
+def mutated(data, path, action, value):
+    data = copy.deepcopy(data)
+    if not path:
+        return value if action == "replace" else data
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    if action == "replace":
+        parent[path[-1]] = value
+    elif action == "delete":
+        del parent[path[-1]]
+    elif isinstance(parent, dict):
+        parent[f"{path[-1]}_extra" if isinstance(path[-1], str) else "extra"] = value
+    else:
+        parent.append(value)
+    return data
+
+
+def mutation_test(name: str, files: list[Path]):
+    documents = [load_file(file).data for file in files]
+    check, validator = schema.quick_check(name), schema.validator(name)
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.data())
+    def run(data) -> None:
+        document = data.draw(st.sampled_from(documents))
+        paths = list(paths_in(document))
+        path = data.draw(st.sampled_from(paths))
+        changed = mutated(document, path, data.draw(st.sampled_from(["replace", "delete", "add"])), data.draw(json_values))
+        assert agrees(check, validator, changed)
+
+    return run
+
+
+test_manifest_mutations_are_judged_as_jsonschema_judges_them = mutation_test(schema.MANIFEST, MANIFESTS)
+test_rule_pack_mutations_are_judged_as_jsonschema_judges_them = mutation_test(schema.RULE_PACK, PACKS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(REGISTRY)), st.dictionaries(st.sampled_from(["value", "values", "days", "count", "field", "fields", "match", "flags", "min", "other"]), json_values, max_size=3))
+def test_function_options_are_judged_as_jsonschema_judges_them(name: str, options: dict) -> None:
+    options_schema = REGISTRY[name].options_schema
+    expected = [error.message for error in Draft202012Validator(options_schema).iter_errors(options)]
+    assert (schema.validate_value(options, options_schema) == []) == (expected == [])
