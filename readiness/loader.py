@@ -334,7 +334,7 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             return _CONSTRUCTOR.construct_object(node)
-        except (ValueError, yaml.constructor.ConstructorError):
+        except (ValueError, LookupError, yaml.constructor.ConstructorError):  # "!!bool maybe", "!!int _"
             self.fail(f"{excerpt(event.value)} is not a valid value for tag {_short(tag)}", event.start_mark)
 
     def check_printable(self, event: yaml.ScalarEvent) -> None:
