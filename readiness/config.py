@@ -73,7 +73,7 @@ def load(explicit: Path | None = None, start: Path | None = None) -> Config:
     if path is None:
         return Config()
     if not path.is_file():
-        raise InputError("no such config file", path.as_posix())
+        raise InputError("not a file, expected a config file" if path.exists() else "no such config file", path.as_posix())
     return read(path)
 
 
