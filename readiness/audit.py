@@ -18,7 +18,7 @@ from .engine import Settings, evaluate
 from .errors import InputError
 from .evidence import Evidence, find_project_root
 from .frameworks import framework_views
-from .loader import Document, Limits, load_file
+from .loader import Document, Limits, excerpt, load_file
 from .report import ManifestReport, Report, RuleInfo
 from .rules import Rule, category_title
 from .sources import read_sources
@@ -69,6 +69,9 @@ def discover(paths: list[Path]) -> list[Path]:
             found.append(path)
         else:
             raise InputError("no such file or folder", display_path(path))
+    for path in found:  # a name is printed with every finding: no line breaks, controls or bidi overrides
+        if not path.as_posix().isprintable():
+            raise InputError(f"the file name {excerpt(path.as_posix(), 80)} has a control character; rename the file")
     return list(dict.fromkeys(found))
 
 

@@ -204,3 +204,11 @@ def test_python_tags_never_run_code(cli, project, tmp_path_factory):
         project(name, text)
         assert cli("audit", name, "--as-of", AS_OF).exit_code == 2
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("name", ["evil\n::warning::forged.readiness.yaml", "evil\x1b[2J.readiness.yaml", "evil\u202eymal.readiness.yaml"])
+def test_a_manifest_name_that_could_forge_report_lines_is_refused(cli, project, name):
+    project(name, (HOSTILE / "valid-minimal.yaml").read_text())
+    run = cli("audit", ".", "--as-of", AS_OF)
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr == f"readiness: the file name {name!r} has a control character; rename the file\n"
