@@ -21,7 +21,7 @@ NEW, UNCHANGED, FIXED = "new", "unchanged", "fixed"
 NOT_COVERED = "not_covered"  # a framework item no applicable rule addresses
 
 
-@dataclass
+@dataclass(slots=True)
 class Location:
     file: str
     pointer: str
@@ -49,7 +49,7 @@ class Waiver:
     location: Location | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     rule: str
     status: str
@@ -79,7 +79,7 @@ class CategoryScore:
     counts: dict[str, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class RuleStatus:
     """One rule's status in this audit, as a framework view cites it."""
 
@@ -116,7 +116,7 @@ class MlTestScore:
     sections: list[MtsSection]
 
 
-@dataclass
+@dataclass(slots=True)
 class CoverageItem:
     id: str
     name: str
