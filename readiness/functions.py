@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import evidence as ev
+from . import evidence as ev, regex
 from .loader import Document, JsonPath, describe
 from .paths import Path as RulePath, display
 
@@ -171,9 +171,9 @@ def pattern(value: Any, options: dict, call: Call) -> str | None:
     """The value, as text, matches the regex ``match`` and does not match ``not_match`` (``flags: i`` ignores case)."""
     text = str(value)
     flags = re.IGNORECASE if options.get("flags") == "i" else 0
-    if "match" in options and not re.search(options["match"], text, flags):
+    if "match" in options and not regex.search(options["match"], text, flags):
         return f"{call.where} is {describe(value)}, which does not match {options['match']!r}"
-    if "not_match" in options and re.search(options["not_match"], text, flags):
+    if "not_match" in options and regex.search(options["not_match"], text, flags):
         return f"{call.where} is {describe(value)}, which matches the forbidden pattern {options['not_match']!r}"
     return None
 

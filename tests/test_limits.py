@@ -70,3 +70,30 @@ def test_an_untrusted_config_cannot_raise_a_limit_past_its_ceiling(cli, project)
     run = cli("audit", "readiness.yaml", "--as-of", AS_OF)
     assert (run.exit_code, run.stdout) == (2, "")
     assert run.stderr.endswith(".readiness.yaml:1:10: limits.max_nodes: expected a number ≤ 1000000, found number 1000000000\n")
+
+
+CATASTROPHIC_PACK = """pack: acme/hostile
+rules:
+  - id: ACM001
+    title: The service name has the house format
+    category: versioning
+    severity: low
+    given: service
+    then:
+      - {field: name, function: pattern, options: {match: "^(a+)+$"}}
+    remediation: Name it with a's.
+    why: House style.
+    examples:
+      pass: [{service: {name: aaa}}]
+      fail: [{service: {name: b}}]
+"""
+
+
+def test_a_backtracking_regex_in_a_custom_pack_is_stopped_not_waited_for(cli, project):
+    project("readiness.yaml", "readiness: 1\nservice: {name: " + "a" * 40 + "!, kind: llm, risk: low}\n")
+    project("acme.yaml", CATASTROPHIC_PACK)
+    run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--rules", "acme.yaml", "--select", "ACM001", "--format", "json")
+    assert run.exit_code == 0 and run.stderr == ""
+    (result,) = json.loads(run.stdout)["manifests"][0]["results"]
+    assert result["status"] == "error"
+    assert result["message"] == "the check raised RegexTimeout: the regex '^(a+)+$' ran for more than 1 s (nested repetition backtracks without end)"

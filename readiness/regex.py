@@ -1,0 +1,39 @@
+"""Regular expressions from rule packs, with a time limit.
+
+A custom rule pack (or a config's option override) is data from the audited repository,
+and a regex such as ``(a+)+$`` backtracks for hours on a 40-character value. Python's
+regex engine checks for signals while it matches, so a timer can stop it: the search
+raises :class:`RegexTimeout` and the rule that asked gets status ``error``, the audit goes
+on. The timer needs ``SIGALRM`` and the main thread (every audit runs there, or in the main
+thread of a worker process); elsewhere the search runs unguarded.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+from typing import Any
+
+SECONDS = 1.0
+
+
+class RegexTimeout(Exception):
+    """A regex ran past the time limit."""
+
+
+def search(pattern: str, text: str, flags: int = 0) -> re.Match | None:
+    """``re.search``, stopped after :data:`SECONDS`."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return re.search(pattern, text, flags)
+
+    def expire(*_: Any) -> None:
+        raise RegexTimeout(f"the regex {pattern!r} ran for more than {SECONDS:g} s (nested repetition backtracks without end)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, SECONDS)
+    try:
+        return re.search(pattern, text, flags)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
