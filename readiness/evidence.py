@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .loader import Limits
+from .loader import Limits, read_at_most
 
 MAX_EVIDENCE_BYTES = Limits.max_evidence_bytes
 
@@ -48,12 +50,35 @@ class Evidence:
         self.root = root.resolve()
         self.max_bytes = max_bytes
         self._cache: dict[str, bytes] = {}
+        self._real_folders: dict[Path, Path | None] = {}
 
     def _resolve(self, cited: str) -> Path:
         check_citation(cited)
-        resolved = (self.base / cited).resolve()
+        target = self.base / cited
+        resolved = self._resolve_in_known_folder(target) or target.resolve()
         if resolved != self.root and self.root not in resolved.parents:
             raise EvidenceProblem(f"{cited!r} resolves outside the project root")
+        return resolved
+
+    def _resolve_in_known_folder(self, target: Path) -> Path | None:
+        """``target.resolve()`` for the usual citation, a file that is no symlink in a folder already
+        resolved for this manifest: one lstat instead of one per path component. None otherwise."""
+        if target.name in ("", ".", ".."):
+            return None
+        if target.parent not in self._real_folders:
+            try:
+                self._real_folders[target.parent] = target.parent.resolve()
+            except (OSError, RuntimeError):  # a symlink loop: the full resolve reports it
+                self._real_folders[target.parent] = None
+        folder = self._real_folders[target.parent]
+        if folder is None:
+            return None
+        resolved = folder / target.name
+        try:
+            if stat.S_ISLNK(os.lstat(resolved).st_mode):
+                return None
+        except OSError:
+            return None
         return resolved
 
     def exists(self, cited: str) -> None:
@@ -65,12 +90,13 @@ class Evidence:
             return self._cache[cited]
         path = self._resolve(cited)
         try:
-            if path.is_dir():
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
                 raise EvidenceProblem(f"{cited!r} is a directory, expected a file")
-            if path.exists() and not path.is_file():  # a FIFO or device: reading could block or never end
+            if not stat.S_ISREG(mode):  # a FIFO or device: reading could block or never end
                 raise EvidenceProblem(f"{cited!r} is not a regular file")
             with path.open("rb") as stream:
-                content = stream.read(self.max_bytes + 1)
+                content = read_at_most(stream, self.max_bytes + 1)
         except FileNotFoundError:
             raise EvidenceProblem(f"{cited!r} does not exist") from None
         except PermissionError:

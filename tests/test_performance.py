@@ -17,7 +17,7 @@ from rich.text import Text
 from readiness import schema
 from readiness.fastcheck import Unsupported, compile_schema
 from readiness.functions import REGISTRY
-from readiness.loader import load_file
+from readiness.loader import load_file, read_at_most
 from readiness.reporters.terminal import PlainConsole
 
 
@@ -192,3 +192,27 @@ def test_function_options_are_judged_as_jsonschema_judges_them(name: str, option
     options_schema = REGISTRY[name].options_schema
     expected = [error.message for error in Draft202012Validator(options_schema).iter_errors(options)]
     assert (schema.validate_value(options, options_schema) == []) == (expected == [])
+
+
+# --- reading files: sized to the file, same bytes as one read up to the limit --------------------
+
+
+@pytest.mark.parametrize("size, limit", [(0, 10), (5, 10), (9, 10), (10, 10), (11, 10), (5000, 10), (5000, 100_000)])
+def test_read_at_most_reads_what_one_read_up_to_the_limit_reads(tmp_path: Path, size: int, limit: int) -> None:
+    file = tmp_path / "f"
+    file.write_bytes(bytes(range(256)) * (size // 256) + bytes(size % 256))
+    with file.open("rb") as one, file.open("rb") as sized:
+        assert read_at_most(sized, limit) == one.read(limit)
+
+
+def test_read_at_most_reads_a_device_up_to_the_limit() -> None:
+    with open("/dev/zero", "rb") as stream:
+        assert read_at_most(stream, 100_001) == bytes(100_001)
+
+
+def test_read_at_most_reads_what_a_file_grew_to(tmp_path: Path) -> None:
+    file = tmp_path / "f"
+    file.write_bytes(b"abc")
+    with file.open("rb") as stream:
+        file.write_bytes(b"abcdefgh")  # grows between the size check and the read
+        assert read_at_most(stream, 6) == b"abcdef"
