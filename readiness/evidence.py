@@ -23,7 +23,7 @@ import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .loader import Limits, read_at_most
+from .loader import Limits, load_json, read_at_most
 
 MAX_EVIDENCE_BYTES = Limits.max_evidence_bytes
 
@@ -146,10 +146,10 @@ def parse_results(content: bytes, cited: str) -> Metrics:
     stripped = text.lstrip()
     try:
         if stripped.startswith("{") and not cited.endswith(".jsonl"):
-            return _from_document(json.loads(text), cited)
+            return _from_document(load_json(text), cited)
         return _from_lines(text, cited)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise EvidenceProblem(f"{cited!r} is not valid JSON: {getattr(error, 'msg', error)}") from None
+    except json.JSONDecodeError as error:
+        raise EvidenceProblem(f"{cited!r} is not valid JSON: {error.msg}") from None
 
 
 def _number(value: Any, where: str) -> float:
@@ -178,7 +178,7 @@ def _from_lines(text: str, cited: str) -> Metrics:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        record = json.loads(line)
+        record = load_json(line)
         if not isinstance(record, dict) or not isinstance(record.get("metric"), str):
             raise EvidenceProblem(f"{cited}:{number}: expected an object with 'metric' and 'value'")
         slice_name = record.get("slice")

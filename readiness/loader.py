@@ -15,6 +15,7 @@ JSON report see exactly what the file says.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -118,6 +119,19 @@ def read_at_most(stream: BinaryIO, limit: int) -> bytes:
     if expected < len(content) < limit:
         content += stream.read(limit - len(content))
     return content
+
+
+def load_json(text: str) -> Any:
+    """``json.loads`` for untrusted text: nesting deeper than Python's stack and integers longer than
+    Python converts raise :class:`json.JSONDecodeError`, like any other malformed JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+    except ValueError:  # int() refuses more than 4,300 digits
+        raise json.JSONDecodeError("a number has too many digits", text, 0) from None
 
 
 def decode(raw: bytes, display: str) -> str:

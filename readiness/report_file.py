@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .loader import Document, Limits, describe, load_text, read_text
+from .loader import Document, Limits, describe, load_json, load_text, read_text
 from .report import SCHEMA_VERSION, Report
 
 
@@ -26,7 +26,7 @@ def load_report(path: Path) -> Report:
     display = path.as_posix()
     text = read_text(path, display, Limits())
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg}", display, error.lineno, error.colno) from None
     if not isinstance(data, dict):

@@ -212,3 +212,30 @@ def test_a_manifest_name_that_could_forge_report_lines_is_refused(cli, project, 
     run = cli("audit", ".", "--as-of", AS_OF)
     assert (run.exit_code, run.stdout) == (2, "")
     assert run.stderr == f"readiness: the file name {name!r} has a control character; rename the file\n"
+
+
+HOSTILE_JSON = {
+    "deep.json": ("[" * 100_000, "nested too deeply"),
+    "long-number.json": ('{"schema_version": ' + "9" * 5000 + "}", "a number has too many digits"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_JSON))
+def test_hostile_json_reports_and_baselines(cli, project, name):
+    text, problem = HOSTILE_JSON[name]
+    project(name, text)
+    project("readiness.yaml", (HOSTILE / "valid-minimal.yaml").read_text())
+    run = cli("report", name)
+    assert (run.exit_code, run.stdout, run.stderr) == (2, "", f"{name}:1:1: not valid JSON: {problem}\n")
+    run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--baseline", name)
+    assert (run.exit_code, run.stdout, run.stderr) == (2, "", f"{name}:1:1: --baseline: not valid JSON: {problem}\n")
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_JSON))
+def test_hostile_eval_results_file_is_a_finding(cli, project, name):
+    text, problem = HOSTILE_JSON[name]
+    project("evals/results.json", text.replace('"schema_version"', '"metrics"'))
+    project("readiness.yaml", (HOSTILE / "valid-minimal.yaml").read_text() + "evaluation: {metrics: [{name: acc, method: automated, threshold: 0.9}], last_run: {date: 2026-11-20, results: evals/results.json}}\n")
+    run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--select", "EVL001")
+    assert run.exit_code == 1 and run.stderr == ""
+    assert f"'evals/results.json' is not valid JSON: {problem}" in run.stdout

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from ..errors import InputError
+from ..loader import load_json
 from . import Facts, Source, add_artifact, listing, mapping
 from .references import ALIAS, VERSION, classify
 
@@ -66,7 +67,7 @@ def _columns(source: Source, document: Any, part: str, text: Any) -> list[str]:
         return []
     line, column = document.locate(("signature", part))
     try:
-        specs = json.loads(text)
+        specs = load_json(text)
     except json.JSONDecodeError as error:
         raise InputError(f"signature.{part} is not valid JSON: {error.msg} (character {error.pos + 1} of the value)", source.file, line, column) from None
     return [str(mapping(spec).get("name") or mapping(spec).get("type", "?")) for spec in listing(specs)]
