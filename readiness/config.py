@@ -123,6 +123,10 @@ def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
         position = _TOML_POSITION.search(str(error))
         message = _TOML_POSITION.sub("", str(error)).strip()
         raise InputError(f"invalid TOML: {message}", shown, *(map(int, position.groups()) if position else ())) from None
+    except RecursionError:
+        raise InputError("invalid TOML: nested too deeply", shown) from None
+    except ValueError:  # int() refuses more than 4,300 digits
+        raise InputError("invalid TOML: a number has too many digits", shown) from None
     table = data.get("tool", {}).get("readiness")
     if not isinstance(table, dict):
         raise InputError("no [tool.readiness] table", shown)

@@ -239,3 +239,14 @@ def test_hostile_eval_results_file_is_a_finding(cli, project, name):
     run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--select", "EVL001")
     assert run.exit_code == 1 and run.stderr == ""
     assert f"'evals/results.json' is not valid JSON: {problem}" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("[" * 100_000 + "]" * 100_000, "nested too deeply"), ("9" * 5000, "a number has too many digits")],
+)
+def test_hostile_pyproject_config(cli, project, value, problem):
+    project("pyproject.toml", f"[tool.readiness]\nmin_score = {value}\n")
+    project("readiness.yaml", (HOSTILE / "valid-minimal.yaml").read_text())
+    run = cli("audit", "readiness.yaml", "--as-of", AS_OF)
+    assert (run.exit_code, run.stdout, run.stderr) == (2, "", f"pyproject.toml: invalid TOML: {problem}\n")
