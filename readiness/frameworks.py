@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .errors import InputError
 from .report import (
@@ -231,9 +232,14 @@ Citations = dict[tuple[str, str], list[str]]  # (prefix, item) → the rules who
 
 
 def citations(references: dict[str, list[str]]) -> Citations:
-    """Index the rules' references once per manifest, instead of scanning them for every framework item."""
+    """The rules' references indexed by item; built once per rule set, shared by every manifest (read only)."""
+    return _citations(tuple((rule, tuple(refs)) for rule, refs in references.items()))
+
+
+@lru_cache(maxsize=8)
+def _citations(references: tuple[tuple[str, tuple[str, ...]], ...]) -> Citations:
     index: Citations = {}
-    for rule, refs in references.items():
+    for rule, refs in references:
         for key in dict.fromkeys(map(split_reference, refs)):
             index.setdefault(key, []).append(rule)
     return index
