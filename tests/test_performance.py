@@ -216,3 +216,13 @@ def test_read_at_most_reads_what_a_file_grew_to(tmp_path: Path) -> None:
     with file.open("rb") as stream:
         file.write_bytes(b"abcdefgh")  # grows between the size check and the read
         assert read_at_most(stream, 6) == b"abcdef"
+
+
+def test_the_loader_refuses_exactly_the_characters_outside_yamls_printable_set_and_the_bidi_overrides() -> None:
+    import re
+
+    from readiness.loader import _NOT_PRINTABLE
+
+    by_definition = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u202a-\u202e\u2066-\u2069]")
+    differing = [code for code in range(0x110000) if bool(_NOT_PRINTABLE.fullmatch(chr(code))) != bool(by_definition.fullmatch(chr(code)))]
+    assert differing == []
