@@ -246,7 +246,14 @@ def _citations(references: tuple[tuple[str, tuple[str, ...]], ...]) -> Citations
 
 
 def _rules_citing(prefix: str, item: str, cited: Citations, results: dict[str, Result]) -> list[RuleStatus]:
-    return [RuleStatus(rule, results[rule].status) for rule in cited.get((prefix, item), ()) if rule in results]
+    return [_rule_status(rule, results[rule].status) for rule in cited.get((prefix, item), ()) if rule in results]
+
+
+@lru_cache(maxsize=None)
+def _rule_status(rule: str, status: str) -> RuleStatus:
+    """One RuleStatus per (rule, status), shared (read only): the views of every manifest cite the same
+    few hundred pairs, about 190 times per manifest, so sharing saves memory and pickling."""
+    return RuleStatus(rule, status)
 
 
 def ml_test_score(manifest: dict, results: dict[str, Result], cited: Citations) -> MlTestScore:
