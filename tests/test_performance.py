@@ -31,7 +31,7 @@ def rich_output(lines: list[Text | None]) -> str:
 
 def plain_output(lines: list[Text | None]) -> str:
     buffer = io.StringIO()
-    console = PlainConsole(Console(file=buffer, force_terminal=False, no_color=True, width=100, highlight=False, emoji=False, soft_wrap=True), buffer)
+    console = PlainConsole(buffer, lambda: Console(file=buffer, force_terminal=False, no_color=True, width=100, highlight=False, emoji=False, soft_wrap=True))
     for line in lines:
         console.print(line)
     return buffer.getvalue()

@@ -8,14 +8,18 @@ without ``NO_COLOR``; otherwise plain text that reads the same.
 from __future__ import annotations
 
 import io
+from functools import cache
+from typing import TYPE_CHECKING, Callable
 
-from rich.console import Console
 from rich.text import Text
 
 from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
 from . import RenderOptions, terminal_frameworks
 from .common import gate_terms
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 BAR_WIDTH = 20
 VERDICT_STYLE = {NOT_READY: "bold white on red", AT_RISK: "bold black on yellow"}
@@ -108,16 +112,16 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
 
 class PlainConsole:
     """Writes exactly what the rich console writes for uncoloured, soft-wrapped Text, minus rich's
-    layout machinery (a tenth of the time on a report of many manifests). Text with tabs goes to rich,
-    which expands them by cell width."""
+    layout machinery (a tenth of the time on a report of many manifests, and no import of
+    rich.console). Text with tabs goes to the rich console, which expands them by cell width."""
 
-    def __init__(self, console: Console, buffer: io.StringIO):
-        self.console = console
+    def __init__(self, buffer: io.StringIO, rich_console: Callable[[], Console]):
         self.buffer = buffer
+        self.rich_console = rich_console
 
     def print(self, text: Text | None = None) -> None:
         if text is not None and "\t" in text.plain:
-            self.console.print(text)
+            self.rich_console().print(text)
         else:
             self.buffer.write(f"{'' if text is None else text.plain}\n")
 
@@ -125,9 +129,14 @@ class PlainConsole:
 class TerminalReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
         buffer = io.StringIO()
-        console = Console(file=buffer, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, emoji=False, soft_wrap=True)
-        if not options.color:
-            console = PlainConsole(console, buffer)  # type: ignore[assignment]
+
+        @cache
+        def rich_console() -> Console:
+            from rich.console import Console
+
+            return Console(file=buffer, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, emoji=False, soft_wrap=True)
+
+        console = rich_console() if options.color else PlainConsole(buffer, rich_console)
         console.print(Text(f"readiness {report.tool_version} · as of {report.as_of}", style="dim"))
         for manifest in report.manifests:
             console.print()

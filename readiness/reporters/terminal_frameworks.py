@@ -6,11 +6,15 @@ Shown for the frameworks named with ``--framework``, and every coverage view wit
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, WAIVED, Coverage, Frameworks, MlTestScore, RuleStatus
 from . import RenderOptions
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 MARK = {FAIL: "✗", ERROR: "!", WAIVED: "~", PASS: "✓", SKIPPED: "-", NOT_COVERED: "·"}
 STYLE = {FAIL: "red", ERROR: "red", WAIVED: "yellow", PASS: "green", SKIPPED: "dim", NOT_COVERED: "dim"}
