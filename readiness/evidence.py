@@ -61,16 +61,11 @@ class Evidence:
         return resolved
 
     def _resolve_in_known_folder(self, target: Path) -> Path | None:
-        """``target.resolve()`` for the usual citation, a file that is no symlink in a folder already
-        resolved for this manifest: one lstat instead of one per path component. None otherwise."""
+        """``target.resolve()`` for the usual path, no symlink in a folder resolved before for this
+        manifest: one lstat instead of one per path component. None otherwise."""
         if target.name in ("", ".", ".."):
             return None
-        if target.parent not in self._real_folders:
-            try:
-                self._real_folders[target.parent] = target.parent.resolve()
-            except (OSError, RuntimeError):  # a symlink loop: the full resolve reports it
-                self._real_folders[target.parent] = None
-        folder = self._real_folders[target.parent]
+        folder = self._real_folder(target.parent)
         if folder is None:
             return None
         resolved = folder / target.name
@@ -80,6 +75,18 @@ class Evidence:
         except OSError:
             return None
         return resolved
+
+    def _real_folder(self, folder: Path) -> Path | None:
+        """``folder.resolve()``, from its parent's when that is known, once per folder and manifest."""
+        if folder not in self._real_folders:
+            real = self._resolve_in_known_folder(folder) if folder != folder.parent else None
+            if real is None:
+                try:
+                    real = folder.resolve()
+                except (OSError, RuntimeError):  # a symlink loop: the full resolve of the citation reports it
+                    real = None
+            self._real_folders[folder] = real
+        return self._real_folders[folder]
 
     def exists(self, cited: str) -> None:
         """Raise :class:`EvidenceProblem` unless ``cited`` is a readable file in the project."""

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from readiness import schema
+from readiness.evidence import Evidence, EvidenceProblem
 from readiness.fastcheck import Unsupported, compile_schema
 from readiness.functions import REGISTRY
 from readiness.loader import load_file, read_at_most
@@ -226,3 +227,44 @@ def test_the_loader_refuses_exactly_the_characters_outside_yamls_printable_set_a
     by_definition = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u202a-\u202e\u2066-\u2069]")
     differing = [code for code in range(0x110000) if bool(_NOT_PRINTABLE.fullmatch(chr(code))) != bool(by_definition.fullmatch(chr(code)))]
     assert differing == []
+
+
+# --- evidence: resolving a citation through known folders equals a full resolve ------------------
+
+CITATIONS = [
+    "a.md", "docs/b.md", "docs/sub/c.md", "docs/../a.md", "docs/sub/../b.md", "missing.md", "docs/missing/x.md",
+    "linked-docs/b.md", "linked-docs/sub/c.md", "link-to-a.md", "docs/link-up.md", "dangling.md", "loop/x.md", "loop",
+    "outside-link/secret.md", "outside-file.md", "../outside/secret.md", "docs/sub/../../a.md", "docs/", "docs/.", "a.md/x",
+]
+
+
+def outcome(action):
+    try:
+        return ("ok", action())
+    except (EvidenceProblem, RuntimeError, OSError) as error:
+        return (type(error).__name__, str(error))
+
+
+def test_citations_resolve_as_a_full_resolve_would(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    (project / "docs" / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.md").write_text("s")
+    (project / "a.md").write_text("a")
+    (project / "docs" / "b.md").write_text("b")
+    (project / "docs" / "sub" / "c.md").write_text("c")
+    (project / "linked-docs").symlink_to(project / "docs", target_is_directory=True)
+    (project / "link-to-a.md").symlink_to(project / "a.md")
+    (project / "docs" / "link-up.md").symlink_to("../a.md")
+    (project / "dangling.md").symlink_to(project / "nowhere.md")
+    (project / "loop").symlink_to(project / "loop2")
+    (project / "loop2").symlink_to(project / "loop")
+    (project / "outside-link").symlink_to(outside, target_is_directory=True)
+    (project / "outside-file.md").symlink_to(outside / "secret.md")
+    for base in (project, project / "docs", project / "linked-docs" / "sub"):
+        fast = Evidence(base, project)
+        for cited in CITATIONS * 2:  # twice: the second time through the folders already known
+            expected = outcome(lambda: (base / cited).resolve())
+            if expected[0] == "ok" and expected[1] != project.resolve() and project.resolve() not in expected[1].parents:
+                expected = ("EvidenceProblem", f"{cited!r} resolves outside the project root")
+            assert outcome(lambda: fast._resolve(cited)) == expected, (base, cited)
