@@ -189,8 +189,9 @@ def _parse(text: str, builder: "_Builder") -> "_Builder":
         line, column = _line_column(text, error.start)
         raise InputError(f"invalid YAML: character U+{ord(text[error.start]):04X} is not allowed", display, line, column) from None
     try:
-        while loader.check_event():
-            builder.feed(loader.get_event())
+        feed, check_event, get_event = builder.feed, loader.check_event, loader.get_event
+        while check_event():
+            feed(get_event())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -205,6 +206,23 @@ def _parse(text: str, builder: "_Builder") -> "_Builder":
     finally:
         loader.dispose()
     return builder
+
+
+def _implicit_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    """PyYAML's resolution of an untagged scalar, remembered for short values (they recur: true,
+    page, 0.05): a dictionary look-up instead of a scan of the resolver's patterns."""
+    if len(value) > 40:
+        return _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
+    key = (value, implicit)
+    tag = _IMPLICIT_TAGS.get(key)
+    if tag is None:
+        if len(_IMPLICIT_TAGS) >= 20_000:
+            _IMPLICIT_TAGS.clear()
+        tag = _IMPLICIT_TAGS[key] = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
+    return tag
+
+
+_IMPLICIT_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}
 
 
 def describe(value: Any) -> str:
@@ -341,7 +359,7 @@ class _Builder:
     def construct(self, event: yaml.ScalarEvent) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _implicit_tag(event.value, event.implicit)
         if tag in (_STR, _TIMESTAMP):
             self.check_printable(event)
             return event.value

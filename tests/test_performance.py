@@ -268,3 +268,13 @@ def test_citations_resolve_as_a_full_resolve_would(tmp_path: Path) -> None:
             if expected[0] == "ok" and expected[1] != project.resolve() and project.resolve() not in expected[1].parents:
                 expected = ("EvidenceProblem", f"{cited!r} resolves outside the project root")
             assert outcome(lambda: fast._resolve(cited)) == expected, (base, cited)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(["true", "True", "yes", "no", "null", "~", "", "0.05", "1e3", ".inf", "0x1F", "0o17", "2026-11-02", "12:30", "<<", "=", "page"]), st.text(max_size=50)), st.tuples(st.booleans(), st.booleans()))
+def test_remembered_implicit_tags_are_pyyamls(value: str, implicit: tuple[bool, bool]) -> None:
+    import yaml
+
+    from readiness.loader import _RESOLVER, _implicit_tag
+
+    assert _implicit_tag(value, implicit) == _implicit_tag(value, implicit) == _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
