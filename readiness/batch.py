@@ -10,6 +10,7 @@ Where fork is not available (Windows), everything runs in this process.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -50,21 +51,45 @@ def worker_count(items: int) -> int:
 def map_in_order(work: Callable[[Any], Any], items: Sequence[Any], description: str) -> list[Any]:
     """``[work(item) for item in items]``, in worker processes when it pays."""
     workers = worker_count(len(items))
+    with cyclic_gc_paused():
+        if workers == 1:
+            return _map_here(work, items, description)
+        return _map_in_workers(work, items, description, workers)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """An audit makes many small objects and no reference cycles (a full collection after 1,000
+    manifests finds no garbage), so the cycle collector's passes over the growing reports are pure
+    cost: about 15% of the run. Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _map_here(work: Callable[[Any], Any], items: Sequence[Any], description: str) -> list[Any]:
     results: list[Any] = []
-    if workers == 1:
-        with progress(len(items), description) as advance:
-            for item in items:
-                results.append(work(item))
-                advance(1)
-        return results
+    with progress(len(items), description) as advance:
+        for item in items:
+            results.append(work(item))
+            advance(1)
+    return results
+
+
+def _map_in_workers(work: Callable[[Any], Any], items: Sequence[Any], description: str, workers: int) -> list[Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _work
     _work = work
+    results: list[Any] = []
     size = -(-len(items) // (workers * CHUNKS_PER_WORKER))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     try:
         pending = pool.map(_run_chunk, chunks)  # forks the workers now, before the progress bar starts a thread
         with progress(len(items), description) as advance:
@@ -85,9 +110,11 @@ def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
     return [_work(item) for item in chunk]
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the parent's to handle: it cancels the work not yet started and stops."""
+def _start_worker() -> None:
+    """Ctrl-C is the parent's to handle (it cancels the work not yet started and stops); the cycle
+    collector stays off, as in the parent while it waits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
 
 
 @contextmanager
