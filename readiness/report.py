@@ -7,7 +7,9 @@ report can be rendered again in any format (``readiness report``) without the ru
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from functools import cache
+from operator import attrgetter
+from typing import Any, Callable
 
 SCHEMA_VERSION = 1
 PASS, FAIL, WAIVED, SKIPPED, ERROR = "pass", "fail", "waived", "skipped", "error"
@@ -28,7 +30,13 @@ class Compact:
     __slots__ = ()
 
     def __reduce__(self) -> tuple:
-        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+        return type(self), _field_values(type(self))(self)
+
+
+@cache
+def _field_values(cls: type) -> Callable[[Any], tuple]:
+    names = cls.__slots__
+    return attrgetter(*names) if len(names) > 1 else lambda item: (getattr(item, names[0]),)
 
 
 @dataclass(slots=True)
