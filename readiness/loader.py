@@ -333,11 +333,13 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
         self.count(1, event.start_mark)
-        if self.awaiting_key():
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.key is None and isinstance(top.value, dict):  # awaiting_key(), inlined
             self.key(event)
             return
         value = self.construct(event)
-        self.child_path(event.start_mark)
+        if top is None or isinstance(top.value, list):  # a mapping value's position was recorded with its key
+            self.child_path(event.start_mark)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         self.attach(value, 1, event.start_mark)
