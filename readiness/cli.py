@@ -33,6 +33,7 @@ app = typer.Typer(
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 INTERRUPTED = "readiness: interrupted"
 SEVERITY_CHOICES = ("critical", "high", "medium", "low")
 
@@ -387,9 +388,23 @@ def root(version: bool = typer.Option(False, "--version", callback=version_callb
     """readiness: is this AI deployment ready for production, and if not, what exactly is missing?"""
 
 
+class Terminated(BaseException):
+    """SIGTERM (a cancelled CI job): unwinds like Ctrl-C, so no temporary output file is left."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except KeyboardInterrupt:
         typer.echo(INTERRUPTED, err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except Terminated:
+        typer.echo("readiness: terminated", err=True)
+        sys.exit(EXIT_TERMINATED)

@@ -187,8 +187,15 @@ readiness.cli.main()
 """
 
 
-@pytest.mark.parametrize("slow_point", ["audit", "write"])
-def test_sigint_mid_run(tmp_path, slow_point):
+@pytest.mark.parametrize(
+    "slow_point, signal_number, code, message",
+    [
+        ("audit", signal.SIGINT, 130, "readiness: interrupted\n"),
+        ("write", signal.SIGINT, 130, "readiness: interrupted\n"),
+        ("write", signal.SIGTERM, 143, "readiness: terminated\n"),  # a cancelled CI job
+    ],
+)
+def test_signal_mid_run(tmp_path, slow_point, signal_number, code, message):
     (tmp_path / ".git").mkdir()
     (tmp_path / "readiness.yaml").write_text(MINIMAL)
     out = tmp_path / "out"
@@ -196,7 +203,7 @@ def test_sigint_mid_run(tmp_path, slow_point):
     command = [sys.executable, "-c", _SLOW_RUN, slow_point, "audit", "readiness.yaml", "--as-of", AS_OF, "--output", "json:out/r.json", "--output", "sarif:out/r.sarif"]
     child = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert child.stderr.readline() == "paused\n"
-    child.send_signal(signal.SIGINT)
+    child.send_signal(signal_number)
     stdout, stderr = child.communicate(timeout=60)
-    assert (child.returncode, stdout, stderr) == (130, "", "readiness: interrupted\n")
+    assert (child.returncode, stdout, stderr) == (code, "", message)
     assert list(out.iterdir()) == []
