@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 from readiness import audit
@@ -22,6 +23,7 @@ from readiness.scoring import Thresholds
 
 TESTS = Path(__file__).resolve().parent
 OUTPUTS = TESTS / "fixtures" / "outputs"
+FRAMEWORKS = TESTS / "fixtures" / "frameworks"  # a manifest with ml_test_score tests and a pack citing every framework
 SCHEMAS = TESTS / "fixtures" / "schemas"
 GOLDEN = TESTS / "golden"
 UPDATE_GOLDEN = os.environ.get("READINESS_UPDATE_GOLDEN") == "1"
@@ -29,13 +31,14 @@ AS_OF = dt.date(2026, 11, 26)
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
-def fixture_report() -> Report:
-    """The audit of tests/fixtures/outputs/readiness.yaml with its own rule pack, paths relative to it."""
-    rules = load_pack(OUTPUTS / "rules.yaml")
+def fixture_report(folder: Path = OUTPUTS, frameworks: list[str] | None = None) -> Report:
+    """The audit of ``folder``/readiness.yaml with its own rule pack, paths relative to it
+    (tests/fixtures/outputs unless told), with the ``--framework`` views named in ``frameworks``."""
+    rules = load_pack(folder / "rules.yaml")
     here = Path.cwd()
-    os.chdir(OUTPUTS)
+    os.chdir(folder)
     try:
-        return audit.run([Path("readiness.yaml")], rules, audit.AuditOptions(Settings(AS_OF), Thresholds("high", 80.0)))
+        return audit.run([Path("readiness.yaml")], rules, audit.AuditOptions(Settings(AS_OF), Thresholds("high", 80.0), frameworks=frameworks or []))
     finally:
         os.chdir(here)
 
@@ -51,6 +54,24 @@ def check_golden(name: str, text: str) -> None:
     assert path.exists(), f"no golden file {path}; run with READINESS_UPDATE_GOLDEN=1 to write it"
     expected = path.read_text(encoding="utf-8")
     assert text == expected, f"{name} differs from its golden file; if the change is intended, rerun with READINESS_UPDATE_GOLDEN=1 and review the diff"
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def fetches(html: str) -> list[str]:
+    """What an HTML page would load or run: script, link, img, iframe and object tags, src and
+    href attributes, CSS imports and urls. A self-contained page has none."""
+    parser = Tags()
+    parser.feed(html)
+    found = [tag for tag, attrs in parser.tags if tag in ("script", "link", "img", "iframe", "object") or {"src", "href"} & set(attrs)]
+    return found + [css for css in ("@import", "url(") if css in html]
 
 
 class XsdChecker:

@@ -1,4 +1,4 @@
-"""What several formats share: finding order, fingerprints, levels, remediation blocks.
+"""What several formats share: finding order, fingerprints, levels, remediation blocks, framework views.
 
 Everything here reads the finished report; nothing scores or judges.
 """
@@ -9,7 +9,7 @@ import hashlib
 import textwrap
 from typing import Iterator
 
-from ..report import ERROR, FAIL, Gate, Location, ManifestReport, Report, Result
+from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, WAIVED, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus
 from ..rules import SEVERITIES
 from ..scoring import BLOCKING
 
@@ -17,6 +17,11 @@ FINGERPRINT_KEY = "readinessFinding/v1"
 
 # SARIF result levels; GitHub workflow commands use the same words except ``notice`` for ``note``.
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+# How an ML Test Score test is done, in words (the manifest says ``none`` for not done).
+MODE_TEXT = {"none": "not done", "manual": "manual", "automated": "automated"}
+# A framework item's status as markdown and HTML show it (the terminal has its own marks).
+STATUS_MARK = {PASS: "✅", FAIL: "❌", ERROR: "⛔", WAIVED: "🟡", SKIPPED: "➖", NOT_COVERED: "⬜"}
+NO_ITEMS = "No rule in this audit cites this framework."  # a NIST or EU view with no item
 
 
 def failing(manifest: ManifestReport) -> list[Result]:
@@ -83,3 +88,41 @@ def gate_terms(gate: Gate) -> str:
     if gate.baseline:
         terms.append(f"only findings new since {gate.baseline}")
     return ", ".join(terms)
+
+
+def coverage_shown(views: Frameworks | None, every: bool) -> list[Coverage]:
+    """The coverage views to render: those named with ``--framework``, or all of them when ``every``."""
+    if views is None:
+        return []
+    return [view for view in views.coverage if every or view.framework in views.requested]
+
+
+def coverage_summary(view: Coverage) -> str:
+    """``"3 of 10 addressed · 1 failing"``, counted from the items' statuses."""
+    addressed = [item for item in view.items if item.status != NOT_COVERED]
+    failing = sum(1 for item in addressed if item.status in (FAIL, ERROR))
+    return f"{len(addressed)} of {len(view.items)} addressed" + (f" · {failing} failing" if failing else "")
+
+
+def cited_rules(rules: list[RuleStatus]) -> list[RuleStatus]:
+    """The rules to list beside a framework item: those that apply to this system, or every one
+    when none does (so that the reader sees which rules exist but do not apply)."""
+    return [item for item in rules if item.status != SKIPPED] or rules
+
+
+def item_status(status: str) -> str:
+    """``"⬜ not covered"``: a framework item's status, marked."""
+    return f"{STATUS_MARK.get(status, '')} {status.replace('_', ' ')}".strip()
+
+
+def rule_statuses(rules: list[RuleStatus]) -> str:
+    """``"TST001 (fail), TST004 (pass)"``: the rules beside a framework item (see :func:`cited_rules`)."""
+    return ", ".join(f"{item.rule} ({item.status})" for item in cited_rules(rules)) or "no rule"
+
+
+def mts_warnings(test: MtsTest) -> list[str]:
+    """What a reviewer must know about an ML Test Score test's claim: no evidence, or rules that disagree."""
+    warnings = [test.problem] if test.problem else []
+    if test.contradicted_by:
+        warnings.append(f"claims credit, but {', '.join(test.contradicted_by)} did not pass in this audit")
+    return warnings

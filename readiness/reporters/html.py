@@ -1,16 +1,18 @@
 """``--format html``: one self-contained page for a launch review (inline CSS; no scripts,
 fonts or images from anywhere). The gate, then per manifest the verdict, the score with a
 bar per category, the blockers with how to fix them, the other failures, the waivers, the
-notes, and the passes folded away. Every value from the report is HTML-escaped.
+notes, the ML Test Score when it was asked for (its 28 tests folded), every coverage view
+(OWASP LLM Top 10, NIST AI RMF, EU AI Act) folded, and the passes folded away. Every value
+from the report is HTML-escaped.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
+from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
-from .common import failing, gate_terms, remediation_blocks, split_blockers, summary_line
+from .common import MODE_TEXT, NO_ITEMS, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, split_blockers, summary_line
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;max-width:960px;margin:2em auto;padding:0 1em}
@@ -24,6 +26,7 @@ table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{text-align:left;pa
 .good{background:#1a7f37}.fair{background:#bf8700}.poor{background:#cf222e}
 .finding{border-left:4px solid #cf222e;padding:.2em 1em;margin:1em 0}.finding.medium,.finding.low{border-color:#bf8700}
 pre{background:#f6f8fa;padding:.6em;border-radius:6px;overflow:auto}code{font-size:90%}
+details{margin:.5em 0}summary{cursor:pointer}.warn{color:#9a6700}
 """.strip()
 
 
@@ -70,6 +73,25 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _ml_test_score(score: MlTestScore) -> list[str]:
+    sections = _table(["Section", "Score"], [[escape(section.title), f"{section.score:g}/7"] for section in score.sections])
+    rows = []
+    for test in (test for section in score.sections for test in section.tests):
+        warnings = mts_warnings(test)
+        evidence = "<br>".join(([escape(test.evidence)] if test.evidence else []) + [f'<span class="warn">⚠ {escape(warning)}</span>' for warning in warnings])
+        rows.append(['<span class="warn">⚠</span>' if warnings else "", escape(test.id), escape(test.title), escape(MODE_TEXT.get(test.mode, test.mode)), f"{test.points:g}", evidence, escape(rule_statuses(test.rules))])
+    tests = f"<details><summary>The {len(rows)} tests</summary>{_table(['', 'Test', 'Title', 'Mode', 'Points', 'Evidence', 'Rules'], rows)}</details>"
+    return [f"<h3>ML Test Score: {score.final:g} of 7</h3>", f"<p><em>{escape(score.band)}</em></p>", sections, tests]
+
+
+def _coverage(view: Coverage) -> str:
+    grouped = any(item.group for item in view.items)
+    headers = ["Status", "Item"] + (["Function"] if grouped else []) + ["Name", "Rules"]
+    rows = [[escape(item_status(item.status)), escape(item.id)] + ([escape(item.group or "")] if grouped else []) + [escape(item.name), escape(rule_statuses(item.rules))] for item in view.items]
+    body = _table(headers, rows) if rows else f"<p>{NO_ITEMS}</p>"
+    return f"<details><summary><strong>{escape(view.title)}</strong> — {escape(coverage_summary(view))}</summary>{body}</details>"
+
+
 def _weakest(manifest: ManifestReport) -> str:
     weakest = next((c for c in manifest.categories if c.category == manifest.weakest), None)
     if weakest is None or weakest.score is None or weakest.score >= 100:
@@ -101,6 +123,12 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
     if manifest.fixed:
         items = "".join(f"<li>{escape(r.rule)} · {escape(r.severity)} — {escape(report.rules[r.rule].title)}</li>" for r in manifest.fixed)
         parts += [f"<h3>Fixed since the baseline ({len(manifest.fixed)})</h3>", f"<ul>{items}</ul>"]
+    views = manifest.frameworks
+    if views and views.ml_test_score:
+        parts += _ml_test_score(views.ml_test_score)
+    shown = coverage_shown(views, every=True)
+    if shown:
+        parts += ["<h3>Framework coverage</h3>"] + [_coverage(view) for view in shown]
     for status, title in ((PASS, "Passed"), (SKIPPED, "Not applicable")):
         group = [r for r in manifest.results if r.status == status]
         if group:

@@ -3,7 +3,9 @@
 The gate and its reasons first; then, per manifest, the verdict and score, a table of
 category scores with a text bar (renders the same on GitHub, GitLab and any plain viewer),
 the blockers (critical and high) with their remediation and ``file:line:column``, the other
-failures, waivers with their expiry, notes, and the passes folded in ``<details>``.
+failures, waivers with their expiry, notes, the framework views named with ``--framework``
+(the ML Test Score with its 28 tests folded, a coverage table per framework), and the passes
+folded in ``<details>``.
 Everything taken from the report is escaped, so a message cannot break the layout.
 """
 
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
+from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
-from .common import failing, gate_terms, remediation_blocks, split_blockers, summary_line
+from .common import MODE_TEXT, NO_ITEMS, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, split_blockers, summary_line
 
 BAR_WIDTH = 20
 VERDICT_MARK = {"ready": "✅", "ready_with_risks": "⚠️", "not_ready": "❌"}
@@ -116,6 +118,32 @@ def _folded(report: Report, title: str, results: list[Result], show_reason: bool
     return lines + ["", "</details>", ""]
 
 
+def _ml_test_score(score: MlTestScore) -> list[str]:
+    lines = [f"### ML Test Score: {score.final:g} of 7", "", f"*{escape(score.band)}*", "", "| Section | Score |", "| --- | ---: |"]
+    lines += [f"| {escape(section.title)} | {section.score:g}/7 |" for section in score.sections]
+    tests = [test for section in score.sections for test in section.tests]
+    lines += ["", "<details>", f"<summary>The {len(tests)} tests</summary>", "", "| | Test | Title | Mode | Points | Evidence | Rules |", "| --- | --- | --- | --- | ---: | --- | --- |"]
+    for test in tests:
+        warnings = mts_warnings(test)
+        evidence = " · ".join(([escape(test.evidence)] if test.evidence else []) + [f"⚠ {escape(warning)}" for warning in warnings])
+        cells = ["⚠" if warnings else "", escape(test.id), escape(test.title), escape(MODE_TEXT.get(test.mode, test.mode)), f"{test.points:g}", evidence, escape(rule_statuses(test.rules))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines + ["", "</details>", ""]
+
+
+def _coverage(view: Coverage) -> list[str]:
+    grouped = any(item.group for item in view.items)
+    header = ["Status", "Item"] + (["Function"] if grouped else []) + ["Name", "Rules"]
+    lines = [f"### {escape(view.title)} — {coverage_summary(view)}", ""]
+    if not view.items:
+        return lines + [NO_ITEMS, ""]
+    lines += ["| " + " | ".join(header) + " |", "| --- " * len(header) + "|"]
+    for item in view.items:
+        cells = [escape(item_status(item.status)), escape(item.id)] + ([escape(item.group or "")] if grouped else []) + [escape(item.name), escape(rule_statuses(item.rules))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
 def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
     facts = ", ".join(f for f in (manifest.kind, f"risk {manifest.risk}" if manifest.risk else None) if f)
     service = escape(manifest.service or "unnamed service") + (f" ({escape(facts)})" if facts else "")
@@ -144,6 +172,11 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
         lines += [f"### Fixed since the baseline ({len(manifest.fixed)})", ""]
         lines += [f"- ✅ {escape(r.rule)} · {r.severity} — {escape(report.rules[r.rule].title)}" for r in manifest.fixed]
         lines.append("")
+    views = manifest.frameworks
+    if views and views.ml_test_score:
+        lines += _ml_test_score(views.ml_test_score)
+    for view in coverage_shown(views, every=False):
+        lines += _coverage(view)
     passed = [r for r in manifest.results if r.status == PASS]
     skipped = [r for r in manifest.results if r.status == SKIPPED]
     if passed:

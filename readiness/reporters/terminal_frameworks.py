@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, WAIVED, Coverage, Frameworks, MlTestScore, RuleStatus
 from . import RenderOptions
+from .common import MODE_TEXT, cited_rules, coverage_shown, coverage_summary, mts_warnings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 MARK = {FAIL: "✗", ERROR: "!", WAIVED: "~", PASS: "✓", SKIPPED: "-", NOT_COVERED: "·"}
 STYLE = {FAIL: "red", ERROR: "red", WAIVED: "yellow", PASS: "green", SKIPPED: "dim", NOT_COVERED: "dim"}
 NAME_WIDTH = 60
-MODE_TEXT = {"none": "not done", "manual": "manual", "automated": "automated"}
 
 
 def render(console: Console, views: Frameworks | None, options: RenderOptions) -> None:
@@ -27,16 +27,14 @@ def render(console: Console, views: Frameworks | None, options: RenderOptions) -
         return
     if views.ml_test_score is not None and "ml-test-score" in views.requested:
         _ml_test_score(console, views.ml_test_score)
-    for view in views.coverage:
-        if options.verbose or view.framework in views.requested:
-            _coverage(console, view)
+    for view in coverage_shown(views, every=options.verbose):
+        _coverage(console, view)
 
 
 def _rules(rules: list[RuleStatus]) -> Text:
     """``VER001 ✓  REL002 ✗``; rules that do not apply are left out unless no rule applies (then they say why)."""
-    applicable = [item for item in rules if item.status != SKIPPED]
     text = Text()
-    for item in applicable or rules:
+    for item in cited_rules(rules):
         text.append(f"  {item.rule} ")
         text.append(MARK[item.status], style=STYLE[item.status])
     return text
@@ -60,18 +58,13 @@ def _ml_test_score(console: Console, score: MlTestScore) -> None:
             line = Text.assemble((f"  {test.points:>3g} ", style), f" {test.id:<9}  {mode:<9}  {_name(test.title, width)}", _rules(test.rules))
             line.rstrip()
             console.print(line)
-            if test.problem:
-                console.print(Text(f"{' ' * 30}! {test.problem}", style="yellow"))
-            if test.contradicted_by:
-                console.print(Text(f"{' ' * 30}! claims credit, but {', '.join(test.contradicted_by)} did not pass in this audit", style="yellow"))
+            for warning in mts_warnings(test):
+                console.print(Text(f"{' ' * 30}! {warning}", style="yellow"))
 
 
 def _coverage(console: Console, view: Coverage) -> None:
     console.print()
-    addressed = [item for item in view.items if item.status != NOT_COVERED]
-    failing = [item for item in addressed if item.status in (FAIL, ERROR)]
-    summary = f"   {len(addressed)} of {len(view.items)} addressed" + (f" · {len(failing)} failing" if failing else "")
-    console.print(Text.assemble("  ", (view.title, "bold"), (summary, "dim")))
+    console.print(Text.assemble("  ", (view.title, "bold"), (f"   {coverage_summary(view)}", "dim")))
     id_width = max((len(item.id) for item in view.items), default=0)
     width = min(NAME_WIDTH, max((len(item.name) for item in view.items), default=0))
     group = None
