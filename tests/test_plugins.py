@@ -69,6 +69,9 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             (tmp_path / "site" / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
             modules.append(module)
             entries.append(importlib.metadata.EntryPoint(name, module, plugins.GROUP))
+        # what plugins.may_be_declared() looks for before it asks importlib.metadata
+        (tmp_path / "site" / "fake_plugins-0.dist-info").mkdir(exist_ok=True)
+        (tmp_path / "site" / "fake_plugins-0.dist-info" / "entry_points.txt").write_text(f"[{plugins.GROUP}]\n", encoding="utf-8")
         monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: entries if group == plugins.GROUP else [])
 
     yield install
@@ -195,6 +198,28 @@ def test_plugins_are_not_loaded_for_version_or_help(option):
     run = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
     assert run.returncode == 0 and "readiness.cli" in run.stderr
     assert "readiness.plugins" not in run.stderr
+
+
+def test_the_cheap_scan_says_no_only_where_importlib_metadata_finds_no_plugin(tmp_path, monkeypatch):
+    if not plugins.may_be_declared():
+        assert not list(importlib.metadata.entry_points(group=plugins.GROUP))
+    for layout in ("acme_rules-1.0.dist-info", "acme_rules-1.0.egg-info", "acme_rules-1.0.egg/EGG-INFO"):
+        folder = tmp_path / layout.replace("/", "-") / layout
+        folder.mkdir(parents=True)
+        for metadata in ("METADATA", "PKG-INFO"):
+            (folder / metadata).write_text("Metadata-Version: 2.1\nName: acme-rules\nVersion: 1.0\n")
+        (folder / "entry_points.txt").write_text("[console_scripts]\nacme = acme:main\n\n[readiness.plugins]\nacme = acme_rules\n")
+        monkeypatch.syspath_prepend(str(folder.parent))
+        assert plugins.may_be_declared(), layout
+        assert [entry.name for entry in importlib.metadata.entry_points(group=plugins.GROUP)] == ["acme"]
+        monkeypatch.undo()
+
+
+def test_a_zip_file_on_sys_path_counts_as_maybe(tmp_path, monkeypatch):
+    archive = tmp_path / "bundle.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip file
+    monkeypatch.syspath_prepend(str(archive))
+    assert plugins.may_be_declared()
 
 
 def test_python_m_readiness_never_loads_a_plugin_from_the_audited_repository(tmp_path):
