@@ -157,13 +157,22 @@ def _wide_encoding(start: bytes) -> str | None:
     return None
 
 
-def load_file(path: Path, display: str | None = None, limits: Limits = Limits()) -> Document:
+def load_file(path: Path, display: str | None = None, limits: Limits = Limits(), shallow: bool = False) -> Document:
     display = display if display is not None else str(path)
-    return load_text(read_text(path, display, limits), display, limits)
+    return load_text(read_text(path, display, limits), display, limits, shallow)
 
 
-def load_text(text: str, display: str = "<string>", limits: Limits = Limits()) -> Document:
-    """Parse one YAML document whose root must be a mapping."""
+def load_text(text: str, display: str = "<string>", limits: Limits = Limits(), shallow: bool = False) -> Document:
+    """Parse one YAML document whose root must be a mapping.
+
+    ``shallow``: positions of the top two levels only (a rule pack's rules), for a file whose deeper
+    positions matter only to an error message: read it again without ``shallow`` to report one.
+    A file of plain values is then read by a leaner loop, in half the time."""
+    if shallow:
+        try:
+            return _plain_document(text, _Builder(display, limits))
+        except (_NotPlain, InputError):
+            pass  # the full reading decides, and writes any message
     builder = _parse(text, _Builder(display, limits))
     if builder.root is None:
         raise InputError("empty file: expected a mapping of manifest sections", display, 1, 1)
@@ -206,6 +215,97 @@ def _parse(text: str, builder: "_Builder") -> "_Builder":
     finally:
         loader.dispose()
     return builder
+
+
+class _NotPlain(Exception):
+    """Something :func:`_plain_document` leaves to the full reading."""
+
+
+_NO_KEY = object()  # a mapping awaiting its next key
+
+
+def _plain_document(text: str, builder: "_Builder") -> Document:
+    """The document the full reading makes of a file of plain values (one document, a mapping at the
+    top, untagged scalars; no anchors, aliases or merge keys), with the positions of its top two
+    levels. It raises :class:`_NotPlain` at anything else and at any problem, which the full reading
+    then reports: the rules of what is allowed and every message stay in :class:`_Builder`."""
+    try:
+        loader = _EventLoader(text)
+    except UnicodeEncodeError:
+        raise _NotPlain from None
+    try:
+        get = loader.get_event
+        if not (isinstance(get(), yaml.StreamStartEvent) and isinstance(get(), yaml.DocumentStartEvent)):
+            raise _NotPlain
+        construct, positions, max_depth = builder.construct, builder.positions, builder.limits.max_depth
+        parents: list[Any] = []  # of each open mapping or list: its parent, and its key there
+        parent_keys: list[Any] = []
+        container: Any = None
+        key: Any = _NO_KEY
+        root: Any = None
+        nodes = 0
+        while True:
+            event = get()
+            kind = event.__class__
+            if kind is yaml.ScalarEvent:
+                nodes += 1
+                if event.tag is not None or event.anchor is not None or container is None:
+                    raise _NotPlain
+                value = event.value
+                if key is _NO_KEY and container.__class__ is dict:
+                    if value in container or (value == "<<" and event.implicit[0]) or _NOT_PRINTABLE.search(value):
+                        raise _NotPlain
+                    key = value
+                    if len(parents) <= 2:
+                        mark = event.start_mark
+                        positions[(key,) if len(parents) == 1 else (parent_keys[1], key)] = (mark.line + 1, mark.column + 1)
+                    continue
+                value = construct(event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                nodes += 1
+                if event.tag is not None or event.anchor is not None or len(parents) >= max_depth or key is _NO_KEY and container.__class__ is dict:
+                    raise _NotPlain  # (the last: a mapping or list used as a key)
+                value = {} if kind is yaml.MappingStartEvent else []
+                mark = event.start_mark
+                if container is None:
+                    root = value
+                    positions[()] = (mark.line + 1, mark.column + 1)
+                elif container.__class__ is list:
+                    if len(parents) == 2:
+                        positions[(parent_keys[1], len(container))] = (mark.line + 1, mark.column + 1)
+                    container.append(value)
+                else:
+                    container[key] = value
+                parents.append(container)
+                parent_keys.append(key)
+                container, key = value, _NO_KEY
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                container, key = parents.pop(), parent_keys.pop()
+                if container is None:
+                    break
+                if container.__class__ is dict:
+                    key = _NO_KEY
+                continue
+            else:  # an alias, or the end of the stream where a value was expected
+                raise _NotPlain
+            if container.__class__ is list:
+                if len(parents) == 2:
+                    mark = event.start_mark
+                    positions[(parent_keys[1], len(container))] = (mark.line + 1, mark.column + 1)
+                container.append(value)
+            else:
+                container[key] = value
+                key = _NO_KEY
+        if nodes > builder.limits.max_nodes or root.__class__ is not dict:
+            raise _NotPlain
+        if not (isinstance(get(), yaml.DocumentEndEvent) and isinstance(get(), yaml.StreamEndEvent)):
+            raise _NotPlain
+    except yaml.YAMLError:
+        raise _NotPlain from None
+    finally:
+        loader.dispose()
+    return Document(builder.display, root, positions)
 
 
 def _implicit_tag(value: str, implicit: tuple[bool, bool]) -> str:

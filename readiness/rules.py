@@ -143,7 +143,14 @@ class Pack:
 def read_pack(path: Path, display: str | None = None) -> Pack:
     from .audit import display_path  # packs are named in messages the way manifests are
 
-    document = load_file(path, display if display is not None else display_path(path), Limits())
+    display = display if display is not None else display_path(path)
+    try:  # positions below a rule serve error messages only: read them when there is one
+        return _pack(load_file(path, display, Limits(), shallow=True), path)
+    except InputError:
+        return _pack(load_file(path, display, Limits()), path)
+
+
+def _pack(document: Document, path: Path) -> Pack:
     errors = schema.validate(document, schema.RULE_PACK)
     if errors:
         raise errors[0]

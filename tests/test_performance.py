@@ -9,17 +9,20 @@ import io
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings, strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 from rich.console import Console
 from rich.text import Text
 
 from readiness import schema
+from readiness.errors import InputError
 from readiness.evidence import Evidence, EvidenceProblem
 from readiness.fastcheck import Unsupported, compile_schema
 from readiness.functions import REGISTRY
-from readiness.loader import load_file, read_at_most
+from readiness.loader import load_file, load_text, read_at_most
 from readiness.reporters.terminal import PlainConsole
+from test_fuzz import json_values, yamlish  # the YAML generators of the fuzz tests
 
 
 def rich_output(lines: list[Text | None]) -> str:
@@ -278,3 +281,36 @@ def test_remembered_implicit_tags_are_pyyamls(value: str, implicit: tuple[bool, 
     from readiness.loader import _RESOLVER, _implicit_tag
 
     assert _implicit_tag(value, implicit) == _implicit_tag(value, implicit) == _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
+
+
+# --- a rule pack's shallow reading: the full reading's data, positions and errors --------------
+
+YAML_FILES = sorted({*REPO.glob("checks/*.yaml"), *REPO.glob("sample_configs/**/*.yaml"), *REPO.glob("tests/**/*.yaml")})
+
+
+def reading(text: str, shallow: bool):
+    try:
+        document = load_text(text, "pack.yaml", shallow=shallow)
+    except InputError as error:
+        return str(error)
+    return document
+
+
+def assert_shallow_reading_agrees(text: str) -> None:
+    full, shallow = reading(text, False), reading(text, True)
+    if isinstance(full, str) or isinstance(shallow, str):
+        assert shallow == full
+        return
+    assert repr(shallow.data) == repr(full.data)
+    assert {path: position for path, position in full.positions.items() if len(path) <= 2}.items() <= shallow.positions.items() <= full.positions.items()
+
+
+@pytest.mark.parametrize("file", YAML_FILES, ids=lambda file: str(file.relative_to(REPO)))
+def test_a_shallow_reading_gives_the_full_readings_data_top_positions_and_errors(file: Path) -> None:
+    assert_shallow_reading_agrees(file.read_bytes().decode("utf-8", errors="replace"))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(yamlish(), st.builds(lambda data, flow: yaml.safe_dump({"rules": data}, default_flow_style=flow, allow_unicode=True), json_values, st.sampled_from([False, True, None]))))
+def test_a_shallow_reading_agrees_on_any_yaml(text: str) -> None:
+    assert_shallow_reading_agrees(text)
