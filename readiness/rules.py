@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -88,9 +87,9 @@ class Rule:
 
 def builtin_checks_dir() -> Path:
     """The built-in packs: inside the installed package, or ``checks/`` in a source checkout."""
-    installed = resources.files("readiness").joinpath("checks")
+    installed = Path(__file__).parent / "checks"  # what importlib.resources finds, without its 3.5 ms import
     if installed.is_dir():
-        return Path(str(installed))
+        return installed
     return Path(__file__).resolve().parent.parent / "checks"
 
 
