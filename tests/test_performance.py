@@ -22,6 +22,7 @@ from readiness.fastcheck import Unsupported, compile_schema
 from readiness.functions import REGISTRY
 from readiness.loader import load_file, load_text, read_at_most
 from readiness.reporters.terminal import PlainConsole
+from readiness.reporters.text import Text as TerminalText
 from test_fuzz import json_values, yamlish  # the YAML generators of the fuzz tests
 
 
@@ -314,3 +315,38 @@ def test_a_shallow_reading_gives_the_full_readings_data_top_positions_and_errors
 @given(st.one_of(yamlish(), st.builds(lambda data, flow: yaml.safe_dump({"rules": data}, default_flow_style=flow, allow_unicode=True), json_values, st.sampled_from([False, True, None]))))
 def test_a_shallow_reading_agrees_on_any_yaml(text: str) -> None:
     assert_shallow_reading_agrees(text)
+
+
+# --- the terminal report's Text: rich's plain text, and rich's own rendering in colour ----------
+
+STYLES = ["", "dim", "bold", "bold red", "green", "bold white on red"]
+text_parts = st.one_of(st.sampled_from(TRICKY), st.text(max_size=12))
+styled = st.tuples(text_parts, st.sampled_from(STYLES))
+steps = st.lists(st.one_of(st.tuples(st.just("append"), styled), st.tuples(st.just("add"), styled), st.tuples(st.just("rstrip"), st.none())), max_size=5)
+
+
+def built(text_class, start, parts, program):
+    """The same calls on either Text class: a start (Text(text, style) or assemble(parts)), then the steps."""
+    text = text_class(*start) if parts is None else text_class.assemble(*(text_class(*part) if index % 3 == 2 else part if index % 3 else part[0] for index, part in enumerate(parts)))
+    for action, argument in program:
+        if action == "append":
+            text.append(*argument)
+        elif action == "add":
+            text = text + text_class(*argument)
+        else:
+            text.rstrip()
+    return text
+
+
+def coloured(text) -> str:
+    buffer = io.StringIO()
+    Console(file=buffer, force_terminal=True, color_system="truecolor", width=100, highlight=False, emoji=False, soft_wrap=True).print(text)
+    return buffer.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(styled, st.one_of(st.none(), st.lists(styled, max_size=4)), steps)
+def test_the_terminal_text_is_riches_in_plain_and_in_colour(start, parts, program) -> None:
+    ours, theirs = built(TerminalText, start, parts, program), built(Text, start, parts, program)
+    assert ours.plain == theirs.plain
+    assert coloured(ours) == coloured(theirs)

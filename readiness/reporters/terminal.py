@@ -11,12 +11,11 @@ import io
 from functools import cache
 from typing import TYPE_CHECKING, Callable
 
-from rich.text import Text
-
 from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
 from . import RenderOptions, terminal_frameworks
 from .common import gate_terms
+from .text import Text
 
 if TYPE_CHECKING:
     from rich.console import Console

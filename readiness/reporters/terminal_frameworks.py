@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-
 from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, WAIVED, Coverage, Frameworks, MlTestScore, RuleStatus
 from . import RenderOptions
 from .common import MODE_TEXT, cited_rules, coverage_shown, coverage_summary, mts_warnings
+from .text import Text
 
 if TYPE_CHECKING:
     from rich.console import Console
