@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,12 @@ from readiness import schema
 from readiness.errors import InputError
 from readiness.evidence import Evidence, EvidenceProblem
 from readiness.fastcheck import Unsupported, compile_schema
+from readiness.frameworks import parse_frameworks
 from readiness.functions import REGISTRY
 from readiness.loader import load_file, load_text, read_at_most
 from readiness.reporters.terminal import PlainConsole
 from readiness.reporters.text import Text as TerminalText
+from reporting import FRAMEWORKS, OUTPUTS, fixture_report
 from test_fuzz import json_values, yamlish  # the YAML generators of the fuzz tests
 
 
@@ -350,3 +354,11 @@ def test_the_terminal_text_is_riches_in_plain_and_in_colour(start, parts, progra
     ours, theirs = built(TerminalText, start, parts, program), built(Text, start, parts, program)
     assert ours.plain == theirs.plain
     assert coloured(ours) == coloured(theirs)
+
+
+@pytest.mark.parametrize("folder, frameworks", [(OUTPUTS, []), (FRAMEWORKS, ["all"])])
+def test_a_reports_dict_is_dataclasses_asdict(folder: Path, frameworks: list[str]) -> None:
+    report = fixture_report(folder, parse_frameworks(frameworks))
+    assert report.manifests and report.rules and (report.manifests[0].frameworks.ml_test_score or not frameworks)
+    assert report.to_dict() == asdict(report)
+    assert json.dumps(report.to_dict()) == json.dumps(asdict(report))
