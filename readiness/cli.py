@@ -214,15 +214,18 @@ def validate(
 def schema(
     report: bool = typer.Option(False, "--report", help="Print the JSON report's schema instead."),
     rule_pack: bool = typer.Option(False, "--rule-pack", help="Print the rule pack schema instead (for writing your own rules)."),
+    config_file: bool = typer.Option(False, "--config", help="Print the schema of .readiness.yaml instead."),
 ) -> None:
     """Print the manifest JSON Schema (for editors: yaml-language-server)."""
 
     def body() -> int:
+        from .config import CONFIG_SCHEMA
         from .schema import MANIFEST, REPORT, RULE_PACK, load_schema
 
-        if report and rule_pack:
-            raise InputError("schema: give --report or --rule-pack, not both")
-        emit(json.dumps(load_schema(REPORT if report else RULE_PACK if rule_pack else MANIFEST), indent=2) + "\n")
+        chosen = [name for flag, name in ((report, REPORT), (rule_pack, RULE_PACK), (config_file, CONFIG_SCHEMA)) if flag]
+        if len(chosen) > 1:
+            raise InputError("schema: give at most one of --report, --rule-pack, --config")
+        emit(json.dumps(load_schema(chosen[0] if chosen else MANIFEST), indent=2) + "\n")
         return EXIT_OK
 
     guarded(body)

@@ -199,3 +199,10 @@ def test_a_folder_audit_does_not_mistake_the_config_for_a_manifest(cli, project)
     run = cli("audit", ".", "--as-of", AS_OF, "--format", "json")
     assert run.exit_code == 0, run.stderr
     assert [m["file"] for m in as_json(run)["manifests"]] == ["readiness.yaml", "svc/api.readiness.yaml"]
+
+
+def test_schema_config_prints_the_config_schema_for_editors(cli):
+    run = cli("schema", "--config")
+    assert run.exit_code == 0
+    printed = json.loads(run.stdout)
+    assert {"fail_on", "min_score", "forbid_waivers", "limits"} <= set(printed["properties"])
