@@ -15,10 +15,10 @@ from pathlib import Path
 from . import __version__, schema
 from .baseline import Baseline, compare as compare_with_baseline
 from .engine import Settings, evaluate
-from .errors import InputError
+from .errors import InputError, InputErrors
 from .evidence import Evidence, find_project_root
 from .frameworks import framework_views
-from .loader import Document, Limits, excerpt, load_file
+from .loader import Document, Limits, display_path, excerpt, load_file
 from .report import ManifestReport, Report, RuleInfo
 from .rules import Rule, category_title
 from .sources import read_sources
@@ -27,14 +27,6 @@ from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, gate, threshold_mi
 MANIFEST_NAMES = ("readiness.yaml", "readiness.yml")
 MANIFEST_SUFFIXES = (".readiness.yaml", ".readiness.yml")
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "venv", "site-packages"}
-
-
-class InputErrors(Exception):
-    """Several input errors found before anything was audited."""
-
-    def __init__(self, errors: list[InputError]):
-        super().__init__("\n".join(map(str, errors)))
-        self.errors = errors
 
 
 @dataclass
@@ -73,14 +65,6 @@ def discover(paths: list[Path]) -> list[Path]:
         if not path.as_posix().isprintable():
             raise InputError(f"the file name {excerpt(path.as_posix(), 80)} has a control character; rename the file")
     return list(dict.fromkeys(found))
-
-
-def display_path(path: Path) -> str:
-    """The path as a report shows it: relative to the working folder when inside it, with /."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load_checked(file: Path, limits: Limits) -> Document | list[InputError]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, InputErrors
 from .report import ERROR, FAIL, FIXED, NEW, PASS, SKIPPED, UNCHANGED, ManifestReport, Result
 
 FindingKey = tuple[str, str]  # (rule id, JSON pointer)
@@ -36,8 +36,7 @@ def key(result: Result) -> FindingKey:
 
 def load(path: Path) -> Baseline:
     """The findings of a JSON report written by ``--format json``; input errors (exit 2) when it is not one."""
-    from .audit import InputErrors
-    from .report_file import load_report
+    from .report_file import load_report  # only with --baseline
 
     try:
         report = load_report(path)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional
 import typer
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, InputErrors
 
 if TYPE_CHECKING:
     from .report import Report
@@ -44,8 +44,6 @@ def report_error(error: InputError) -> None:
 
 def guarded(action: Callable[[], int]) -> None:
     """Run a command body: input errors become one line each and exit 2; Ctrl-C one line and 130."""
-    from .audit import InputErrors
-
     try:
         code = action()
     except KeyboardInterrupt:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import schema
-from .errors import InputError
-from .loader import Document, Limits, load_text, read_text
+from .errors import InputError, InputErrors
+from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
 from .rules import Base, Catalog, Rule, bases
 
@@ -90,7 +90,6 @@ def find(start: Path) -> Path | None:
 
 
 def read(path: Path) -> Config:
-    from .audit import InputErrors, display_path
 
     shown = display_path(path)
     folder = Path(display_path(path.parent))
@@ -144,7 +143,6 @@ def _plain(value: Any) -> Any:
 
 def catalog(config: Config, extra_packs: Sequence[Path] = ()) -> Catalog:
     """Built-in rules, the config's packs and ``--rules`` packs, with the config checked against them."""
-    from .audit import InputErrors
 
     missing = [config.error(("rules", index), f"no such file or folder {pack.as_posix()!r} (paths are relative to the config file)") for index, pack in enumerate(config.rule_packs()) if not pack.exists()]
     if missing:

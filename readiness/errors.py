@@ -19,3 +19,11 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = [str(part) for part in (self.path, self.line, self.column) if part is not None]
         return ":".join(where) + ": " + self.message if where else self.message
+
+
+class InputErrors(Exception):
+    """Several input errors found before anything was audited."""
+
+    def __init__(self, errors: list[InputError]):
+        super().__init__("\n".join(map(str, errors)))
+        self.errors = errors

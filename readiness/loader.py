@@ -91,6 +91,14 @@ class Document:
         return None
 
 
+def display_path(path: Path) -> str:
+    """The path as a report shows it: relative to the working folder when inside it, with /."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def read_text(path: Path, display: str, limits: Limits) -> str:
     """Read a UTF-8 file within the size limit, with errors that say where and why."""
     try:

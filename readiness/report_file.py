@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, InputErrors
 from .loader import Document, Limits, describe, load_json, load_text, read_text
 from .report import SCHEMA_VERSION, Report
 
@@ -21,7 +21,6 @@ from .report import SCHEMA_VERSION, Report
 def load_report(path: Path) -> Report:
     """The report saved in ``path``; :class:`InputError` (or several) when it is not one."""
     from . import schema
-    from .audit import InputErrors
 
     display = path.as_posix()
     text = read_text(path, display, Limits())

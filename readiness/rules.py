@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from . import schema
 from .errors import InputError
 from .functions import REGISTRY, Function
-from .loader import Document, Limits, load_file
+from .loader import Document, Limits, display_path, load_file
 from .paths import Path as RulePath, PathSyntaxError
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -140,7 +140,6 @@ class Pack:
 
 
 def read_pack(path: Path, display: str | None = None) -> Pack:
-    from .audit import display_path  # packs are named in messages the way manifests are
 
     display = display if display is not None else display_path(path)
     try:  # positions below a rule serve error messages only: read them when there is one

@@ -27,7 +27,8 @@ from typer.testing import CliRunner
 
 from conftest import AS_OF
 from readiness import schema
-from readiness.audit import AuditOptions, InputErrors, run
+from readiness.audit import AuditOptions, run
+from readiness.errors import InputErrors
 from readiness.cli import app
 from readiness.engine import Settings
 from readiness.errors import InputError
