@@ -70,24 +70,40 @@ def parse_date(value: Optional[str], option: str) -> dt.date:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write all or nothing: a temporary file beside the target, then rename."""
+    write_all_atomic([(path, text)])
+
+
+def write_all_atomic(files: list[tuple[Path, str]]) -> None:
+    """Write every file or none: all are staged as temporary files beside their targets before
+    the first is renamed into place, so a full disk or a missing folder for one output leaves
+    no other output written."""
     import tempfile
 
-    folder = path.parent if str(path.parent) else Path(".")
+    staged: list[tuple[str, Path]] = []
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        for path, text in files:
+            folder = path.parent if str(path.parent) else Path(".")
+            try:
+                handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            except OSError as error:
+                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+            staged.append((temporary, path))
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                    stream.write(text)
+                os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+            except OSError as error:
+                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+        while staged:
+            temporary, path = staged[0]
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+            staged.pop(0)
+    finally:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _umask() -> int:
@@ -161,9 +177,7 @@ def audit(
         plan = config.plan_audit(project_config, request)
         targets = parse_outputs(plan.outputs)
         report = auditing.run(list(paths or [Path(".")]), plan.rules, plan.options)
-        rendered = [(get(name).render(report, RenderOptions(verbose=verbose)), target) for name, target in targets]
-        for text, target in rendered:
-            write_atomic(target, text)
+        write_all_atomic([(target, get(name).render(report, RenderOptions(verbose=verbose))) for name, target in targets])
         emit(get(output_format).render(report, RenderOptions(color=use_color(color), verbose=verbose)))
         write_job_summary(report, [output_format, *(name for name, _ in targets)])
         return EXIT_OK if report.gate.passed or exit_zero else EXIT_GATE

@@ -78,6 +78,30 @@ def test_output_into_a_missing_folder(cli, project):
     assert not (project.root / "missing").exists()
 
 
+def test_several_outputs_are_written_all_or_none(cli, project):
+    project("readiness.yaml", MINIMAL)
+    (project.root / "out").mkdir()
+    run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--output", "json:out/r.json", "--output", "sarif:missing/r.sarif")
+    assert (run.exit_code, run.stdout, run.stderr) == (2, "", "readiness: cannot write missing/r.sarif: No such file or directory\n")
+    assert list((project.root / "out").iterdir()) == []  # the json was staged, then removed
+
+
+def test_a_failed_rename_leaves_no_output_and_no_temporary_file(cli, project, monkeypatch):
+    project("readiness.yaml", MINIMAL)
+    (project.root / "out").mkdir()
+    real_replace = os.replace
+
+    def replace(source, target):
+        if str(target).endswith(".sarif"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(readiness.cli.os, "replace", replace)
+    run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--output", "sarif:out/r.sarif", "--output", "json:out/r.json")
+    assert (run.exit_code, run.stderr) == (2, "readiness: cannot write out/r.sarif: No space left on device\n")
+    assert list((project.root / "out").iterdir()) == []
+
+
 def test_output_into_a_read_only_folder(cli, project, monkeypatch):
     project("readiness.yaml", MINIMAL)
     folder = project.root / "locked"
