@@ -174,13 +174,15 @@ def load_text(text: str, display: str = "<string>", limits: Limits = Limits(), s
     """Parse one YAML document whose root must be a mapping.
 
     ``shallow``: positions of the top two levels only (a rule pack's rules), for a file whose deeper
-    positions matter only to an error message: read it again without ``shallow`` to report one.
-    A file of plain values is then read by a leaner loop, in half the time."""
-    if shallow:
-        try:
-            return _plain_document(text, _Builder(display, limits))
-        except (_NotPlain, InputError):
-            pass  # the full reading decides, and writes any message
+    positions matter only to an error message: read it again without ``shallow`` to report one."""
+    try:
+        return _plain_document(text, _Builder(display, limits), 2 if shallow else limits.max_depth)
+    except (_NotPlain, InputError):
+        pass  # the full reading decides, and writes any message
+    return _full_reading(text, display, limits)
+
+
+def _full_reading(text: str, display: str, limits: Limits) -> Document:
     builder = _parse(text, _Builder(display, limits))
     if builder.root is None:
         raise InputError("empty file: expected a mapping of manifest sections", display, 1, 1)
@@ -232,11 +234,12 @@ class _NotPlain(Exception):
 _NO_KEY = object()  # a mapping awaiting its next key
 
 
-def _plain_document(text: str, builder: "_Builder") -> Document:
+def _plain_document(text: str, builder: "_Builder", position_depth: int) -> Document:
     """The document the full reading makes of a file of plain values (one document, a mapping at the
-    top, untagged scalars; no anchors, aliases or merge keys), with the positions of its top two
-    levels. It raises :class:`_NotPlain` at anything else and at any problem, which the full reading
-    then reports: the rules of what is allowed and every message stay in :class:`_Builder`."""
+    top, untagged scalars; no anchors, aliases or merge keys), in half its time, with the positions of
+    keys and items up to ``position_depth`` levels deep. It raises :class:`_NotPlain` at anything else
+    and at any problem, which the full reading then reports: the rules of what is allowed and every
+    message stay in :class:`_Builder`."""
     try:
         loader = _EventLoader(text)
     except UnicodeEncodeError:
@@ -246,16 +249,21 @@ def _plain_document(text: str, builder: "_Builder") -> Document:
         if not (isinstance(get(), yaml.StreamStartEvent) and isinstance(get(), yaml.DocumentStartEvent)):
             raise _NotPlain
         construct, positions, max_depth = builder.construct, builder.positions, builder.limits.max_depth
-        parents: list[Any] = []  # of each open mapping or list: its parent, and its key there
+        scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+        # Of each open mapping or list: its parent, its key there and its own path.
+        parents: list[Any] = []
         parent_keys: list[Any] = []
+        parent_paths: list[JsonPath] = []
         container: Any = None
         key: Any = _NO_KEY
+        path: JsonPath = ()
         root: Any = None
         nodes = 0
         while True:
             event = get()
             kind = event.__class__
-            if kind is yaml.ScalarEvent:
+            if kind is scalar_event:
                 nodes += 1
                 if event.tag is not None or event.anchor is not None or container is None:
                     raise _NotPlain
@@ -264,32 +272,37 @@ def _plain_document(text: str, builder: "_Builder") -> Document:
                     if value in container or (value == "<<" and event.implicit[0]) or _NOT_PRINTABLE.search(value):
                         raise _NotPlain
                     key = value
-                    if len(parents) <= 2:
+                    if len(parents) <= position_depth:
                         mark = event.start_mark
-                        positions[(key,) if len(parents) == 1 else (parent_keys[1], key)] = (mark.line + 1, mark.column + 1)
+                        positions[path + (key,)] = (mark.line + 1, mark.column + 1)
                     continue
                 value = construct(event)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            elif kind is mapping_start or kind is sequence_start:
                 nodes += 1
                 if event.tag is not None or event.anchor is not None or len(parents) >= max_depth or key is _NO_KEY and container.__class__ is dict:
                     raise _NotPlain  # (the last: a mapping or list used as a key)
-                value = {} if kind is yaml.MappingStartEvent else []
-                mark = event.start_mark
+                value = {} if kind is mapping_start else []
                 if container is None:
                     root = value
+                    mark = event.start_mark
                     positions[()] = (mark.line + 1, mark.column + 1)
+                    child_path: JsonPath = ()
                 elif container.__class__ is list:
-                    if len(parents) == 2:
-                        positions[(parent_keys[1], len(container))] = (mark.line + 1, mark.column + 1)
+                    child_path = path + (len(container),)
+                    if len(parents) <= position_depth:
+                        mark = event.start_mark
+                        positions[child_path] = (mark.line + 1, mark.column + 1)
                     container.append(value)
                 else:
+                    child_path = path + (key,)
                     container[key] = value
                 parents.append(container)
                 parent_keys.append(key)
-                container, key = value, _NO_KEY
+                parent_paths.append(path)
+                container, key, path = value, _NO_KEY, child_path
                 continue
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                container, key = parents.pop(), parent_keys.pop()
+            elif kind is mapping_end or kind is sequence_end:
+                container, key, path = parents.pop(), parent_keys.pop(), parent_paths.pop()
                 if container is None:
                     break
                 if container.__class__ is dict:
@@ -298,9 +311,9 @@ def _plain_document(text: str, builder: "_Builder") -> Document:
             else:  # an alias, or the end of the stream where a value was expected
                 raise _NotPlain
             if container.__class__ is list:
-                if len(parents) == 2:
+                if len(parents) <= position_depth:
                     mark = event.start_mark
-                    positions[(parent_keys[1], len(container))] = (mark.line + 1, mark.column + 1)
+                    positions[path + (len(container),)] = (mark.line + 1, mark.column + 1)
                 container.append(value)
             else:
                 container[key] = value

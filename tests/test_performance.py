@@ -23,7 +23,7 @@ from readiness.evidence import Evidence, EvidenceProblem
 from readiness.fastcheck import Unsupported, compile_schema
 from readiness.frameworks import parse_frameworks
 from readiness.functions import REGISTRY
-from readiness.loader import load_file, load_text, read_at_most
+from readiness.loader import Limits, _full_reading, load_file, load_text, read_at_most
 from readiness.reporters.terminal import PlainConsole
 from readiness.reporters.text import Text as TerminalText
 from reporting import FRAMEWORKS, OUTPUTS, fixture_report
@@ -288,37 +288,40 @@ def test_remembered_implicit_tags_are_pyyamls(value: str, implicit: tuple[bool, 
     assert _implicit_tag(value, implicit) == _implicit_tag(value, implicit) == _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
 
 
-# --- a rule pack's shallow reading: the full reading's data, positions and errors --------------
+# --- the lean reading of plain files: the full reading's data, positions and errors -----------
 
 YAML_FILES = sorted({*REPO.glob("checks/*.yaml"), *REPO.glob("sample_configs/**/*.yaml"), *REPO.glob("tests/**/*.yaml")})
 
 
-def reading(text: str, shallow: bool):
+def reading(text: str, how: str):
     try:
-        document = load_text(text, "pack.yaml", shallow=shallow)
+        if how == "full":
+            return _full_reading(text, "pack.yaml", Limits())
+        return load_text(text, "pack.yaml", shallow=how == "shallow")
     except InputError as error:
         return str(error)
-    return document
 
 
-def assert_shallow_reading_agrees(text: str) -> None:
-    full, shallow = reading(text, False), reading(text, True)
-    if isinstance(full, str) or isinstance(shallow, str):
-        assert shallow == full
+def assert_lean_readings_agree(text: str) -> None:
+    """load_text (the lean loop where it can) and its shallow form against the event builder alone."""
+    full, lean, shallow = reading(text, "full"), reading(text, "lean"), reading(text, "shallow")
+    if isinstance(full, str) or isinstance(lean, str) or isinstance(shallow, str):
+        assert lean == shallow == full
         return
-    assert repr(shallow.data) == repr(full.data)
+    assert repr(lean.data) == repr(shallow.data) == repr(full.data)
+    assert lean.positions == full.positions
     assert {path: position for path, position in full.positions.items() if len(path) <= 2}.items() <= shallow.positions.items() <= full.positions.items()
 
 
 @pytest.mark.parametrize("file", YAML_FILES, ids=lambda file: str(file.relative_to(REPO)))
-def test_a_shallow_reading_gives_the_full_readings_data_top_positions_and_errors(file: Path) -> None:
-    assert_shallow_reading_agrees(file.read_bytes().decode("utf-8", errors="replace"))
+def test_the_lean_readings_give_the_full_readings_data_positions_and_errors(file: Path) -> None:
+    assert_lean_readings_agree(file.read_bytes().decode("utf-8", errors="replace"))
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.one_of(yamlish(), st.builds(lambda data, flow: yaml.safe_dump({"rules": data}, default_flow_style=flow, allow_unicode=True), json_values, st.sampled_from([False, True, None]))))
-def test_a_shallow_reading_agrees_on_any_yaml(text: str) -> None:
-    assert_shallow_reading_agrees(text)
+def test_the_lean_readings_agree_on_any_yaml(text: str) -> None:
+    assert_lean_readings_agree(text)
 
 
 # --- the terminal report's Text: rich's plain text, and rich's own rendering in colour ----------
