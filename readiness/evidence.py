@@ -46,29 +46,31 @@ class Evidence:
     """Evidence on disk, relative to a manifest's folder, confined to ``root``."""
 
     def __init__(self, base: Path, root: Path, max_bytes: int = MAX_EVIDENCE_BYTES):
-        self.base = base
-        self.root = root.resolve()
+        self.base = os.fspath(base)
+        self.root = os.fspath(root.resolve())
+        self._inside_root = os.path.join(self.root, "")  # the prefix of every path inside it
         self.max_bytes = max_bytes
         self._cache: dict[str, bytes] = {}
-        self._real_folders: dict[Path, Path | None] = {}
+        self._real_folders: dict[str, str | None] = {}
 
-    def _resolve(self, cited: str) -> Path:
+    def _resolve(self, cited: str) -> str:
         check_citation(cited)
-        target = self.base / cited
-        resolved = self._resolve_in_known_folder(target) or target.resolve()
-        if resolved != self.root and self.root not in resolved.parents:
+        target = os.path.join(self.base, cited)
+        resolved = self._resolve_in_known_folder(target) or os.fspath(Path(target).resolve())
+        if resolved != self.root and not resolved.startswith(self._inside_root):
             raise EvidenceProblem(f"{cited!r} resolves outside the project root")
         return resolved
 
-    def _resolve_in_known_folder(self, target: Path) -> Path | None:
-        """``target.resolve()`` for the usual path, no symlink in a folder resolved before for this
-        manifest: one lstat instead of one per path component. None otherwise."""
-        if target.name in ("", ".", ".."):
+    def _resolve_in_known_folder(self, target: str) -> str | None:
+        """``Path(target).resolve()`` for the usual path, no symlink in a folder resolved before for
+        this manifest: one lstat instead of one per path component. None otherwise."""
+        folder, name = os.path.split(target)
+        if name in ("", ".", "..") or not folder:
             return None
-        folder = self._real_folder(target.parent)
-        if folder is None:
+        real_folder = self._real_folder(folder)
+        if real_folder is None:
             return None
-        resolved = folder / target.name
+        resolved = os.path.join(real_folder, name)
         try:
             if stat.S_ISLNK(os.lstat(resolved).st_mode):
                 return None
@@ -76,13 +78,13 @@ class Evidence:
             return None
         return resolved
 
-    def _real_folder(self, folder: Path) -> Path | None:
-        """``folder.resolve()``, from its parent's when that is known, once per folder and manifest."""
+    def _real_folder(self, folder: str) -> str | None:
+        """``Path(folder).resolve()``, from its parent's when that is known, once per folder and manifest."""
         if folder not in self._real_folders:
-            real = self._resolve_in_known_folder(folder) if folder != folder.parent else None
+            real = self._resolve_in_known_folder(folder) if os.path.dirname(folder) != folder else None
             if real is None:
                 try:
-                    real = folder.resolve()
+                    real = os.fspath(Path(folder).resolve())
                 except (OSError, RuntimeError):  # a symlink loop: the full resolve of the citation reports it
                     real = None
             self._real_folders[folder] = real
@@ -102,7 +104,7 @@ class Evidence:
                 raise EvidenceProblem(f"{cited!r} is a directory, expected a file")
             if not stat.S_ISREG(mode):  # a FIFO or device: reading could block or never end
                 raise EvidenceProblem(f"{cited!r} is not a regular file")
-            with path.open("rb") as stream:
+            with open(path, "rb") as stream:
                 content = read_at_most(stream, self.max_bytes + 1)
         except FileNotFoundError:
             raise EvidenceProblem(f"{cited!r} does not exist") from None
