@@ -56,7 +56,7 @@ def _run_clause(clause: Clause, node: Any, node_path: JsonPath, root: dict, sett
     if clause.target is None:
         targets = [(node_path, node)]
     else:
-        targets = list(clause.target.select(node, node_path))
+        targets = clause.target.select(node, node_path)
         if not targets:
             if clause.optional:
                 return []
@@ -103,7 +103,7 @@ def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: 
         reason = _not_applicable(rule, root, settings, evidence)
         if reason:
             return Result(rule.id, SKIPPED, severity, reason)
-        nodes = list(rule.given.select(root))
+        nodes = rule.given.select(root)
         if not nodes:
             missing = rule.given.first_missing(root)
             if rule.if_missing == "skip":

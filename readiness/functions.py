@@ -146,7 +146,7 @@ def not_one_of(value: Any, options: dict, call: Call) -> str | None:
 @function("same_as", options={"path": {"type": "string", "minLength": 1}}, required=("path",))
 def same_as(value: Any, options: dict, call: Call) -> str | None:
     """The value equals the value at ``path`` (a path from the manifest root), e.g. the evaluated version is the deployed one."""
-    other = next(RulePath.parse(options["path"]).select(call.root), None)
+    other = next(iter(RulePath.parse(options["path"]).select(call.root)), None)
     if other is None:
         return f"{options['path']} is missing, so {call.where} cannot be compared with it"
     if value != other[1]:

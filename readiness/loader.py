@@ -249,6 +249,7 @@ def _plain_document(text: str, builder: "_Builder", position_depth: int) -> Docu
         if not (isinstance(get(), yaml.StreamStartEvent) and isinstance(get(), yaml.DocumentStartEvent)):
             raise _NotPlain
         construct, positions, max_depth = builder.construct, builder.positions, builder.limits.max_depth
+        implicit_tags = _IMPLICIT_TAGS  # filled by construct(): short values recur (true, page, 0.05)
         scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
         mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         # Of each open mapping or list: its parent, its key there and its own path.
@@ -276,7 +277,11 @@ def _plain_document(text: str, builder: "_Builder", position_depth: int) -> Docu
                         mark = event.start_mark
                         positions[path + (key,)] = (mark.line + 1, mark.column + 1)
                     continue
-                value = construct(event)
+                if implicit_tags.get((value, event.implicit)) == _STR:  # most values: a plain string
+                    if _NOT_PRINTABLE.search(value):
+                        raise _NotPlain
+                else:
+                    value = construct(event)
             elif kind is mapping_start or kind is sequence_start:
                 nodes += 1
                 if event.tag is not None or event.anchor is not None or len(parents) >= max_depth or key is _NO_KEY and container.__class__ is dict:

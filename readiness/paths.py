@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .loader import JsonPath
 
@@ -61,9 +61,20 @@ class Path:
     def has_wildcard(self) -> bool:
         return WILDCARD in self.steps
 
-    def select(self, data: Any, base: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
-        """Every (absolute path, value) this path reaches under ``data``; nothing if absent."""
-        yield from _walk(data, self.steps, base)
+    def select(self, data: Any, base: JsonPath = ()) -> list[tuple[JsonPath, Any]]:
+        """Every (absolute path, value) this path reaches under ``data``, in document order; [] if absent."""
+        if WILDCARD in self.steps:
+            found: list[tuple[JsonPath, Any]] = []
+            _collect(data, self.steps, base, found)
+            return found
+        for step in self.steps:  # one value at most: follow the steps
+            if isinstance(step, int):
+                if not isinstance(data, list) or step >= len(data):
+                    return []
+            elif not isinstance(data, dict) or step not in data:
+                return []
+            data = data[step]
+        return [(base + self.steps, data)]
 
     def first_missing(self, data: Any, base: JsonPath = ()) -> JsonPath:
         """The longest prefix of this path that exists, plus the first step that does not."""
@@ -81,23 +92,23 @@ class Path:
         return current
 
 
-def _walk(data: Any, steps: tuple, here: JsonPath) -> Iterator[tuple[JsonPath, Any]]:
+def _collect(data: Any, steps: tuple, here: JsonPath, found: list[tuple[JsonPath, Any]]) -> None:
     if not steps:
-        yield here, data
+        found.append((here, data))
         return
     step, rest = steps[0], steps[1:]
     if step == WILDCARD:
         if isinstance(data, list):
             for index, item in enumerate(data):
-                yield from _walk(item, rest, here + (index,))
+                _collect(item, rest, here + (index,), found)
         elif isinstance(data, dict):
             for key, item in data.items():
-                yield from _walk(item, rest, here + (key,))
+                _collect(item, rest, here + (key,), found)
     elif isinstance(step, int):
         if isinstance(data, list) and step < len(data):
-            yield from _walk(data[step], rest, here + (step,))
+            _collect(data[step], rest, here + (step,), found)
     elif isinstance(data, dict) and step in data:
-        yield from _walk(data[step], rest, here + (step,))
+        _collect(data[step], rest, here + (step,), found)
 
 
 def display(path: JsonPath) -> str:

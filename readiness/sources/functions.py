@@ -117,7 +117,7 @@ def suite_asserts(value: Any, options: dict, call: Call) -> str | None:
 def agrees_with_manifest(value: Any, options: dict, call: Call) -> str | None:
     """The value, a fact from a source, equals what the manifest declares at ``path`` (numbers within
     ``tolerance``, default 0.01 relative). When the manifest does not declare it, there is nothing to disagree with."""
-    declared = next(RulePath.parse(options["path"]).select(call.root), None)
+    declared = next(iter(RulePath.parse(options["path"]).select(call.root)), None)
     if declared is None:
         return None
     manifest_path, manifest_value = declared
