@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import schema
+from . import precompiled, schema
 from .errors import InputError
 from .functions import REGISTRY, Function
 from .loader import Document, Limits, display_path, load_file
@@ -139,11 +139,12 @@ class Pack:
     extends: tuple[Base, ...]
 
 
-def read_pack(path: Path, display: str | None = None) -> Pack:
-
+def read_pack(path: Path, display: str | None = None, builtin: bool = False) -> Pack:
+    """A rule pack; a built-in one from its precompiled twin when the wheel shipped one."""
     display = display if display is not None else display_path(path)
     try:  # positions below a rule serve error messages only: read them when there is one
-        return _pack(load_file(path, display, Limits(), shallow=True), path)
+        document = (precompiled.read(path, display) if builtin else None) or load_file(path, display, Limits(), shallow=True)
+        return _pack(document, path)
     except InputError:
         return _pack(load_file(path, display, Limits()), path)
 
@@ -281,7 +282,7 @@ class _PackGraph:
             raise InputError(f"extends: none leaves out the built-in checklist, but {builtin.where} extends builtin; keep one", none.file, none.line, none.column)
         if self.no_builtin:
             return self.packs
-        return [(read_pack(file), BUILTIN_ORIGIN) for file in pack_files(builtin_checks_dir())] + self.packs
+        return [(read_pack(file, builtin=True), BUILTIN_ORIGIN) for file in pack_files(builtin_checks_dir())] + self.packs
 
 
 @dataclass

@@ -263,11 +263,18 @@ def plugin_env(tmp_path_factory: pytest.TempPathFactory):
     # pip settings (index, certificates) stay; nothing may leak in from the environment running the tests
     environment = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     environment.update(PIP_CACHE_DIR=str(root / "pip-cache"), PIP_DISABLE_PIP_VERSION_CHECK="1", NO_COLOR="1")
-    pip(environment, bin_dir, "hatchling>=1.21")
+    pip(environment, bin_dir, "hatchling>=1.21", "pyyaml>=6.0")  # the build requirements (pyproject.toml)
     pip(environment, bin_dir, "--no-build-isolation", str(REPO), str(REPO / "tests" / "plugin_example"))
     work = root / "project"
     (work / ".git").mkdir(parents=True)
     return environment, bin_dir, work
+
+
+def test_the_installed_package_reads_every_built_in_pack_from_its_twin(plugin_env):
+    environment, bin_dir, work = plugin_env
+    code = "from readiness import precompiled, rules; print(*(precompiled.read(pack, pack.name) is not None for pack in rules.pack_files(rules.builtin_checks_dir())))"
+    done = subprocess.run([str(bin_dir / "python"), "-c", code], capture_output=True, text=True, env=environment, check=True, cwd=work)
+    assert done.stdout.split() == ["True"] * len(list((REPO / "checks").glob("*.yaml")))
 
 
 def test_installed_plugin_rule_shows_in_rules_and_explain(plugin_env):
