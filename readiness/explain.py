@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from .errors import InputError
 from .frameworks import MTS_BANDS, MTS_EXPLANATION, reference_title
 from .functions import REGISTRY, Function
+from .reporters.jsontext import json_text
 from .rules import KINDS, RISKS, SEVERITIES, Clause, Rule, category_title
 from .scoring import DEFAULT_WEIGHTS, EXPLANATION
 
@@ -66,7 +67,7 @@ def rule_record(rule: Rule) -> dict:
 
 
 def rules_json(rules: list[Rule]) -> str:
-    return json.dumps([rule_record(rule) for rule in rules], indent=2, ensure_ascii=False) + "\n"
+    return json_text([rule_record(rule) for rule in rules])
 
 
 def rules_table(rules: list[Rule], color: bool, width: int | None) -> str:

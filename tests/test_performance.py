@@ -24,6 +24,7 @@ from readiness.fastcheck import Unsupported, compile_schema
 from readiness.frameworks import parse_frameworks
 from readiness.functions import REGISTRY
 from readiness.loader import Limits, _full_reading, load_file, load_text, read_at_most
+from readiness.reporters.jsontext import json_text
 from readiness.reporters.terminal import PlainConsole
 from readiness.reporters.text import Text as TerminalText
 from reporting import FRAMEWORKS, OUTPUTS, fixture_report
@@ -367,3 +368,29 @@ def test_a_reports_dict_is_dataclasses_asdict(folder: Path, frameworks: list[str
     assert report.manifests and report.rules and (report.manifests[0].frameworks.ml_test_score or not frameworks)
     assert report.to_dict() == asdict(report)
     assert json.dumps(report.to_dict()) == json.dumps(asdict(report))
+
+
+# --- indented JSON: the standard library's bytes, faster --------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(json_values)
+def test_json_text_is_the_standard_librarys_indented_json(value) -> None:
+    assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_json_text_takes_tuples_and_subclasses_as_the_standard_library_does() -> None:
+    import collections
+    import enum
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    value = {"t": (1, "é", [()]), "ordered": collections.OrderedDict(a=[1, {"b": None}]), "level": Level.HIGH, "big": 10**30, "float": -0.0, "tiny": 5e-324}
+    assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("value", [float("nan"), {"x": [float("inf")]}, {1: "a"}, {"x": object()}])
+def test_json_text_refuses_what_is_not_json(value) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        json_text(value)

@@ -11,10 +11,10 @@ file valid CodeClimate too.
 
 from __future__ import annotations
 
-import json
 
 from ..report import ERROR, FAIL, Report
 from . import RenderOptions
+from .jsontext import json_text
 from .common import findings, fingerprint, summary_line, where
 
 SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor"}
@@ -36,7 +36,7 @@ class GitlabReporter:
                 "fingerprint": fingerprint(manifest, result),
                 "location": {"path": location.file, "lines": {"begin": location.line}},
             })
-        return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+        return json_text(issues)
 
 
 REPORTER = GitlabReporter()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 
 from ..report import Report
 from . import RenderOptions
+from .jsontext import json_text
 
 
 class JsonReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return json_text(report.to_dict())
 
 
 REPORTER = JsonReporter()

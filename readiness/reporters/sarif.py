@@ -24,7 +24,6 @@ GitHub's ``primaryLocationLineHash`` is left to ``upload-sarif``, which computes
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import PurePosixPath
 from typing import Any
@@ -32,6 +31,7 @@ from urllib.parse import quote
 
 from ..report import ERROR, FAIL, WAIVED, Location, ManifestReport, Report, Result, RuleInfo
 from . import RenderOptions
+from .jsontext import json_text
 from .common import FINGERPRINT_KEY, LEVEL, findings, fingerprint, one_line, summary_line, where
 from .markdown import escape, remediation_markdown
 
@@ -149,7 +149,7 @@ class SarifReporter:
             },
         }
         log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+        return json_text(log)
 
 
 REPORTER = SarifReporter()
