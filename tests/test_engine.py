@@ -57,6 +57,14 @@ def test_if_missing_skip_and_kind_risk_applicability():
     assert run("readiness: 1\n", rule(kinds=("llm",))).status == "fail"
 
 
+def test_the_same_skip_in_two_manifests_is_one_shared_result():
+    """Fleets hold (and worker processes pickle) one object per distinct skip; nothing may change it in place."""
+    first = run("readiness: 1\nservice: {name: a, kind: ml}\n", rule(kinds=("llm",)))
+    second = run("readiness: 1\nservice: {name: b, kind: ml}\n", rule(kinds=("llm",)))
+    assert first is second
+    assert run("readiness: 1\nservice: {kind: rag}\n", rule(kinds=("llm",))) is not first
+
+
 def test_when_clauses_gate_applicability():
     conditional = rule(when=(Clause(REGISTRY["one_of"], Path.parse("release.strategy"), {"values": ["canary"]}),))
     result = run("readiness: 1\nrelease: {strategy: shadow}\n", conditional)

@@ -134,6 +134,17 @@ def test_coverage_status_is_the_worst_applicable_rule_and_skipped_rules_do_not_c
     assert llm06.name == "Excessive Agency" and [(r.rule, r.status) for r in llm06.rules] == [("D", "skipped")]
 
 
+def test_manifests_covered_alike_share_their_coverage_items():
+    """Fleets hold (and worker processes pickle) one CoverageItem per distinct item and statuses."""
+    references = {"A": ["owasp:LLM01"], "B": ["owasp:LLM01", "owasp:LLM02"]}
+    first = coverage(OWASP_LLM, {"A": Result("A", "pass", "high", ""), "B": Result("B", "pass", "high", "")}, references)
+    second = coverage(OWASP_LLM, {"A": Result("A", "pass", "high", ""), "B": Result("B", "fail", "high", "x")}, references)
+    assert status_of(first, "LLM01") == "pass" and status_of(second, "LLM01") == "fail"
+    assert first.items[0] is not second.items[0]
+    assert first.items[1] is not second.items[1]
+    assert first.items[2] is second.items[2]  # LLM03: cited by no rule in either
+
+
 def test_nist_and_eu_list_the_items_the_rules_cite_grouped_and_in_numeric_order():
     results = {rule: Result(rule, "pass", "high", "") for rule in "ABC"}
     references = {"A": ["nist:MS-2.10", "eu:art-15"], "B": ["nist:MS-2.4", "nist:GV-1.3", "eu:art-9"], "C": ["nist:mg-2.4", "sre:launch-rollback"]}
