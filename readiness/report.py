@@ -196,25 +196,33 @@ class Report:
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        return _as_dict(self)
+        """The report as JSON-shaped data; read only: equal parts may be one shared object."""
+        return _as_dict(self, {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Report":
         return _build(cls, data)
 
 
-def _as_dict(value: Any) -> Any:
+def _as_dict(value: Any, converted: dict[int, dict]) -> Any:
     """``dataclasses.asdict`` for a report, in a third of the time: its leaves are str, numbers, booleans
-    and None, which asdict's deep copy returns as they are, so this copies nothing but containers."""
+    and None, which asdict's deep copy returns as they are, so this copies nothing but containers.
+    The small records a report holds by the hundred (:class:`Compact`) are often one object shared
+    by many manifests (a skip, a coverage item): each is converted once, by ``id`` in ``converted``."""
     names = _field_names(type(value))
     if names:
-        return {name: _as_dict(getattr(value, name)) for name in names}
+        if isinstance(value, Compact):
+            known = converted.get(id(value))
+            if known is None:
+                known = converted[id(value)] = {name: _as_dict(getattr(value, name), converted) for name in names}
+            return known
+        return {name: _as_dict(getattr(value, name), converted) for name in names}
     if isinstance(value, list):
-        return [_as_dict(item) for item in value]
+        return [_as_dict(item, converted) for item in value]
     if isinstance(value, dict):
-        return {_as_dict(key): _as_dict(item) for key, item in value.items()}
+        return {_as_dict(key, converted): _as_dict(item, converted) for key, item in value.items()}
     if isinstance(value, tuple):
-        return tuple(_as_dict(item) for item in value)
+        return tuple(_as_dict(item, converted) for item in value)
     return value
 
 
