@@ -12,6 +12,7 @@ Everything taken from the report is escaped, so a message cannot break the layou
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
@@ -27,6 +28,7 @@ _BLOCK_MARK = re.compile(r"^([#+=-])")
 _ORDERED_MARK = re.compile(r"^(\d+)([.)])")
 
 
+@lru_cache(maxsize=4096)  # a fleet's reports repeat the same rule titles, statuses and skip reasons
 def escape(text: str) -> str:
     """Plain text safe inside a markdown line or a table cell: one line, no markup."""
     return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
