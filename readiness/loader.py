@@ -248,7 +248,7 @@ def _plain_document(text: str, builder: "_Builder", position_depth: int) -> Docu
         get = loader.get_event
         if not (isinstance(get(), yaml.StreamStartEvent) and isinstance(get(), yaml.DocumentStartEvent)):
             raise _NotPlain
-        construct, positions, max_depth = builder.construct, builder.positions, builder.limits.max_depth
+        construct, positions, max_depth, max_nodes = builder.construct, builder.positions, builder.limits.max_depth, builder.limits.max_nodes
         implicit_tags = _IMPLICIT_TAGS  # filled by construct(): short values recur (true, page, 0.05)
         scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
         mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
@@ -266,8 +266,8 @@ def _plain_document(text: str, builder: "_Builder", position_depth: int) -> Docu
             kind = event.__class__
             if kind is scalar_event:
                 nodes += 1
-                if event.tag is not None or event.anchor is not None or container is None:
-                    raise _NotPlain
+                if event.tag is not None or event.anchor is not None or container is None or nodes > max_nodes:
+                    raise _NotPlain  # (the last: the full reading stops at the limit and says so)
                 value = event.value
                 if key is _NO_KEY and container.__class__ is dict:
                     if value in container or (value == "<<" and event.implicit[0]) or _NOT_PRINTABLE.search(value):
@@ -284,7 +284,7 @@ def _plain_document(text: str, builder: "_Builder", position_depth: int) -> Docu
                     value = construct(event)
             elif kind is mapping_start or kind is sequence_start:
                 nodes += 1
-                if event.tag is not None or event.anchor is not None or len(parents) >= max_depth or key is _NO_KEY and container.__class__ is dict:
+                if event.tag is not None or event.anchor is not None or len(parents) >= max_depth or nodes > max_nodes or key is _NO_KEY and container.__class__ is dict:
                     raise _NotPlain  # (the last: a mapping or list used as a key)
                 value = {} if kind is mapping_start else []
                 if container is None:
@@ -323,7 +323,7 @@ def _plain_document(text: str, builder: "_Builder", position_depth: int) -> Docu
             else:
                 container[key] = value
                 key = _NO_KEY
-        if nodes > builder.limits.max_nodes or root.__class__ is not dict:
+        if root.__class__ is not dict:
             raise _NotPlain
         if not (isinstance(get(), yaml.DocumentEndEvent) and isinstance(get(), yaml.StreamEndEvent)):
             raise _NotPlain
