@@ -26,7 +26,7 @@ class PrecompiledPacks(BuildHookInterface):
         finally:
             sys.path.remove(self.root)
         self.staging = Path(tempfile.mkdtemp(prefix="readiness-twins-"))
-        for pack in sorted((Path(self.root) / "checks").glob("*.yaml")):
+        for pack in sorted(path for path in (Path(self.root) / "checks").iterdir() if path.suffix in (".yaml", ".yml")):
             target = self.staging / precompiled.twin_name(pack)
             target.write_text(precompiled.twin(pack.read_bytes(), f"checks/{pack.name}"), encoding="utf-8")
             build_data["force_include"][str(target)] = f"readiness/checks/{target.name}"
