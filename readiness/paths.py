@@ -57,10 +57,6 @@ class Path:
             raise PathSyntaxError(f"invalid path {text!r}: ends with '.'")
         return cls(text, tuple(steps))
 
-    @property
-    def has_wildcard(self) -> bool:
-        return WILDCARD in self.steps
-
     def select(self, data: Any, base: JsonPath = ()) -> list[tuple[JsonPath, Any]]:
         """Every (absolute path, value) this path reaches under ``data``, in document order; [] if absent."""
         if WILDCARD in self.steps:

@@ -11,7 +11,7 @@ from readiness.loader import load_text
 from readiness.report import Result
 from readiness.rules import Clause, Rule
 from readiness.paths import Path
-from readiness.scoring import Thresholds, categories, gate, threshold_misses, verdict, weighted_score, DEFAULT_WEIGHTS
+from readiness.scoring import Thresholds, categories, threshold_misses, verdict, weighted_score, DEFAULT_WEIGHTS
 
 AS_OF = dt.date(2026, 11, 26)
 

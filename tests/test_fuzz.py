@@ -32,7 +32,7 @@ from readiness.errors import InputErrors
 from readiness.cli import app
 from readiness.engine import Settings
 from readiness.errors import InputError
-from readiness.loader import Document, load_file, load_text
+from readiness.loader import load_file, load_text
 from readiness.reporters import FORMATS, RenderOptions, get
 from readiness.rules import Catalog
 

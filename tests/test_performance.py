@@ -28,7 +28,7 @@ from readiness.reporters.jsontext import json_text
 from readiness.reporters.terminal import PlainConsole
 from readiness.reporters.text import Text as TerminalText
 from reporting import FRAMEWORKS, OUTPUTS, fixture_report
-from test_fuzz import json_values, yamlish  # the YAML generators of the fuzz tests
+from test_fuzz import json_values as any_json, yamlish  # the generators of the fuzz tests
 
 
 def rich_output(lines: list[Text | None]) -> str:
@@ -374,7 +374,7 @@ def test_a_reports_dict_is_dataclasses_asdict(folder: Path, frameworks: list[str
 
 
 @settings(max_examples=500, deadline=None)
-@given(json_values)
+@given(st.one_of(any_json, json_values))
 def test_json_text_is_the_standard_librarys_indented_json(value) -> None:
     assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
