@@ -62,6 +62,7 @@ class Function:
     options: dict = field(default_factory=dict)
     required: tuple[str, ...] = ()
     accepts_missing: bool = False
+    reads_evidence: bool = False  # opens a file the manifest cites, rather than trusting a declared value
 
     @property
     def doc(self) -> str:
@@ -75,9 +76,9 @@ class Function:
 REGISTRY: dict[str, Function] = {}
 
 
-def function(name: str, options: dict | None = None, required: tuple[str, ...] = (), accepts_missing: bool = False) -> Callable[[Check], Check]:
+def function(name: str, options: dict | None = None, required: tuple[str, ...] = (), accepts_missing: bool = False, reads_evidence: bool = False) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        REGISTRY[name] = Function(name, check, options or {}, required, accepts_missing)
+        REGISTRY[name] = Function(name, check, options or {}, required, accepts_missing, reads_evidence)
         return check
 
     return register
@@ -271,7 +272,7 @@ def not_before_audit(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("file_exists", options={"min_bytes": {"type": "integer", "minimum": 0}})
+@function("file_exists", options={"min_bytes": {"type": "integer", "minimum": 0}}, reads_evidence=True)
 def file_exists(value: Any, options: dict, call: Call) -> str | None:
     """The value is a path, relative to the manifest and inside the project, to a file of at least ``min_bytes`` bytes (default 1)."""
     if not isinstance(value, str):
@@ -284,7 +285,7 @@ def file_exists(value: Any, options: dict, call: Call) -> str | None:
     return None if len(content) >= minimum else f"{call.where}: {value!r} is empty"
 
 
-@function("hash_matches", options={"path_field": {"type": "string"}, "hash_field": {"type": "string"}})
+@function("hash_matches", options={"path_field": {"type": "string"}, "hash_field": {"type": "string"}}, reads_evidence=True)
 def hash_matches(value: Any, options: dict, call: Call) -> str | None:
     """The value is a mapping whose ``sha256`` (or ``hash_field``) is the SHA-256 of the file at its ``path`` (or ``path_field``)."""
     path_field, hash_field = options.get("path_field", "path"), options.get("hash_field", "sha256")
@@ -325,7 +326,7 @@ def _meets(value: float, threshold: float, lower_is_better: bool) -> bool:
     return value <= threshold if lower_is_better else value >= threshold
 
 
-@function("results_meet_thresholds", options={"tolerance": {"type": "number", "minimum": 0}})
+@function("results_meet_thresholds", options={"tolerance": {"type": "number", "minimum": 0}}, reads_evidence=True)
 def results_meet_thresholds(value: Any, options: dict, call: Call) -> str | None:
     """The value is the ``evaluation`` section: every metric with a threshold has a measured value in the
     results file that ``last_run.results`` cites, the value meets the threshold, and any ``score`` the

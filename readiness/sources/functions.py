@@ -25,13 +25,13 @@ def _key(call: Call, fallback: str) -> str:
     return origin[1].rsplit("/", 1)[-1] if origin and origin[1] else fallback
 
 
-@function("source_readable")
+@function("source_readable", reads_evidence=True)
 def source_readable(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.problems`` entry: a cited source that could not be read, recognised or parsed. Always fails with its message."""
     return f"{call.place(call.value_path)}: {value.get('message', 'cannot be read')}" if isinstance(value, dict) else None
 
 
-@function("artifact_pinned", options={"reject": _KINDS}, required=("reject",))
+@function("artifact_pinned", options={"reject": _KINDS}, required=("reject",), reads_evidence=True)
 def artifact_pinned(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.artifacts`` entry whose pinning (digest, version, alias, unversioned) is none of ``reject``."""
     if not isinstance(value, dict) or value.get("pinning") not in options["reject"]:
@@ -39,7 +39,7 @@ def artifact_pinned(value: Any, options: dict, call: Call) -> str | None:
     return f"{value.get('component')}: {value.get('key', 'uri')} {value.get('uri')!r} can change under you: {value.get('why')}"
 
 
-@function("logs_requests")
+@function("logs_requests", reads_evidence=True)
 def logs_requests(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.endpoints`` entry that logs requests (a KServe or Seldon ``logger``); one that does not say is not judged."""
     if isinstance(value, dict) and value.get("request_logging") is False:
@@ -47,7 +47,7 @@ def logs_requests(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("sends_traffic")
+@function("sends_traffic", reads_evidence=True)
 def sends_traffic(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.traffic`` entry whose canary, when it has one, receives more than 0 % of the traffic."""
     if isinstance(value, dict) and value.get("canary_percent") == 0:
@@ -55,7 +55,7 @@ def sends_traffic(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("card_has_results")
+@function("card_has_results", reads_evidence=True)
 def card_has_results(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.model_cards`` entry with at least one result in its ``model-index``, and no unfilled template placeholders."""
     if not isinstance(value, dict):
@@ -67,7 +67,7 @@ def card_has_results(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("held_out_split")
+@function("held_out_split", reads_evidence=True)
 def held_out_split(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.eval_results`` entry that names its dataset split, and the split is not the training split."""
     if not isinstance(value, dict):
@@ -81,7 +81,7 @@ def held_out_split(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("secret_from_environment")
+@function("secret_from_environment", reads_evidence=True)
 def secret_from_environment(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.secrets`` entry read from the environment (``os.environ/NAME``, ``${NAME}``), not written inline."""
     if isinstance(value, dict) and value.get("inline"):
@@ -89,7 +89,7 @@ def secret_from_environment(value: Any, options: dict, call: Call) -> str | None
     return None
 
 
-@function("spend_limited")
+@function("spend_limited", reads_evidence=True)
 def spend_limited(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.gateways`` entry that sets a budget or a rate limit (gateway-wide, or rpm/tpm on every deployment)."""
     if not isinstance(value, dict) or value.get("budget") or value.get("rate_limits"):
@@ -97,7 +97,7 @@ def spend_limited(value: Any, options: dict, call: Call) -> str | None:
     return f"the gateway {value.get('name')} sets no budget and no rate limit (rpm/tpm on {value.get('deployments_rate_limited', '0')} deployments)"
 
 
-@function("assert_gates")
+@function("assert_gates", reads_evidence=True)
 def assert_gates(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.eval_asserts`` entry that can fail: no threshold of 0, no zero weight, a threshold where the type needs one."""
     if isinstance(value, dict) and value.get("gates") is False:
@@ -105,7 +105,7 @@ def assert_gates(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("suite_asserts")
+@function("suite_asserts", reads_evidence=True)
 def suite_asserts(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.eval_suites`` entry whose every test has an assert (or a ``defaultTest`` one), so no test passes by default."""
     if isinstance(value, dict) and value.get("tests_without_asserts"):
@@ -113,7 +113,7 @@ def suite_asserts(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("agrees_with_manifest", options={"path": {"type": "string", "minLength": 1}, "tolerance": {"type": "number", "minimum": 0}}, required=("path",))
+@function("agrees_with_manifest", options={"path": {"type": "string", "minLength": 1}, "tolerance": {"type": "number", "minimum": 0}}, required=("path",), reads_evidence=True)
 def agrees_with_manifest(value: Any, options: dict, call: Call) -> str | None:
     """The value, a fact from a source, equals what the manifest declares at ``path`` (numbers within
     ``tolerance``, default 0.01 relative). When the manifest does not declare it, there is nothing to disagree with."""
@@ -128,7 +128,7 @@ def agrees_with_manifest(value: Any, options: dict, call: Call) -> str | None:
             f"{call.place(call.value_path)} ({_key(call, 'the source')}) gives {describe(value).split(' ', 1)[-1]}")
 
 
-@function("pinned_as_manifest")
+@function("pinned_as_manifest", reads_evidence=True)
 def pinned_as_manifest(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.artifacts`` entry: when the manifest pins ``model.version`` or ``model.digest``,
     the artifact the source serves is pinned too (not an alias such as ``latest``, nor a bare path)."""
