@@ -16,7 +16,7 @@ from .errors import InputError
 from .frameworks import MTS_BANDS, MTS_EXPLANATION, reference_title
 from .functions import REGISTRY, Function
 from .reporters.jsontext import json_text
-from .rules import KINDS, RISKS, SEVERITIES, Clause, Rule, category_title
+from .rules import DECLARATION, EVIDENCE, KINDS, RISKS, SEVERITIES, Clause, Rule, category_title
 from .scoring import DEFAULT_WEIGHTS, EXPLANATION
 
 REFERENCE_SOURCES = {"mts": "ML Test Score", "owasp": "OWASP LLM Top 10", "nist": "NIST AI RMF", "eu": "EU AI Act", "sre": "Google SRE"}
@@ -61,6 +61,7 @@ def rule_record(rule: Rule) -> dict:
         "kinds": applies_to_kinds(rule),
         "risk": list(rule.risks or RISKS),
         "references": list(rule.references),
+        "verifies": rule.verifies,
         "remediation": rule.remediation,
         "why": rule.why,
     }
@@ -80,19 +81,34 @@ def rules_table(rules: list[Rule], color: bool, width: int | None) -> str:
 
     plain = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
     table = Table(box=box.SIMPLE_HEAD if color else plain, show_edge=False, pad_edge=False, header_style="bold" if color else "")
-    for name in ("ID", "Category", "Severity", "Applies to", "Title"):
+    for name in ("ID", "Category", "Severity", "Applies to", "Verifies", "Title"):
         table.add_column(name, no_wrap=name != "Title")
     for rule in rules:
         kinds = ",".join(rule.kinds) or "all"
         risks = f" (risk {','.join(rule.risks)})" if rule.risks else ""
         severity = rule.severity + "".join(f", {risk} risk: {level}" for risk, level in rule.severity_by_risk.items())
-        table.add_row(rule.id, rule.category, severity, kinds + risks, rule.title)
+        table.add_row(rule.id, rule.category, severity, kinds + risks, rule.verifies, rule.title)
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 240, highlight=False, emoji=False)
     console.print(table)
     categories = len({rule.category for rule in rules})
     console.print(f"{len(rules)} rule(s) in {categories} categor{'y' if categories == 1 else 'ies'}; `readiness explain ID` shows one in full")
+    console.print(f"Verifies: {TRUST_LEGEND}")
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+TRUST_LEGEND = "evidence = reads the files the manifest cites; declaration = takes the manifest's word; partly = some of each"
+TRUST_TEXT = {
+    EVIDENCE: "evidence: every check reads a file the manifest cites",
+    DECLARATION: "a declaration: the rule takes the manifest's word; no cited file is read",
+}
+
+
+def trust_text(rule: Rule) -> str:
+    if rule.verifies in TRUST_TEXT:
+        return TRUST_TEXT[rule.verifies]
+    declared = sum(1 for clause in rule.then if not clause.function.reads_evidence)
+    return f"partly evidence: {declared} of {len(rule.then)} checks take the manifest's word (marked [declared] below)"
 
 
 def unknown_rule(rule_id: str, rules: list[Rule]) -> InputError:
@@ -164,12 +180,18 @@ def explain_rule(rule: Rule) -> str:
     applies = f"kinds: {', '.join(rule.kinds) if rule.kinds else 'all (ml, llm, rag, agent)'} · risk tiers: {', '.join(rule.risks) if rule.risks else 'all'}"
     facts = "\n".join(
         f"{name:<11} {value}"
-        for name, value in (("category", f"{category_title(rule.category)} ({rule.category})"), ("severity", severity), ("applies to", applies), ("defined in", _relative(rule.source)))
+        for name, value in (
+            ("category", f"{category_title(rule.category)} ({rule.category})"),
+            ("severity", severity),
+            ("applies to", applies),
+            ("verifies", trust_text(rule)),
+            ("defined in", _relative(rule.source)),
+        )
     )
     given = rule.given.text
     missing = "fails" if rule.if_missing == "fail" else "does not apply"
     checks = f"On {given if given != '$' else 'the whole manifest'} (when it is missing, the rule {missing}):\n"
-    checks += "\n".join(f"  • {clause_in_words(clause, given)}" for clause in rule.then)
+    checks += "\n".join(f"  • {clause_in_words(clause, given)} {'[reads evidence]' if clause.function.reads_evidence else '[declared]'}" for clause in rule.then)
     if rule.when:
         checks += "\nApplies only when:\n" + "\n".join(f"  • {clause_in_words(clause, '')}" for clause in rule.when)
     if rule.partial_credit:
@@ -225,5 +247,6 @@ def explain_functions() -> str:
     for name in sorted(REGISTRY):
         function = REGISTRY[name]
         doc = textwrap.fill(" ".join(function.doc.split()), 92, initial_indent="    ", subsequent_indent="    ")
-        blocks.append(f"{name}  —  {_option_text(function)}\n{doc}")
+        reads = "; reads the cited file" if function.reads_evidence else ""
+        blocks.append(f"{name}  —  {_option_text(function)}{reads}\n{doc}")
     return "\n\n".join(blocks) + "\n"

@@ -24,6 +24,7 @@ from .loader import Document, Limits, display_path, load_file
 from .paths import Path as RulePath, PathSyntaxError
 
 SEVERITIES = ("critical", "high", "medium", "low")
+EVIDENCE, PARTLY, DECLARATION = "evidence", "partly", "declaration"  # Rule.verifies
 KINDS = ("ml", "llm", "rag", "agent")
 RISKS = ("low", "medium", "high")
 CATEGORIES = {
@@ -79,6 +80,13 @@ class Rule:
     pass_examples: tuple[Example, ...] = ()
     fail_examples: tuple[Example, ...] = ()
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def verifies(self) -> str:
+        """``evidence`` when every check reads a cited file, ``declaration`` when none does (the rule takes
+        the manifest's word), ``partly`` in between: what ``rules`` and ``explain`` show as its trust level."""
+        reading = [clause.function.reads_evidence for clause in self.then]
+        return EVIDENCE if all(reading) else DECLARATION if not any(reading) else PARTLY
 
     def matches(self, token: str) -> bool:
         """Selection by id, id prefix or category (``--select VER``, ``--ignore cost``)."""

@@ -14,7 +14,7 @@ from readiness.frameworks import MTS_TESTS
 from readiness.functions import REGISTRY
 from readiness.rules import Catalog
 
-RECORD_KEYS = {"id", "title", "category", "severity", "severity_by_risk", "kinds", "risk", "references", "remediation", "why"}
+RECORD_KEYS = {"id", "title", "category", "severity", "severity_by_risk", "kinds", "risk", "references", "verifies", "remediation", "why"}
 
 PACK = """rules:
   - id: TST001
@@ -55,14 +55,16 @@ def test_rules_lists_the_catalog_as_a_plain_table_when_not_a_tty(cli):
     run = cli("rules")
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
-    assert lines[0].split() == ["ID", "Category", "Severity", "Applies", "to", "Title"]
+    assert lines[0].split() == ["ID", "Category", "Severity", "Applies", "to", "Verifies", "Title"]
     assert set(lines[1]) == {"-"}
     assert "\x1b[" not in run.stdout
     everything = records(cli)
-    assert len(lines) == len(everything) + 3
-    assert lines[-1] == f"{len(everything)} rule(s) in {len({r['category'] for r in everything})} categories; `readiness explain ID` shows one in full"
+    assert len(lines) == len(everything) + 4
+    assert lines[-2] == f"{len(everything)} rule(s) in {len({r['category'] for r in everything})} categories; `readiness explain ID` shows one in full"
+    assert lines[-1] == "Verifies: evidence = reads the files the manifest cites; declaration = takes the manifest's word; partly = some of each"
     first = everything[0]
     assert lines[2].split()[:2] == [first["id"], first["category"]] and lines[2].endswith(first["title"])
+    assert [line.split()[0] for line in lines[2:-2] if f" {'evidence'} " in line] == [r["id"] for r in everything if r["verifies"] == "evidence"]
 
 
 def test_the_catalog_has_at_least_50_rules_in_8_categories(cli):
@@ -92,7 +94,7 @@ def test_filters_take_repeats_and_comma_lists_and_combine(cli):
     combined = records(cli, "--category", "release,cost", "--severity", "critical", "--kind", "agent")
     expected = [r["id"] for r in everything if r["category"] in ("release", "cost") and r["severity"] == "critical" and "agent" in r["kinds"]]
     assert [r["id"] for r in combined] == expected and expected
-    table = cli("rules", "--category", "cost").stdout.splitlines()[2:-1]
+    table = cli("rules", "--category", "cost").stdout.splitlines()[2:-2]
     assert [line.split()[0] for line in table] == [r["id"] for r in everything if r["category"] == "cost"]
 
 
@@ -130,10 +132,11 @@ def test_explain_shows_one_rule_in_full(cli, project):
         "category    Release & rollback (release)",
         "severity    high; critical at risk tier high",
         "applies to  kinds: llm, agent · risk tiers: all",
+        "verifies    partly evidence: 1 of 2 checks take the manifest's word (marked [declared] below)",
         "defined in  pack.yaml:2",
         "On release.rollback (when it is missing, the rule fails):",
-        "• release.rollback.runbook is a path, relative to the manifest and inside the project, to a file of at least 1 bytes.",
-        "• release.rollback.last_drill is a date (YYYY-MM-DD) at most 90 days before the audit date and not after it.",
+        "• release.rollback.runbook is a path, relative to the manifest and inside the project, to a file of at least 1 bytes. [reads evidence]",
+        "• release.rollback.last_drill is a date (YYYY-MM-DD) at most 90 days before the audit date and not after it. [declared]",
         "Applies only when:\n    • release.strategy is one of canary, shadow.",
         "Message when it fails\n  There is no rehearsed way back",
         "Why it matters\n  An incident lasts as long as nobody knows how to go back.",
@@ -149,6 +152,30 @@ def test_explain_shows_one_rule_in_full(cli, project):
     failing = text.split("Examples that fail\n")[1]
     assert yaml.safe_load(textwrap.dedent(passing))["files"] == {"rb.md": "# Roll back"}
     assert yaml.safe_load(textwrap.dedent(failing)) == {"release": {"strategy": "canary", "rollback": {"last_drill": "2020-01-01"}}}
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "verifies", "line"),
+    [
+        ("VER003", "partly", "verifies    partly evidence: 1 of 3 checks take the manifest's word (marked [declared] below)"),
+        ("SRC002", "evidence", "verifies    evidence: every check reads a file the manifest cites"),
+        ("VER005", "declaration", "verifies    a declaration: the rule takes the manifest's word; no cited file is read"),
+    ],
+)
+def test_every_rule_says_whether_it_verifies_evidence_or_takes_a_declaration(cli, rule_id, verifies, line):
+    record = next(r for r in records(cli) if r["id"] == rule_id)
+    assert record["verifies"] == verifies
+    text = cli("explain", rule_id).stdout
+    assert line in text
+    checks = text.split("What it checks\n")[1].split("\n\n")[0]
+    bullets = [bullet for bullet in checks.splitlines() if bullet.lstrip().startswith("•") and "Applies only when" not in bullet]
+    assert bullets and all(bullet.endswith(("[reads evidence]", "[declared]")) for bullet in bullets[: len(Catalog.load().get(rule_id).then)])
+
+
+def test_explain_functions_marks_the_functions_that_read_cited_files(cli):
+    text = cli("explain", "--functions").stdout
+    assert "hash_matches  —  options: path_field (string); hash_field (string); reads the cited file" in text
+    assert "present  —  no options\n" in text
 
 
 def test_every_builtin_rule_can_be_explained():
