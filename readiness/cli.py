@@ -1,12 +1,15 @@
 """The command line: ``readiness audit`` and its companions.
 
 Exit codes: 0 the gate passed · 1 the gate failed (not ready) · 2 usage, config or input
-error (nothing was audited). Errors are one line each on stderr, never a traceback.
+error (nothing was audited) · 3 an internal error (a bug in readiness or a plugin, never a
+verdict) · 130 interrupted · 143 terminated. Errors are one line each on stderr, never a
+traceback (``READINESS_DEBUG=1`` prints the traceback of an internal error).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -31,7 +34,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 INTERRUPTED = "readiness: interrupted"
@@ -56,16 +59,35 @@ def guarded(action: Callable[[], int]) -> None:
     except InputError as error:
         report_error(error)
         raise typer.Exit(EXIT_INPUT) from None
+    except Exception as error:  # a bug is not a failed gate: CI must be able to tell them apart
+        report_internal_error(error)
+        raise typer.Exit(EXIT_INTERNAL) from None
     raise typer.Exit(code)
+
+
+def report_internal_error(error: BaseException) -> None:
+    """One line, or the traceback with ``READINESS_DEBUG=1``."""
+    if os.environ.get("READINESS_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+    reason = " ".join(str(error).split())[:200]
+    typer.echo(
+        f"readiness: internal error ({type(error).__name__}{': ' + reason if reason else ''}); this is a bug, not a verdict. "
+        f"Set READINESS_DEBUG=1 for the traceback and report it (exit {EXIT_INTERNAL})",
+        err=True,
+    )
 
 
 def parse_date(value: Optional[str], option: str) -> dt.date:
     if value is None:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option}: expected a date YYYY-MM-DD, found {value!r}") from None
+    from .dates import parse_date as parse_iso_date
+
+    date = parse_iso_date(value)
+    if date is None:
+        raise InputError(f"{option}: expected a date YYYY-MM-DD, found {value!r}")
+    return date
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -194,11 +216,20 @@ def write_job_summary(report: Report, formats: List[str]) -> None:
 
 
 def emit(text: str) -> None:
-    """Print to stdout; a closed pipe (``| head``) is not an error."""
+    """Print to stdout as UTF-8 with ``\\n`` line ends, whatever the console's encoding and platform:
+    the same bytes as ``--output`` writes. A closed pipe (``| head``; EINVAL on Windows) is not an error."""
+    binary = getattr(sys.stdout, "buffer", None)
     try:
-        sys.stdout.write(text)
+        if binary is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            binary.write(text.encode("utf-8"))
+            binary.flush()
         sys.stdout.flush()
-    except BrokenPipeError:
+    except OSError as error:
+        if not isinstance(error, BrokenPipeError) and error.errno != errno.EINVAL:
+            raise
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
 
@@ -415,6 +446,8 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _terminate)
+    if hasattr(sys.stderr, "reconfigure"):  # a message naming a file must not crash on a cp1252 console
+        sys.stderr.reconfigure(errors="backslashreplace")
     try:
         app()
     except KeyboardInterrupt:
@@ -423,3 +456,6 @@ def main() -> None:
     except Terminated:
         typer.echo("readiness: terminated", err=True)
         sys.exit(EXIT_TERMINATED)
+    except Exception as error:  # outside a command body: option parsing, plugin loading at start-up
+        report_internal_error(error)
+        sys.exit(EXIT_INTERNAL)

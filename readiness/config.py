@@ -11,7 +11,7 @@ Paths in the config are relative to the config file. The command line wins: a sc
 given on the command line replaces the config's; ``--select``, ``--ignore`` and ``--output``
 replace the config's list when given; ``--category-min`` replaces one category's minimum;
 ``--rules`` packs are added to the config's ``rules`` (the config's overrides may name
-their rules). Reading pyproject.toml needs Python 3.11+ (tomllib) or the ``tomli`` package.
+their rules). pyproject.toml is read with tomllib (``tomli``, a dependency, on Python 3.10).
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from . import schema
+from .dates import parse_date
 from .errors import InputError, InputErrors
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
@@ -109,13 +111,10 @@ def read(path: Path) -> Config:
 
 
 def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ModuleNotFoundError:
-            raise InputError("reading [tool.readiness] from pyproject.toml needs Python 3.11 or newer, or `pip install tomli`; or move the settings to .readiness.yaml", shown) from None
+    else:  # a declared dependency on 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(read_text(path, shown, Limits()))
     except tomllib.TOMLDecodeError as error:
@@ -249,7 +248,7 @@ def plan_audit(config: Config, request: AuditRequest) -> AuditPlan:
 
     loaded = catalog(config, request.rule_packs)
     rules = loaded.select(request.select or config.get("select", []), request.ignore or config.get("ignore", []))
-    as_of = request.as_of or (dt.date.fromisoformat(config.get("as_of")) if config.get("as_of") else dt.date.today())
+    as_of = request.as_of or (parse_date(config.get("as_of")) if config.get("as_of") else dt.date.today())
     policy = WaiverPolicy(tuple(config.get("forbid_waivers", ())), config.source or "the config", frozenset(rule.id for rule in loaded.rules))
     settings = Settings(
         as_of,

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import schema
+from .dates import parse_date
 from .engine import Settings, evaluate_rule
 from .evidence import MemoryEvidence
 from .loader import Document
@@ -26,7 +27,7 @@ def run_example(rule: Rule, example: Example) -> tuple[str, str]:
     data = {"readiness": 1, **example.manifest}
     evidence = MemoryEvidence(example.files)
     document = read_sources(Document("<example>", data, {(): (1, 1)}), evidence)
-    as_of = dt.date.fromisoformat(example.as_of) if example.as_of else EXAMPLES_AS_OF
+    as_of = (parse_date(example.as_of) or EXAMPLES_AS_OF) if example.as_of else EXAMPLES_AS_OF
     result = evaluate_rule(rule, document, Settings(as_of), evidence)
     return result.status, result.message
 

@@ -15,16 +15,16 @@ come from one place and cannot differ.
 
 from __future__ import annotations
 
-import datetime as dt
 import numbers
 import re
 from typing import Any, Callable
+
+from .dates import parse_date
 
 Check = Callable[[Any], bool]
 
 ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"}
 OBJECT_KEYWORDS = {"properties", "patternProperties", "additionalProperties", "required"}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # jsonschema's full-date test, then date.fromisoformat
 
 
 class Unsupported(Exception):
@@ -193,13 +193,7 @@ def _format(name: Any, formats: frozenset[str]) -> Check:
     def check(value: Any) -> bool:
         if not isinstance(value, str):
             return True
-        if not _DATE.fullmatch(value):
-            return False
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return False
-        return True
+        return parse_date(value) is not None
 
     return check
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import evidence as ev, regex
+from .dates import parse_date
 from .loader import Document, JsonPath, describe
 from .paths import Path as RulePath, display
 
@@ -232,15 +233,6 @@ def has_item(value: Any, options: dict, call: Call) -> str | None:
     if found >= needed:
         return None
     return f"{call.where} has {found} item(s) with {field_name} in ({', '.join(map(str, wanted))}), expected at least {needed}"
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 @function("within_days", options={"days": {"type": "integer", "minimum": 0}}, required=("days",))

@@ -19,6 +19,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, replace
 
+from .dates import parse_date
 from .loader import Document
 from .paths import pointer
 from .report import ERROR, FAIL, PASS, SKIPPED, WAIVED, WAIVER_DUPLICATE, WAIVER_EXPIRED, WAIVER_FORBIDDEN, WAIVER_STALE, WAIVER_UNKNOWN, Location, Note, Result, Waiver
@@ -63,7 +64,7 @@ def _problem(rule_id: str, waiver: Waiver, result: Result | None, earlier: int |
         return WAIVER_UNKNOWN, f"waiver names {rule_id}, which is not a rule{hint}"
     if earlier is not None:
         return WAIVER_DUPLICATE, f"a second waiver for {rule_id} (the first is at line {earlier}); keep one"
-    if dt.date.fromisoformat(waiver.expires) < as_of:
+    if parse_date(waiver.expires) < as_of:  # type: ignore[operator]  # the schema admits only valid dates
         consequence = f"{rule_id} fails again" if result.status in (FAIL, ERROR) else "remove it"
         return WAIVER_EXPIRED, f"waiver for {rule_id} expired on {waiver.expires} and no longer counts: {consequence}"
     if result.status == PASS:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from gates_helpers import AS_OF, PACK, as_json, audit_args, manifest, results
@@ -26,7 +25,6 @@ def test_yaml_config_sets_the_gate_and_the_command_line_wins(cli, project):
 
 
 def test_pyproject_config(cli, project):
-    pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
     project("readiness.yaml", manifest(failing=("medium",)))
     project("pyproject.toml", f"[project]\nname = 'x'\n\n[tool.readiness]\nrules = ['{PACK.as_posix()}']\nselect = ['GTE']\nmin_score = 95\nas_of = 2026-11-26\n\n[tool.readiness.category_min]\nalpha = 100\n")
     run = cli("audit", "readiness.yaml", "--format", "json")
@@ -86,7 +84,6 @@ def test_unknown_key_has_a_location_and_a_suggestion(cli, project):
 
 
 def test_pyproject_unknown_key_names_the_file_and_table(cli, project):
-    pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
     project("readiness.yaml", manifest())
     project("pyproject.toml", "[tool.readiness]\nmin_scor = 80\n")
     run = cli(*audit_args())
@@ -95,21 +92,10 @@ def test_pyproject_unknown_key_names_the_file_and_table(cli, project):
 
 
 def test_invalid_toml_names_line_and_column(cli, project):
-    pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
     project("readiness.yaml", manifest())
     project("pyproject.toml", "[tool.readiness]\nfail_on = \n")
     run = cli(*audit_args())
     assert run.exit_code == 2 and run.stderr.startswith("pyproject.toml:2:11: invalid TOML: ")
-
-
-def test_pyproject_without_a_toml_reader_is_a_clear_error(cli, project, monkeypatch):
-    monkeypatch.setitem(sys.modules, "tomllib", None)
-    monkeypatch.setitem(sys.modules, "tomli", None)
-    project("readiness.yaml", manifest())
-    project("pyproject.toml", "[tool.readiness]\nfail_on = 'low'\n")
-    run = cli(*audit_args())
-    assert run.exit_code == 2
-    assert run.stderr == "pyproject.toml: reading [tool.readiness] from pyproject.toml needs Python 3.11 or newer, or `pip install tomli`; or move the settings to .readiness.yaml\n"
 
 
 @pytest.mark.parametrize(("config", "message"), [
