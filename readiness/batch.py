@@ -4,7 +4,9 @@ enough items to pay for them, with a progress bar on a terminal for long runs.
 Results come back in input order whatever finishes first, so a parallel run's report is
 byte-identical to a serial one. Workers are forked from the process that has already loaded
 the rules, so nothing is loaded twice or pickled on the way in; only results travel back.
-Where fork is not available (Windows), everything runs in this process.
+Fork is used on Linux only: macOS offers it but Python documents it as unsafe there (system
+libraries may hold locks across it), and Windows has none; elsewhere everything runs in this
+process (the same report, serially).
 ``READINESS_WORKERS=N`` sets the number of processes (1: no workers).
 """
 
@@ -40,11 +42,8 @@ def worker_count(items: int) -> int:
     if setting and (not setting.isdigit() or int(setting) < 1):
         raise InputError(f"{WORKERS_VARIABLE}: expected a whole number of processes, 1 or more, found {setting!r}")
     wanted = min(int(setting), items) if setting else available_cpus() if items >= PARALLEL_FROM else 1
-    if wanted > 1:
-        import multiprocessing  # only here: a small run does not pay for importing it
-
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return 1
+    if wanted > 1 and not sys.platform.startswith("linux"):
+        return 1
     return max(wanted, 1)
 
 

@@ -4,8 +4,10 @@ A custom rule pack (or a config's option override) is data from the audited repo
 and a regex such as ``(a+)+$`` backtracks for hours on a 40-character value. Python's
 regex engine checks for signals while it matches, so a timer can stop it: the search
 raises :class:`RegexTimeout` and the rule that asked gets status ``error``, the audit goes
-on. The timer needs ``SIGALRM`` and the main thread (every audit runs there, or in the main
-thread of a worker process); elsewhere the search runs unguarded.
+on. The timer needs ``SIGALRM`` and the main thread (every audit on Linux and macOS runs
+there, or in the main thread of a worker process). Where there is no such timer (Windows, or
+a caller's thread), the search runs in the ``regex`` package, whose matcher takes a timeout
+of its own; it is imported only then.
 """
 
 from __future__ import annotations
@@ -22,13 +24,17 @@ class RegexTimeout(Exception):
     """A regex ran past the time limit."""
 
 
-def search(pattern: str, text: str, flags: int = 0) -> re.Match | None:
-    """``re.search``, stopped after :data:`SECONDS`."""
+def _too_long(pattern: str) -> RegexTimeout:
+    return RegexTimeout(f"the regex {pattern!r} ran for more than {SECONDS:g} s (nested repetition backtracks without end)")
+
+
+def search(pattern: str, text: str, flags: int = 0) -> Any:
+    """``re.search`` (a match or None), stopped after :data:`SECONDS`."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return re.search(pattern, text, flags)
+        return _search_without_a_timer(pattern, text, flags)
 
     def expire(*_: Any) -> None:
-        raise RegexTimeout(f"the regex {pattern!r} ran for more than {SECONDS:g} s (nested repetition backtracks without end)")
+        raise _too_long(pattern)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, SECONDS)
@@ -37,3 +43,12 @@ def search(pattern: str, text: str, flags: int = 0) -> re.Match | None:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _search_without_a_timer(pattern: str, text: str, flags: int) -> Any:
+    import regex as matcher  # re's flags are regex's flags (V0, re-compatible behaviour)
+
+    try:
+        return matcher.search(pattern, text, flags, timeout=SECONDS)
+    except TimeoutError:
+        raise _too_long(pattern) from None

@@ -84,3 +84,38 @@ def test_a_date_a_rule_reads_must_be_yyyy_mm_dd(value):
 
     assert parse_date(value) is None
     assert str(parse_date("2026-11-20")) == "2026-11-20"
+
+
+def test_a_backtracking_regex_is_stopped_where_no_timer_signal_exists():
+    """Windows has no SIGALRM and a thread cannot take one: the regex package's own timeout stops it."""
+    import threading
+
+    from readiness.regex import RegexTimeout, search
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(search(r"(a|aa)+$", "a" * 60 + "b"))
+        except RegexTimeout as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert isinstance(outcome[0], RegexTimeout) and "ran for more than 1 s" in str(outcome[0])
+    found = []
+    helper = threading.Thread(target=lambda: found.append(search("^eu-", "EU-west-1", 2)))  # 2: re.IGNORECASE
+    helper.start()
+    helper.join(timeout=30)
+    assert found[0] is not None and found[0].group(0) == "EU-"
+
+
+@pytest.mark.parametrize(("platform", "workers"), [("linux", 2), ("darwin", 1), ("win32", 1)])
+def test_worker_processes_are_forked_on_linux_only(monkeypatch, platform, workers):
+    from readiness import batch
+
+    monkeypatch.setattr(batch.sys, "platform", platform)
+    monkeypatch.setenv("READINESS_WORKERS", "2")
+    assert batch.worker_count(500) == workers
