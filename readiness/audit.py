@@ -41,7 +41,9 @@ class AuditOptions:
 
 
 def is_manifest_name(name: str) -> bool:
-    """``readiness.yaml`` or ``NAME.readiness.yaml``; not ``.readiness.yaml``, the config file."""
+    """``readiness.yaml`` or ``NAME.readiness.yaml`` in any case (``Readiness.yaml`` on a case-insensitive
+    file system is the same file); not ``.readiness.yaml``, the config file."""
+    name = name.lower()
     return name in MANIFEST_NAMES or (name.endswith(MANIFEST_SUFFIXES) and not name.startswith(MANIFEST_SUFFIXES))
 
 

@@ -200,6 +200,18 @@ def load_documents(text: str, display: str = "<string>", limits: Limits = Limits
     return _parse(text, _Builder(display, limits, many=True)).finished
 
 
+def _is_tab_indent(text: str, mark: Any) -> bool:
+    """PyYAML says "found character '\\t' that cannot start any token" for a tab among a line's leading
+    whitespace; that is what the user needs to hear."""
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return False
+    leading = lines[mark.line][: mark.column + 1]
+    return "\t" in leading and not leading.strip(" \t")
+
+
 def _parse(text: str, builder: "_Builder") -> "_Builder":
     display = builder.display
     try:
@@ -215,6 +227,8 @@ def _parse(text: str, builder: "_Builder") -> "_Builder":
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
         context = f" ({error.context})" if error.context and error.problem else ""
+        if _is_tab_indent(text, mark):
+            problem, context = "a tab is used for indentation; YAML allows only spaces there", ""
         raise InputError(f"invalid YAML: {problem}{context}", display, mark.line + 1, mark.column + 1) from None
     except yaml.reader.ReaderError as error:
         line, column = _line_column(text, error.position)

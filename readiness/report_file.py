@@ -30,6 +30,8 @@ def load_report(path: Path) -> Report:
         raise InputError(f"not valid JSON: {error.msg}", display, error.lineno, error.colno) from None
     if not isinstance(data, dict):
         raise InputError(f"expected a readiness JSON report (an object), found {describe(data)}", display, 1, 1)
+    if "schema_version" not in data or "manifests" not in data:
+        raise InputError("not a readiness JSON report: it has no schema_version and manifests (write one with `readiness audit --format json`)", display, 1, 1)
     version = data.get("schema_version")
     valid = version == SCHEMA_VERSION and schema.validator(schema.REPORT).is_valid(data)
     unknown = _unknown_rule(data) if valid else None

@@ -138,3 +138,25 @@ def test_version_and_python_m(cli):
     assert cli("--version").stdout.startswith("readiness ")
     run = subprocess.run([sys.executable, "-m", "readiness", "--version"], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.startswith("readiness ")
+
+
+def test_manifest_names_are_found_in_any_case_and_the_config_file_is_not_one(cli, project):
+    project("a/Readiness.yaml", NOT_READY)
+    project("b/Scoring.READINESS.YML", NOT_READY.replace("scorer", "scorer-2"))
+    project("c/.Readiness.yaml", "fail_on: low\n")
+    report = json.loads(cli("audit", project.root, "--as-of", AS_OF, "--format", "json").stdout)
+    assert [m["file"].split("/")[-1] for m in report["manifests"]] == ["Readiness.yaml", "Scoring.READINESS.YML"]
+
+
+def test_a_tab_used_for_indentation_is_named_as_such(cli, project):
+    project("readiness.yaml", "readiness: 1\nservice:\n\tname: x\n")
+    run = cli("validate", "readiness.yaml")
+    assert run.exit_code == 2
+    assert run.stderr == "readiness.yaml:3:1: invalid YAML: a tab is used for indentation; YAML allows only spaces there\n"
+
+
+def test_report_of_a_json_file_that_is_not_a_report_says_so(cli, project):
+    project("other.json", '{"name": "not a report"}\n')
+    run = cli("report", "other.json")
+    assert run.exit_code == 2
+    assert run.stderr == "other.json:1:1: not a readiness JSON report: it has no schema_version and manifests (write one with `readiness audit --format json`)\n"

@@ -99,7 +99,7 @@ EXPECTED: dict[str, int | str] = {
     "root-scalar.yaml": "root-scalar.yaml:1:1: expected a mapping of sections at the top level, found string 'just a string'",
     "several-documents.yaml": 'several-documents.yaml:3:1: a second YAML document starts here; a manifest holds exactly one document',
     "sexagesimal.yaml": 1,
-    "tab-indentation.yaml": 'tab-indentation.yaml:3:1: invalid YAML: found character that cannot start any token (while scanning for the next token)',
+    "tab-indentation.yaml": 'tab-indentation.yaml:3:1: invalid YAML: a tab is used for indentation; YAML allows only spaces there',
     "tabs-in-values.yaml": 1,
     "tag-binary.yaml": 'tag-binary.yaml:3:15: unsupported tag !!binary: manifests hold plain data (strings, numbers, booleans, null, lists, mappings)',
     "tag-int-invalid.yaml": "tag-int-invalid.yaml:3:28: 'twelve' is not a valid value for tag !!int",
