@@ -289,11 +289,15 @@ def hash_matches(value: Any, options: dict, call: Call) -> str | None:
     if not isinstance(declared, str):
         return f"{call.where}.{hash_field} is missing: declare the file's SHA-256 so that a changed file is caught"
     try:
-        actual = ev.sha256(call.evidence.read(cited))
+        content = call.evidence.read(cited)
     except ev.EvidenceProblem as problem:
         return f"{call.where}.{path_field}: {problem}"
+    actual = ev.sha256(content)
     if actual != declared.lower():
-        return f"{call.where}.{hash_field} does not match {cited!r}: declared {declared[:12]}…, file has {actual[:12]}…"
+        hint = ""
+        if declared.lower() in (ev.sha256(content.replace(b"\r\n", b"\n")), ev.sha256(content.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))):
+            hint = " — only its line endings changed (CRLF and LF): check git's core.autocrlf or .gitattributes, or hash the file as it is checked out"
+        return f"{call.where}.{hash_field} does not match {cited!r}: declared {declared[:12]}…, file has {actual[:12]}…{hint}"
     return None
 
 

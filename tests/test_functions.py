@@ -110,3 +110,22 @@ def test_projected_cost_and_budget():
     assert check("cost_within_budget", cost, {"at_peak": False}) is None
     assert check("cost_within_budget", cost, {"at_peak": True}) == "projected monthly cost at peak traffic is $28,800, over the budget of $12,000"
     assert "cannot project" in check("cost_within_budget", {"budget": {"monthly_usd": 1}})
+
+
+def test_a_hash_that_differs_only_by_line_endings_says_so():
+    import datetime
+    import hashlib
+
+    from readiness.evidence import MemoryEvidence
+    from readiness.functions import REGISTRY, Call
+
+    declared = hashlib.sha256(b"line one\nline two\n").hexdigest()
+
+    def reason(text: str) -> str:
+        call = Call({}, {}, ("prompts", 0), ("prompts", 0), datetime.date(2026, 11, 26), MemoryEvidence({"p.md": text}))
+        return REGISTRY["hash_matches"].check({"path": "p.md", "sha256": declared}, {}, call)
+
+    assert reason("line one\r\nline two\r\n").endswith(
+        "— only its line endings changed (CRLF and LF): check git's core.autocrlf or .gitattributes, or hash the file as it is checked out"
+    )
+    assert "line endings" not in reason("other text\n")
