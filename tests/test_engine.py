@@ -139,3 +139,20 @@ def test_verdicts_and_gates():
     assert verdict([result("A", "error", "critical")], []) == "not_ready"
     assert verdict([result("A", "pass", "high")], ["score 50 is below the minimum of 80"]) == "not_ready"
     assert threshold_misses(75.0, [], Thresholds(min_score=80)) == ["score 75 is below the minimum of 80"]
+
+
+def test_more_than_five_reasons_are_cut_with_a_count_of_the_rest():
+    alerts = "\n".join(f"    - {{name: a{index}}}" for index in range(8))
+    every_alert = rule(given=Path.parse("monitoring.alerts[*]"), then=(Clause(REGISTRY["present"], Path.parse("runbook")),))
+    result = run(f"readiness: 1\nmonitoring:\n  alerts:\n{alerts}\n", every_alert)
+    shown = "; ".join(f"monitoring.alerts[{index}].runbook is missing" for index in range(5))
+    assert result.message == f"{shown}; and 3 more"
+    assert (result.location.line, result.location.pointer) == (4, "/monitoring/alerts/0/runbook")
+
+
+def test_a_rule_that_could_not_be_checked_is_named_so_by_the_gate():
+    from readiness.report import ManifestReport
+    from readiness.scoring import gate
+
+    manifest = ManifestReport("m.yaml", "svc", "llm", "high", "not_ready", 0.0, None, [], [result("TST001", "error", "high"), result("TST002", "fail", "critical")])
+    assert gate([manifest], Thresholds()).reasons == ["m.yaml: TST001 (high) could not be checked", "m.yaml: TST002 (critical) failed"]

@@ -129,3 +129,48 @@ def test_a_hash_that_differs_only_by_line_endings_says_so():
         "— only its line endings changed (CRLF and LF): check git's core.autocrlf or .gitattributes, or hash the file as it is checked out"
     )
     assert "line endings" not in reason("other text\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "options", "message"),
+    [
+        ("present", MISSING, {}, "x is missing"),
+        ("present", "", {}, "x is empty"),
+        ("present", [], {}, "x is empty"),
+        ("present", {}, {}, "x is empty"),
+        ("present", None, {}, "x is empty"),
+        ("any_present", {"a": "", "b": []}, {"fields": ["a", "b"]}, "x sets none of: a, b"),
+        ("any_present", "text", {"fields": ["a", "b"]}, "x sets none of: a, b"),
+        ("truthy", False, {}, "x is boolean false, expected it to be set to true"),
+        ("truthy", 0, {}, "x is number 0, expected it to be set to true"),
+        ("truthy", "", {}, "x is string '', expected it to be set to true"),
+        ("at_least", 0.7, {"value": 0.8}, "x is 0.7, below the minimum of 0.8"),
+        ("at_least", True, {"value": 0}, "x is boolean true, expected a number"),
+        ("at_least", "0.9", {"value": 0.8}, "x is string '0.9', expected a number"),
+        ("at_most", 6, {"value": 5}, "x is 6, above the maximum of 5"),
+        ("min_items", "a", {"count": 1}, "x is string 'a', expected a list"),
+        ("min_items", [], {"count": 1}, "x has 0 item(s), expected at least 1"),
+        ("contains", "abc", {"values": ["a"]}, "x is string 'abc', expected a list"),
+        ("has_item", {"t": 1}, {"field": "t", "values": [1]}, "x is a mapping, expected a list"),
+        ("one_of", 3, {"values": ["a", "b"]}, "x is number 3, expected one of: a, b"),
+        ("equals", 1, {"value": True}, "x is number 1, expected boolean true"),
+        ("file_exists", 7, {}, "x is number 7, expected a file path"),
+        ("file_exists", ["a.md"], {}, "x is a list of 1, expected a file path"),
+        ("hash_matches", "p.md", {}, "x is string 'p.md', expected a mapping with path and sha256"),
+        ("hash_matches", {"sha256": "ab"}, {}, "x.path is missing"),
+        ("hash_matches", {"path": "p.md"}, {}, "x.sha256 is missing: declare the file's SHA-256 so that a changed file is caught"),
+        ("within_days", 20261120, {"days": 1}, "x is number 20261120, expected a date YYYY-MM-DD"),
+    ],
+)
+def test_the_messages_users_read(name, value, options, message):
+    assert check(name, value, options, files={"p.md": "text"}) == message
+
+
+@pytest.mark.parametrize(("value", "passes"), [(0.8, True), (0.79999, False), (0.80001, True)])
+def test_at_least_includes_its_boundary(value, passes):
+    assert (check("at_least", value, {"value": 0.8}) is None) is passes
+
+
+@pytest.mark.parametrize(("value", "passes"), [(5, True), (5.0001, False), (4.9, True)])
+def test_at_most_includes_its_boundary(value, passes):
+    assert (check("at_most", value, {"value": 5}) is None) is passes
