@@ -15,7 +15,7 @@ from .loader import describe
 from .paths import Path as RulePath
 
 DRIFT_DETECTORS = ("input", "output", "embedding")
-_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
+_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$")  # as the manifest schema's pattern
 _DAYS_PER_UNIT = {"m": 1 / 1440, "min": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0}
 
 
@@ -59,11 +59,11 @@ def _routed(alerts: list[tuple[int, dict]], call: Call) -> str | None:
     reads_evidence=True,
 )
 def signals_alerted(value: Any, options: dict, call: Call) -> str | None:
-    """The value is the ``monitoring`` section. It has at least one signal whose ``type`` is one of
-    ``types`` (or, with ``drift_detectors``, a detector under ``drift``), and every such signal has a
-    numeric ``threshold`` and an alert that names it (``signal: NAME`` or ``signals: [NAME, …]``;
-    a drift detector is named ``drift.input``, ``drift.output`` or ``drift.embedding``) with an owner
-    and a runbook file that exists and is not empty."""
+    """The value, a monitoring section, has at least one signal whose type is one of ``types`` (or a
+    detector under drift, when drift_detectors is true), and every such signal has a numeric
+    threshold and an alert that names it (``signal: NAME`` or ``signals: [NAME, …]``; a drift
+    detector is named drift.input, drift.output or drift.embedding) with an owner and a runbook
+    file that exists and is not empty."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected the monitoring section"
     watched: list[tuple[str, str, Any]] = []  # (label, name an alert uses, threshold)
@@ -96,8 +96,8 @@ def signals_alerted(value: Any, options: dict, call: Call) -> str | None:
 
 @function("routed_alert", reads_evidence=True)
 def routed_alert(value: Any, options: dict, call: Call) -> str | None:
-    """The value is the name of an alert in ``monitoring.alerts`` that has an owner and a runbook
-    file that exists and is not empty."""
+    """The value names an alert in monitoring.alerts that has an owner and a runbook file that
+    exists and is not empty."""
     if not isinstance(value, str):
         return f"{call.where} is {describe(value)}, expected the name of an alert in monitoring.alerts"
     alerts = [(index, alert) for index, alert in _alerts(call.root) if alert.get("name") == value]
@@ -110,15 +110,15 @@ def routed_alert(value: Any, options: dict, call: Call) -> str | None:
 def window_days(window: Any) -> float | None:
     """A window such as ``30m``, ``6h``, ``1d`` or ``2w`` in days; None when it is not one."""
     match = _WINDOW.match(window) if isinstance(window, str) else None
-    return float(match.group(1)) * _DAYS_PER_UNIT[match.group(2).lower()] if match else None
+    return float(match.group(1)) * _DAYS_PER_UNIT[match.group(2)] if match else None
 
 
 @function("samples_per_window", options={"min": {"type": "integer", "minimum": 1}})
 def samples_per_window(value: Any, options: dict, call: Call) -> str | None:
-    """The value is ``evaluation.online``: each ``window`` of online evaluation scores at least ``min``
-    requests (default 200). The count is ``sample_rate`` × ``cost.traffic.requests_per_day`` × the
-    window when traffic is declared, and that count must also reach any declared ``min_samples``;
-    without declared traffic the declared ``min_samples`` is taken as stated."""
+    """The value, an online evaluation section, scores at least ``min`` requests (default 200) in each
+    window: sample_rate × cost.traffic.requests_per_day × window when traffic is declared, a count
+    that must also reach a declared min_samples; without declared traffic, the declared min_samples
+    as stated."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected the online evaluation section"
     floor = options.get("min", 200)
@@ -143,8 +143,9 @@ def samples_per_window(value: Any, options: dict, call: Call) -> str | None:
 
 @function("canary_ramp", options={"max_initial_percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 100}})
 def canary_ramp(value: Any, options: dict, call: Call) -> str | None:
-    """The value is ``release.canary``: ``initial_percent`` is above 0 and below ``max_initial_percent``
-    (default 50, a minority of traffic), and ``steps`` rise strictly from there to 100."""
+    """The value, a canary section, starts (initial_percent) on more than 0 and less than
+    ``max_initial_percent`` percent (default 50) of traffic, a minority, and its steps rise strictly
+    from there to 100."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected the canary section"
     limit = options.get("max_initial_percent", 50)
@@ -164,8 +165,8 @@ def canary_ramp(value: Any, options: dict, call: Call) -> str | None:
 
 @function("within_declared_age", options={"date_field": {"type": "string", "minLength": 1}, "max_days_field": {"type": "string", "minLength": 1}})
 def within_declared_age(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a mapping whose date ``date_field`` (default ``last_refresh``) is at most
-    ``max_days_field`` (default ``max_age_days``) days before the audit date: fresh against the
+    """The value is a mapping whose date in ``date_field`` (default last_refresh) is at most as many
+    days before the audit date as ``max_days_field`` (default max_age_days) says: fresh against the
     maximum age the team declared."""
     date_field, max_field = options.get("date_field", "last_refresh"), options.get("max_days_field", "max_age_days")
     if not isinstance(value, dict):
@@ -198,9 +199,11 @@ def at_most_path(value: Any, options: dict, call: Call) -> str | None:
     accepts_missing=True,
 )
 def not_declared(value: Any, options: dict, call: Call) -> str | None:
-    """For ``when`` clauses: the value is not declared (or, with ``values``, is none of them), so the rule
-    applies. A declaration that turns the rule off fails with ``instead``, which says what checks the
-    system then: the skip reason. Undeclared stays strict."""
+    """The value is not declared (or is not one of the listed values): a rule with this ``when``
+    clause applies. A declaration that turns the rule off fails with ``instead`` as the skip reason,
+    saying what checks the system instead.
+
+    For ``when`` clauses; an undeclared fact keeps the rule (the strict reading)."""
     if value is MISSING or value is None:
         return None
     if "values" in options and value not in options["values"]:

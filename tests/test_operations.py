@@ -236,7 +236,7 @@ def check(name: str, value, options=None, root=None, files=None):
     return REGISTRY[name].check(value, options or {}, call)
 
 
-@pytest.mark.parametrize("text, days", [("30m", 1 / 48), ("6h", 0.25), ("1d", 1.0), ("2w", 14.0), (" 1.5 D ", 1.5), ("daily", None), (7, None)])
+@pytest.mark.parametrize("text, days", [("30m", 1 / 48), ("6h", 0.25), ("1d", 1.0), ("2w", 14.0), (" 1.5d ", 1.5), ("1D", None), ("daily", None), (7, None)])
 def test_window_days(text, days):
     assert window_days(text) == (days if days is None else pytest.approx(days))
 
