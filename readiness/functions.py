@@ -395,3 +395,4 @@ def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
 
 
 from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files
+from . import checks_operations as _operations  # noqa: E402,F401 - registers the checks of monitoring, release and retrieval freshness
