@@ -9,6 +9,7 @@ expected. The formats, with an example each, are in ``docs/evidence-formats.md``
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any, Iterator
 
 from .errors import InputError
 from .evidence import EvidenceProblem
-from .loader import decode, load_json
+from .loader import decode, excerpt, load_json
 
 Record = tuple[str, dict[str, Any]]  # (where in the file, e.g. "f.csv:12" or "f.json: item 3", the record)
 
@@ -47,7 +48,7 @@ def _json_lines(text: str, cited: str) -> Iterator[tuple[int, Any]]:
 
 
 def _csv_rows(text: str, cited: str) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader, [])]
         if not header or not any(header):
@@ -190,11 +191,11 @@ def red_team_findings(content: bytes, cited: str) -> RedTeam:
             raise EvidenceProblem(f"{where}: the finding has no id")
         severity = "info" if severity in ("informational", "none") else severity
         if severity not in SEVERITIES:
-            raise EvidenceProblem(f"{where}: severity {record.get('severity')!r}, expected one of {', '.join(SEVERITIES)}")
+            raise EvidenceProblem(f"{where}: severity {excerpt(str(record.get('severity')))}, expected one of {', '.join(SEVERITIES)}")
         if status in OPEN_STATUSES:
             open_by_severity[severity] += 1
         elif status not in CLOSED_STATUSES:
-            raise EvidenceProblem(f"{where}: status {record.get('status')!r}, expected open ({', '.join(sorted(OPEN_STATUSES))}) or closed ({', '.join(sorted(CLOSED_STATUSES))})")
+            raise EvidenceProblem(f"{where}: status {excerpt(str(record.get('status')))}, expected open ({', '.join(sorted(OPEN_STATUSES))}) or closed ({', '.join(sorted(CLOSED_STATUSES))})")
     return RedTeam(len(found), attempts, open_by_severity)
 
 
@@ -224,6 +225,9 @@ _DECORATION = re.compile(r"^[\s>*+\-|:=#_`~.]*(\d+[.)]\s*)?")
 _PLACEHOLDER = re.compile(r"^(todo|tbd|tbc|fixme|xxx|to do|to be (written|done|completed|added|defined|determined)|coming soon)\b[\s.:!\-—]*", re.IGNORECASE)
 _TEMPLATE_SLOT = re.compile(r"\{\{\s*[\w .-]+\s*\}\}|\[(insert|add|describe|your|fill in)\b[^\]]*\]|<(insert|add|describe|your|fill in)\b[^>]*>", re.IGNORECASE)
 _LOREM = re.compile(r"\blorem ipsum\b", re.IGNORECASE)
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_INLINE_CODE = re.compile(r"`[^`]*`")
+_BINARY = {b"%PDF-": "a PDF", b"PK\x03\x04": "a zip archive (a Word or OpenDocument file?)", b"\xd0\xcf\x11\xe0": "a legacy Office file"}
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -231,6 +235,9 @@ def document_problem(content: bytes, cited: str, min_words: int) -> str | None:
     """Why a prose document (runbook, model card, plan, review) is not one, or None: empty, filler
     (lorem ipsum), unfilled template slots, sections holding only TODO/TBD, only headings, or fewer
     than ``min_words`` words of text outside headings and placeholders."""
+    for magic, kind in _BINARY.items():
+        if content.startswith(magic):
+            return f"{cited!r} is {kind}, not text: readiness reads documents as UTF-8 text (Markdown, plain text); cite the text version"
     text = text_of(content, cited)
     if not text.strip():
         return f"{cited!r} is empty ({len(content)} bytes)"
@@ -239,8 +246,16 @@ def document_problem(content: bytes, cited: str, min_words: int) -> str | None:
     headings, words, placeholders = 0, 0, []
     unfilled: list[str] = []  # sections whose only text is placeholders
     section, section_words, section_placeholders = None, 0, 0
+    in_code = False
     for number, line in enumerate(text.splitlines(), start=1):
-        if slot := _TEMPLATE_SLOT.search(line):
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if in_code:  # commands and config are content; their {{ }} and <...> are not template slots
+            count = len(_WORD.findall(line))
+            words, section_words = words + count, section_words + count
+            continue
+        if slot := _TEMPLATE_SLOT.search(_INLINE_CODE.sub("", line)):
             return f"{cited}:{number}: an unfilled template slot {slot.group(0)!r}"
         if _HEADING.match(line):
             if section and section_placeholders and not section_words:
