@@ -103,19 +103,10 @@ def records(content: bytes, cited: str, list_key: str | None = None) -> tuple[li
 
 
 def count_rows(content: bytes, cited: str) -> int:
-    """The examples in a data file: CSV rows after the header, JSON array items, JSONL lines (each valid JSON)."""
-    text = text_of(content, cited)
-    lowered, stripped = cited.lower(), text.lstrip()
-    if lowered.endswith(".csv"):
-        return sum(1 for _ in _csv_rows(text, cited))
-    if lowered.endswith(_JSON_LINES):
-        return sum(1 for _ in _json_lines(text, cited))
-    if lowered.endswith(".json") or stripped.startswith("["):
-        document = _json(text, cited)
-        if not isinstance(document, list):
-            raise EvidenceProblem(f"{cited}: expected a JSON array of examples, found {type(document).__name__}")
-        return len(document)
-    raise EvidenceProblem(f"{cited}: rows are counted in .csv, .json (an array) and .jsonl files only")
+    """The examples in a data file: CSV rows after the header, JSON array items, JSONL lines (each a JSON object)."""
+    if not cited.lower().endswith((".csv", ".json", *_JSON_LINES)):
+        raise EvidenceProblem(f"{cited}: rows are counted in .csv, .json (an array) and .jsonl files only")
+    return len(records(content, cited)[0])
 
 
 def _field(record: dict[str, Any], names: tuple[str, ...]) -> Any:
