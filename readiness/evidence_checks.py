@@ -57,7 +57,7 @@ def _mismatch(name: str, declared: Any, computed: float, cited: str, tolerance: 
     reads_evidence=True,
 )
 def judge_calibration(value: Any, options: dict, call: Call) -> str | None:
-    """The value is ``evaluation.judge.calibration``: its ``labels_file`` (per item id, human label, judge
+    """The value is a judge calibration (``evaluation.judge.calibration``) whose ``labels_file`` (per item id, human label, judge
     label) holds at least ``min_items`` items (default 100); the raw agreement readiness computes is at least
     ``min_agreement`` (default 0.8) and Cohen's kappa at least ``min_kappa`` (default 0.6), since raw agreement
     flatters a judge on imbalanced labels; and the ``human_agreement`` (or, with ``statistic: cohen_kappa``,
@@ -97,7 +97,7 @@ def judge_calibration(value: Any, options: dict, call: Call) -> str | None:
 
 @function("red_team_findings", options={"max_open_critical": _COUNT, "max_open_high": _COUNT}, reads_evidence=True)
 def red_team_findings(value: Any, options: dict, call: Call) -> str | None:
-    """The value is ``security.red_team``: its ``findings`` file (per finding id, severity, status) is read and
+    """The value is a red-team record (``security.red_team``) whose ``findings`` file (per finding id, severity, status) is read and
     open findings are counted by severity; the ``open_critical`` and ``open_high`` the manifest declares equal
     the counts, and no more than ``max_open_critical`` (default 0) critical findings (and, when set,
     ``max_open_high`` high ones) are open."""
