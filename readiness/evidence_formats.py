@@ -176,10 +176,14 @@ def red_team_findings(content: bytes, cited: str) -> RedTeam:
     if not found and not attempts:
         raise EvidenceProblem(f"{cited}: lists no findings; record every finding, fixed ones too, and an exercise that found nothing as {{\"attempts\": N, \"findings\": []}}")
     open_by_severity = dict.fromkeys(SEVERITIES, 0)
+    seen: set[str] = set()
     for where, record in found:
-        severity, status = _label(record.get("severity")), _label(record.get("status"))
-        if _label(record.get("id")) is None:
+        finding_id, severity, status = _label(record.get("id")), _label(record.get("severity")), _label(record.get("status"))
+        if finding_id is None:
             raise EvidenceProblem(f"{where}: the finding has no id")
+        if finding_id in seen:
+            raise EvidenceProblem(f"{where}: finding {excerpt(str(record.get('id')))} is listed twice")
+        seen.add(finding_id)
         severity = "info" if severity in ("informational", "none") else severity
         if severity not in SEVERITIES:
             raise EvidenceProblem(f"{where}: severity {excerpt(str(record.get('severity')))}, expected one of {', '.join(SEVERITIES)}")

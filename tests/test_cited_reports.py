@@ -150,6 +150,7 @@ def test_declared_open_high_must_match_and_consistent_findings_pass(cli, project
     ("content", "expected"),
     [
         ("[]", "rt.json: lists no findings"),
+        ('[{"id": "RT-1", "severity": "high", "status": "open"}, {"id": "RT-1", "severity": "high", "status": "fixed"}]', "rt.json: item 2: finding 'RT-1' is listed twice"),
         ('[{"id": "RT-1", "severity": "urgent", "status": "open"}]', "rt.json: item 1: severity 'urgent', expected one of critical, high"),
         ('[{"id": "RT-1", "severity": "high", "status": "parked"}]', "rt.json: item 1: status 'parked', expected open"),
         ('[{"id": "RT-1", "severity": ' + "7" * 400 + ', "status": "open"}]', "severity '7777777777"),
