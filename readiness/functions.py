@@ -274,7 +274,9 @@ def file_exists(value: Any, options: dict, call: Call) -> str | None:
     except ev.EvidenceProblem as problem:
         return f"{call.where}: {problem}"
     minimum = options.get("min_bytes", 1)
-    return None if len(content) >= minimum else f"{call.where}: {value!r} is empty"
+    if len(content) >= minimum:
+        return None
+    return f"{call.where}: {value!r} is empty" if not content else f"{call.where}: {value!r} has {len(content)} bytes, below the minimum of {minimum}"
 
 
 @function("hash_matches", options={"path_field": {"type": "string"}, "hash_field": {"type": "string"}}, reads_evidence=True)
@@ -396,3 +398,4 @@ def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
 
 from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files
 from . import checks_operations as _operations  # noqa: E402,F401 - registers the checks of monitoring, release and retrieval freshness
+from . import evidence_checks as _evidence_checks  # noqa: E402,F401 - registers the checks that read cited reports

@@ -1,0 +1,197 @@
+"""Check functions that read the reports a manifest cites and count for themselves what they say:
+judge calibration labels, red-team findings, data files, SBOMs and prose documents.
+
+Every one opens the cited file through ``call.evidence.read`` (confined, size-limited) and turns a
+file it cannot use into a failing reason naming the file; the parsers are in
+:mod:`readiness.evidence_formats`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from . import evidence_formats as formats
+from .evidence import EvidenceProblem
+from .functions import MISSING, Call, function, hash_matches
+from .loader import describe
+
+_FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
+_COUNT = {"type": "integer", "minimum": 0}
+
+
+def _read(path: Any, call: Call, where: str) -> tuple[bytes | None, str | None]:
+    """The cited file's bytes, or the reason it cannot serve as evidence."""
+    if not isinstance(path, str):
+        return None, f"{where} is {describe(path)}, expected a file path"
+    try:
+        return call.evidence.read(path), None
+    except EvidenceProblem as problem:
+        return None, f"{where}: {problem}"
+
+
+@function("document", options={"min_words": _COUNT}, reads_evidence=True)
+def document(value: Any, options: dict, call: Call) -> str | None:
+    """The value is the path of a prose document (runbook, model card, plan, review) with real content:
+    UTF-8 text of at least ``min_words`` words (default 30) outside headings and placeholders, with no
+    lorem ipsum, no unfilled template slots (``{{owner}}``, ``[insert …]``) and no section holding only TODO/TBD."""
+    content, problem = _read(value, call, call.where)
+    if problem:
+        return problem
+    try:
+        found = formats.document_problem(content, value, options.get("min_words", 30))
+    except EvidenceProblem as error:
+        found = str(error)
+    return f"{call.where}: {found}" if found else None
+
+
+def _mismatch(name: str, declared: Any, computed: float, cited: str, tolerance: float) -> str | None:
+    if isinstance(declared, bool) or not isinstance(declared, (int, float)) or not math.isclose(declared, computed, abs_tol=tolerance):
+        return f"the manifest says {name}: {describe(declared).split(' ', 1)[-1]} but {cited} gives {computed:.3f}"
+    return None
+
+
+@function(
+    "judge_calibration",
+    options={"min_items": _COUNT, "min_kappa": {"type": "number", "minimum": -1, "maximum": 1}, "min_agreement": _FRACTION, "tolerance": _FRACTION},
+    reads_evidence=True,
+)
+def judge_calibration(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a judge calibration (``evaluation.judge.calibration``) whose ``labels_file`` (per item id, human label, judge
+    label) holds at least ``min_items`` items (default 100); the raw agreement readiness computes is at least
+    ``min_agreement`` (default 0.8) and Cohen's kappa at least ``min_kappa`` (default 0.6), since raw agreement
+    flatters a judge on imbalanced labels; and the ``human_agreement`` (or, with ``statistic: cohen_kappa``,
+    the kappa), ``kappa`` and ``labels`` the manifest declares match the file (within ``tolerance``, default 0.01)."""
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected a mapping with labels_file"
+    cited = value.get("labels_file")
+    if cited is None:
+        return f"{call.where}.labels_file is missing: cite the human and judge labels so that agreement is computed, not typed in"
+    content, problem = _read(cited, call, f"{call.where}.labels_file")
+    if problem:
+        return problem
+    try:
+        measured = formats.judge_agreement(content, cited)
+    except EvidenceProblem as error:
+        return f"{call.where}.labels_file: {error}"
+    tolerance = options.get("tolerance", 0.01)
+    statistic = value.get("statistic", "agreement")
+    problems = []
+    if statistic not in ("agreement", "cohen_kappa"):
+        problems.append(f"statistic {statistic} cannot be computed from categorical labels; declare agreement or cohen_kappa")
+    if "human_agreement" in value and statistic in ("agreement", "cohen_kappa"):
+        computed = measured.kappa if statistic == "cohen_kappa" else measured.agreement
+        problems.append(_mismatch(f"human_agreement ({statistic})", value["human_agreement"], computed, cited, tolerance))
+    if "kappa" in value:
+        problems.append(_mismatch("kappa", value["kappa"], measured.kappa, cited, tolerance))
+    if "labels" in value and value["labels"] != measured.items:
+        problems.append(f"the manifest says labels: {value['labels']} but {cited} holds {measured.items} labelled items")
+    if measured.items < options.get("min_items", 100):
+        problems.append(f"{cited} holds {measured.items} labelled items, below the minimum of {options.get('min_items', 100)}")
+    if measured.agreement < options.get("min_agreement", 0.8):
+        problems.append(f"the judge agrees with people on {measured.agreement:.3f} of {cited}, below {options.get('min_agreement', 0.8)}")
+    if measured.kappa < options.get("min_kappa", 0.6):
+        problems.append(f"Cohen's kappa on {cited} is {measured.kappa:.3f}, below {options.get('min_kappa', 0.6)} (agreement {measured.agreement:.3f} is partly chance)")
+    return "; ".join(problem for problem in problems if problem) or None
+
+
+@function("red_team_findings", options={"max_open_critical": _COUNT, "max_open_high": _COUNT}, reads_evidence=True)
+def red_team_findings(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a red-team record (``security.red_team``) whose ``findings`` file (per finding id, severity, status) is read and
+    open findings are counted by severity; the ``open_critical`` and ``open_high`` the manifest declares equal
+    the counts, and no more than ``max_open_critical`` (default 0) critical findings (and, when set,
+    ``max_open_high`` high ones) are open."""
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected a mapping with findings"
+    cited = value.get("findings")
+    if cited is None:
+        return f"{call.where}.findings is missing: cite the findings file so that open findings are counted, not typed in"
+    content, problem = _read(cited, call, f"{call.where}.findings")
+    if problem:
+        return problem
+    try:
+        counted = formats.red_team_findings(content, cited)
+    except EvidenceProblem as error:
+        return f"{call.where}.findings: {error}"
+    problems = []
+    for severity in ("critical", "high"):
+        key = f"open_{severity}"
+        if key in value and value[key] != counted.open_by_severity[severity]:
+            problems.append(f"the manifest says {key}: {value[key]} but {cited} lists {counted.open_by_severity[severity]} open {severity} finding(s)")
+    limits = {"critical": options.get("max_open_critical", 0), "high": options.get("max_open_high")}
+    for severity, limit in limits.items():
+        if limit is not None and counted.open_by_severity[severity] > limit:
+            problems.append(f"{cited} lists {counted.open_by_severity[severity]} open {severity} finding(s) (at most {limit} allowed)")
+    return "; ".join(dict.fromkeys(problems)) or None
+
+
+@function("sbom", reads_evidence=True)
+def sbom(value: Any, options: dict, call: Call) -> str | None:
+    """The value is the path of an SBOM that parses as CycloneDX JSON (``bomFormat: CycloneDX``, ``components``)
+    or SPDX JSON (``spdxVersion``, ``packages``) and lists at least one named component."""
+    content, problem = _read(value, call, call.where)
+    if problem:
+        return problem
+    try:
+        formats.sbom_components(content, value)
+    except EvidenceProblem as error:
+        return f"{call.where}: {error}"
+    return None
+
+
+@function("data_file_hashed", reads_evidence=True)
+def data_file_hashed(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a data entry (``data.training``): when it cites a file in the repository (``path``), its
+    ``sha256`` is declared and is the file's SHA-256. Data cited only by ``uri`` is outside the repository and
+    its identity is taken as declared."""
+    if not isinstance(value, dict) or "path" not in value:
+        return None
+    return hash_matches(value, {}, call)
+
+
+def _pointer(value: Any, call: Call) -> tuple[str, str] | None:
+    """(path, kind) when the entry's cited file is a DVC or Git LFS pointer."""
+    cited = value.get("path") if isinstance(value, dict) else None
+    if not isinstance(cited, str):
+        return None
+    try:
+        kind = formats.pointer_kind(call.evidence.read(cited), cited)
+    except EvidenceProblem:
+        return None
+    return (cited, kind) if kind else None
+
+
+@function("data_in_repository", accepts_missing=True, reads_evidence=True)
+def data_in_repository(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a data entry whose cited file holds the data itself, not a DVC or Git LFS pointer to data
+    kept elsewhere (whose rows readiness cannot count). Used in ``when``: a pointer makes a row-count rule
+    not applicable, and the report says why."""
+    pointer = None if value is MISSING else _pointer(value, call)
+    if pointer is None:
+        return None
+    cited, kind = pointer
+    return f"{call.where}.path {cited!r} is a {kind} pointer: the rows are in remote storage, so the declared size could not be counted"
+
+
+@function("rows_match", reads_evidence=True)
+def rows_match(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a data entry whose ``size`` is the number of examples counted in the file at its ``path``
+    (CSV rows after the header, JSON array items, JSONL lines)."""
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected a data entry with path and size"
+    cited, declared = value.get("path"), value.get("size")
+    if not isinstance(cited, str):
+        return f"{call.where}.path is missing: cite the data file so that its rows are counted"
+    if isinstance(declared, bool) or not isinstance(declared, int):
+        return f"{call.where}.size is missing: declare the number of examples the file holds"
+    content, problem = _read(cited, call, f"{call.where}.path")
+    if problem:
+        return problem
+    pointer = formats.pointer_kind(content, cited)
+    if pointer:
+        return f"{call.where}.path {cited!r} is a {pointer} pointer, so size {declared} could not be counted"
+    try:
+        counted = formats.count_rows(content, cited)
+    except EvidenceProblem as error:
+        return f"{call.where}.path: {error}"
+    return None if counted == declared else f"the manifest says {call.where}.size: {declared} but {cited} holds {counted} examples"

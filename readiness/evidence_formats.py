@@ -1,0 +1,280 @@
+"""Reading the reports a manifest cites, so that readiness counts for itself what they say.
+
+Judge calibration labels, red-team findings, data files, SBOMs and prose documents: each parser
+takes the bytes :meth:`Evidence.read` returned and gives what the checks compare with the
+manifest, or raises :class:`EvidenceProblem` naming the file, the line where known and what was
+expected. The formats, with an example each, are in ``docs/evidence-formats.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .errors import InputError
+from .evidence import EvidenceProblem
+from .loader import decode, excerpt, load_json
+
+Record = tuple[str, dict[str, Any]]  # (where in the file, e.g. "f.csv:12" or "f.json: item 3", the record)
+
+_JSON_LINES = (".jsonl", ".ndjson")
+_LFS_POINTER = "version https://git-lfs.github.com/spec/"
+
+
+def text_of(content: bytes, cited: str) -> str:
+    """The file as text: UTF-8 (a BOM is allowed), else a problem naming the line."""
+    try:
+        return decode(content, cited)
+    except InputError as error:
+        raise EvidenceProblem(f"{cited}:{error.line}: {error.message}") from None
+
+
+def _json(text: str, cited: str, line_offset: int = 0) -> Any:
+    try:
+        return load_json(text)
+    except json.JSONDecodeError as error:
+        line = line_offset + (error.lineno if error.pos else 1)
+        raise EvidenceProblem(f"{cited}:{line}: not valid JSON: {error.msg}") from None
+
+
+def _json_lines(text: str, cited: str) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, _json(line, cited, number - 1)
+
+
+def _csv_rows(text: str, cited: str) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        if not header or not any(header):
+            raise EvidenceProblem(f"{cited}:1: expected a header row naming the columns")
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise EvidenceProblem(f"{cited}:{reader.line_num}: {len(row)} field(s) where the header has {len(header)}")
+            yield reader.line_num, dict(zip(header, row))
+    except csv.Error as error:
+        raise EvidenceProblem(f"{cited}:{reader.line_num}: not valid CSV: {error}") from None
+
+
+def pointer_kind(content: bytes, cited: str) -> str | None:
+    """``"DVC"`` or ``"Git LFS"`` when the file is a pointer to data kept elsewhere, else None."""
+    head = content[:200].decode("utf-8", "replace")
+    if cited.endswith(".dvc") or head.startswith("outs:"):
+        return "DVC"
+    if head.startswith(_LFS_POINTER):
+        return "Git LFS"
+    return None
+
+
+def records(content: bytes, cited: str, list_key: str | None = None) -> tuple[list[Record], dict[str, Any]]:
+    """The records of a CSV (with a header row), JSON (an array, or an object whose ``list_key`` is an
+    array) or JSONL file, each a mapping, and the other fields of a JSON object (else empty)."""
+    text = text_of(content, cited)
+    lowered, stripped = cited.lower(), text.lstrip()
+    if lowered.endswith(".csv") or (not lowered.endswith((".json", *_JSON_LINES)) and not stripped.startswith(("[", "{"))):
+        found: list[Record] = [(f"{cited}:{line}", row) for line, row in _csv_rows(text, cited)]
+        return found, {}
+    if lowered.endswith(_JSON_LINES) or (not lowered.endswith(".json") and stripped.startswith("{") and "\n{" in stripped):
+        found = []
+        for line, item in _json_lines(text, cited):
+            if not isinstance(item, dict):
+                raise EvidenceProblem(f"{cited}:{line}: expected a JSON object on each line")
+            found.append((f"{cited}:{line}", item))
+        return found, {}
+    document = _json(text, cited)
+    extra: dict[str, Any] = {}
+    if isinstance(document, dict) and list_key is not None and isinstance(document.get(list_key), list):
+        extra = {key: value for key, value in document.items() if key != list_key}
+        document = document[list_key]
+    if not isinstance(document, list):
+        shape = f"an array, or an object with a {list_key!r} array" if list_key else "an array of records"
+        raise EvidenceProblem(f"{cited}: expected {shape}")
+    for index, item in enumerate(document, start=1):
+        if not isinstance(item, dict):
+            raise EvidenceProblem(f"{cited}: item {index} is not an object")
+    return [(f"{cited}: item {index}", item) for index, item in enumerate(document, start=1)], extra
+
+
+def count_rows(content: bytes, cited: str) -> int:
+    """The examples in a data file: CSV rows after the header, JSON array items, JSONL lines (each a JSON object)."""
+    if not cited.lower().endswith((".csv", ".json", *_JSON_LINES)):
+        raise EvidenceProblem(f"{cited}: rows are counted in .csv, .json (an array) and .jsonl files only")
+    return len(records(content, cited)[0])
+
+
+def _field(record: dict[str, Any], names: tuple[str, ...]) -> Any:
+    return next((record[name] for name in names if name in record), None)
+
+
+def _label(value: Any) -> str | None:
+    """A categorical label as comparable text; None when absent or not a label."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int) or (isinstance(value, str) and value.strip()):
+        return str(value).strip().lower()
+    return None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    items: int
+    agreement: float
+    kappa: float
+
+
+def judge_agreement(content: bytes, cited: str) -> Agreement:
+    """Raw agreement and Cohen's kappa between the human and the judge labels of a labels file
+    (per item ``id``, ``human`` or ``human_label``, ``judge`` or ``judge_label``)."""
+    found, _ = records(content, cited, "items")
+    if not found:
+        raise EvidenceProblem(f"{cited}: lists no labelled items")
+    seen: set[str] = set()
+    pairs: list[tuple[str, str]] = []
+    for where, record in found:
+        item_id, human, judge = _label(record.get("id")), _label(_field(record, ("human", "human_label"))), _label(_field(record, ("judge", "judge_label")))
+        if item_id is None or human is None or judge is None:
+            missing = [name for name, value in (("id", item_id), ("human label", human), ("judge label", judge)) if value is None]
+            raise EvidenceProblem(f"{where}: expected id, human and judge labels; {', '.join(missing)} missing or not a label")
+        if item_id in seen:
+            raise EvidenceProblem(f"{where}: item {item_id!r} is labelled twice")
+        seen.add(item_id)
+        pairs.append((human, judge))
+    count = len(pairs)
+    observed = sum(human == judge for human, judge in pairs) / count
+    categories = {label for pair in pairs for label in pair}
+    expected = sum((sum(h == c for h, _ in pairs) / count) * (sum(j == c for _, j in pairs) / count) for c in categories)
+    if expected >= 1:
+        raise EvidenceProblem(f"{cited}: every item carries the same label {next(iter(categories))!r}, so agreement beyond chance (kappa) is undefined")
+    return Agreement(count, observed, (observed - expected) / (1 - expected))
+
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+OPEN_STATUSES = frozenset({"open", "new", "triaged", "in_progress", "in progress", "reopened", "accepted", "risk_accepted", "wont_fix"})
+CLOSED_STATUSES = frozenset({"fixed", "resolved", "closed", "mitigated", "verified", "false_positive", "duplicate"})
+
+
+@dataclass(frozen=True)
+class RedTeam:
+    findings: int
+    attempts: int | None
+    open_by_severity: dict[str, int]
+
+
+def red_team_findings(content: bytes, cited: str) -> RedTeam:
+    """Open findings by severity in a red-team findings file (per finding ``id``, ``severity``, ``status``)."""
+    found, extra = records(content, cited, "findings")
+    attempts = extra.get("attempts")
+    if isinstance(attempts, bool) or not isinstance(attempts, int):
+        attempts = None
+    if not found and not attempts:
+        raise EvidenceProblem(f"{cited}: lists no findings; record every finding, fixed ones too, and an exercise that found nothing as {{\"attempts\": N, \"findings\": []}}")
+    open_by_severity = dict.fromkeys(SEVERITIES, 0)
+    seen: set[str] = set()
+    for where, record in found:
+        finding_id, severity, status = _label(record.get("id")), _label(record.get("severity")), _label(record.get("status"))
+        if finding_id is None:
+            raise EvidenceProblem(f"{where}: the finding has no id")
+        if finding_id in seen:
+            raise EvidenceProblem(f"{where}: finding {excerpt(str(record.get('id')))} is listed twice")
+        seen.add(finding_id)
+        severity = "info" if severity in ("informational", "none") else severity
+        if severity not in SEVERITIES:
+            raise EvidenceProblem(f"{where}: severity {excerpt(str(record.get('severity')))}, expected one of {', '.join(SEVERITIES)}")
+        if status in OPEN_STATUSES:
+            open_by_severity[severity] += 1
+        elif status not in CLOSED_STATUSES:
+            raise EvidenceProblem(f"{where}: status {excerpt(str(record.get('status')))}, expected open ({', '.join(sorted(OPEN_STATUSES))}) or closed ({', '.join(sorted(CLOSED_STATUSES))})")
+    return RedTeam(len(found), attempts, open_by_severity)
+
+
+def sbom_components(content: bytes, cited: str) -> tuple[str, int]:
+    """The SBOM's format and the number of components (CycloneDX ``components``, SPDX ``packages``) it lists."""
+    document = _json(text_of(content, cited), cited)
+    expected = "expected CycloneDX JSON (bomFormat: CycloneDX, components) or SPDX JSON (spdxVersion, packages)"
+    if not isinstance(document, dict):
+        raise EvidenceProblem(f"{cited}: {expected}")
+    if document.get("bomFormat") == "CycloneDX":
+        form, key = "CycloneDX", "components"
+    elif isinstance(document.get("spdxVersion"), str) and document["spdxVersion"].startswith("SPDX-"):
+        form, key = "SPDX", "packages"
+    else:
+        raise EvidenceProblem(f"{cited}: {expected}")
+    listed = document.get(key)
+    if not isinstance(listed, list) or not listed:
+        raise EvidenceProblem(f"{cited}: the {form} SBOM lists no {key}")
+    for index, item in enumerate(listed, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise EvidenceProblem(f"{cited}: {key} item {index} has no name")
+    return form, len(listed)
+
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6}\s|#{1,6}$)|^\s*(=+|-+)\s*$")
+_DECORATION = re.compile(r"^[\s>*+\-|:=#_`~.]*(\d+[.)]\s*)?")
+_PLACEHOLDER = re.compile(r"^(todo|tbd|tbc|fixme|xxx|to do|to be (written|done|completed|added|defined|determined)|coming soon)\b[\s.:!\-—]*", re.IGNORECASE)
+_TEMPLATE_SLOT = re.compile(r"\{\{\s*[\w .-]+\s*\}\}|\[(insert|add|describe|your|fill in)\b[^\]]*\]|<(insert|add|describe|your|fill in)\b[^>]*>", re.IGNORECASE)
+_LOREM = re.compile(r"\blorem ipsum\b", re.IGNORECASE)
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_INLINE_CODE = re.compile(r"`[^`]*`")
+_BINARY = {b"%PDF-": "a PDF", b"PK\x03\x04": "a zip archive (a Word or OpenDocument file?)", b"\xd0\xcf\x11\xe0": "a legacy Office file"}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def document_problem(content: bytes, cited: str, min_words: int) -> str | None:
+    """Why a prose document (runbook, model card, plan, review) is not one, or None: empty, filler
+    (lorem ipsum), unfilled template slots, sections holding only TODO/TBD, only headings, or fewer
+    than ``min_words`` words of text outside headings and placeholders."""
+    for magic, kind in _BINARY.items():
+        if content.startswith(magic):
+            return f"{cited!r} is {kind}, not text: readiness reads documents as UTF-8 text (Markdown, plain text); cite the text version"
+    text = text_of(content, cited)
+    if not text.strip():
+        return f"{cited!r} is empty ({len(content)} bytes)"
+    if match := _LOREM.search(text):
+        return f"{cited}:{text.count(chr(10), 0, match.start()) + 1}: lorem ipsum filler"
+    headings, words, placeholders = 0, 0, []
+    unfilled: list[str] = []  # sections whose only text is placeholders
+    section, section_words, section_placeholders = None, 0, 0
+    in_code = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if in_code:  # commands and config are content; their {{ }} and <...> are not template slots
+            count = len(_WORD.findall(line))
+            words, section_words = words + count, section_words + count
+            continue
+        if slot := _TEMPLATE_SLOT.search(_INLINE_CODE.sub("", line)):
+            return f"{cited}:{number}: an unfilled template slot {slot.group(0)!r}"
+        if _HEADING.match(line):
+            if section and section_placeholders and not section_words:
+                unfilled.append(section)
+            headings += 1
+            section, section_words, section_placeholders = f"{line.strip(' #')!r} (line {number})" if line.strip(" #=-") else section, 0, 0
+            continue
+        body = _DECORATION.sub("", line, count=1)
+        if _PLACEHOLDER.match(body):
+            placeholders.append(number)
+            section_placeholders += 1
+            continue
+        count = len(_WORD.findall(body))
+        words += count
+        section_words += count
+    if section and section_placeholders and not section_words:
+        unfilled.append(section)
+    if not words and placeholders:
+        lines = f"line {placeholders[0]}" if len(placeholders) == 1 else f"lines {', '.join(map(str, placeholders[:5]))}"
+        return f"{cited!r} holds only headings and TODO/TBD lines ({lines}), no text"
+    if not words:
+        return f"{cited!r} is the template's headings with nothing under them ({headings} heading(s), no text)"
+    if unfilled:
+        return f"{cited!r} has section(s) holding only TODO/TBD: {', '.join(unfilled[:3])}"
+    if words < min_words:
+        return f"{cited!r} has {words} word(s) of text ({len(content)} bytes), below the minimum of {min_words} words"
+    return None
