@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .functions import MISSING, Call, file_exists, function, within_days
+from .evidence_checks import document
+from .functions import MISSING, Call, function, within_days
 from .loader import describe
 from .paths import Path as RulePath
 
@@ -43,7 +44,7 @@ def _route_problem(index: int, alert: dict, call: Call) -> str | None:
     if alert.get("runbook") is None:
         return f"alert {name} has no runbook"
     at_runbook = ("monitoring", "alerts", index, "runbook")
-    return file_exists(alert["runbook"], {}, Call(call.root, alert, at_runbook[:-1], at_runbook, call.as_of, call.evidence, call.document))
+    return document(alert["runbook"], {}, Call(call.root, alert, at_runbook[:-1], at_runbook, call.as_of, call.evidence, call.document))
 
 
 def _routed(alerts: list[tuple[int, dict]], call: Call) -> str | None:
@@ -63,7 +64,7 @@ def signals_alerted(value: Any, options: dict, call: Call) -> str | None:
     detector under drift, when drift_detectors is true), and every such signal has a numeric
     threshold and an alert that names it (``signal: NAME`` or ``signals: [NAME, …]``; a drift
     detector is named drift.input, drift.output or drift.embedding) with an owner and a runbook
-    file that exists and is not empty."""
+    that is a real document (see ``document``: not a stub of TODOs or bare headings)."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected the monitoring section"
     watched: list[tuple[str, str, Any]] = []  # (label, name an alert uses, threshold)
@@ -96,8 +97,8 @@ def signals_alerted(value: Any, options: dict, call: Call) -> str | None:
 
 @function("routed_alert", reads_evidence=True)
 def routed_alert(value: Any, options: dict, call: Call) -> str | None:
-    """The value names an alert in monitoring.alerts that has an owner and a runbook file that
-    exists and is not empty."""
+    """The value names an alert in monitoring.alerts that has an owner and a runbook that is a real
+    document (see ``document``)."""
     if not isinstance(value, str):
         return f"{call.where} is {describe(value)}, expected the name of an alert in monitoring.alerts"
     alerts = [(index, alert) for index, alert in _alerts(call.root) if alert.get("name") == value]

@@ -22,6 +22,19 @@ QUALITY_RUNBOOK = """# Quality drop
 3. Otherwise check the retrieval index age and the provider status page.
 """
 
+RUN_REPORT = """# Full-volume run
+
+Scored one full day of 2.4 million rows with this version on the production stack. The job
+finished in 74 minutes, inside its 120 minute deadline, with a row error rate of 0.02 percent.
+"""
+
+ROLLBACK_RUNBOOK = """# Turning the assistant off
+
+1. Run `flagctl set assistant.enabled false` and watch the widget switch to help-centre search.
+2. Confirm tickets reach the human queue within five minutes.
+3. Post the time and the reason in the incident channel and page the owner on call.
+"""
+
 BATCH_SCORER = """readiness: 1
 service: {name: churn-scores, kind: ml, risk: medium, serving: batch}
 monitoring:
@@ -57,7 +70,7 @@ def audit(cli, project, manifest: str, select: str, files: dict[str, str] | None
 # Batch serving ---------------------------------------------------------------------------------------
 
 def test_a_sound_batch_scorer_is_judged_on_its_deadline_not_on_request_latency(cli, project):
-    files = {"runbooks/quality-drop.md": QUALITY_RUNBOOK, "reports/full-volume-run.md": "# Full-volume run\n2.4 M rows in 74 min.\n"}
+    files = {"runbooks/quality-drop.md": QUALITY_RUNBOOK, "reports/full-volume-run.md": RUN_REPORT}
     code, by_rule = audit(cli, project, BATCH_SCORER, "MON001,MON004,MON012,REL007,REL015", files)
     assert code == 0
     assert {rule: by_rule[rule]["status"] for rule in by_rule} == {
@@ -68,7 +81,7 @@ def test_a_sound_batch_scorer_is_judged_on_its_deadline_not_on_request_latency(c
 
 def test_undeclared_serving_is_online_so_a_batch_style_manifest_fails_the_latency_rules(cli, project):
     manifest = BATCH_SCORER.replace(", serving: batch", "")
-    code, by_rule = audit(cli, project, manifest, "MON004,MON012,REL007,REL015", {"reports/full-volume-run.md": "# Run\n"})
+    code, by_rule = audit(cli, project, manifest, "MON004,MON012,REL007,REL015", {"reports/full-volume-run.md": RUN_REPORT})
     assert code == 1
     assert by_rule["MON004"]["status"] == "fail"
     assert "latency_p95_ms" in by_rule["MON004"]["message"]
@@ -84,14 +97,14 @@ def test_streaming_keeps_the_latency_objective(cli, project):
 
 def test_a_batch_run_slower_than_its_deadline_fails(cli, project):
     manifest = BATCH_SCORER.replace("runtime_minutes: 74", "runtime_minutes: 150")
-    code, by_rule = audit(cli, project, manifest, "REL015", {"reports/full-volume-run.md": "# Run\n"})
+    code, by_rule = audit(cli, project, manifest, "REL015", {"reports/full-volume-run.md": RUN_REPORT})
     assert code == 1
     assert "release.load_test.runtime_minutes is 150, above monitoring.slo.job_deadline_minutes (120)" in by_rule["REL015"]["message"]
 
 
 def test_a_batch_scorer_without_a_deadline_or_input_freshness_fails(cli, project):
     manifest = BATCH_SCORER.replace("slo: {job_deadline_minutes: 120, max_input_age_hours: 26, error_rate: 0.001}", "slo: {error_rate: 0.001}")
-    _, by_rule = audit(cli, project, manifest, "MON012,REL015", {"reports/full-volume-run.md": "# Run\n"})
+    _, by_rule = audit(cli, project, manifest, "MON012,REL015", {"reports/full-volume-run.md": RUN_REPORT})
     assert "monitoring.slo.job_deadline_minutes is missing; monitoring.slo.max_input_age_hours is missing" in by_rule["MON012"]["message"]
     assert "monitoring.slo.job_deadline_minutes is missing, so release.load_test.runtime_minutes cannot be compared" in by_rule["REL015"]["message"]
 
@@ -99,7 +112,7 @@ def test_a_batch_scorer_without_a_deadline_or_input_freshness_fails(cli, project
 # First launch ----------------------------------------------------------------------------------------
 
 def test_a_sound_first_launch_passes_through_its_kill_switch(cli, project):
-    code, by_rule = audit(cli, project, FIRST_LAUNCH, "REL002,REL014", {"runbooks/rollback.md": "# Turning the assistant off\nflagctl set assistant.enabled false\n"})
+    code, by_rule = audit(cli, project, FIRST_LAUNCH, "REL002,REL014", {"runbooks/rollback.md": ROLLBACK_RUNBOOK})
     assert code == 0
     assert by_rule["REL014"]["status"] == "pass" and by_rule["REL014"]["severity"] == "critical"
     assert by_rule["REL002"]["status"] == "skipped"
@@ -108,7 +121,7 @@ def test_a_sound_first_launch_passes_through_its_kill_switch(cli, project):
 
 def test_a_first_launch_that_declares_nothing_still_fails_the_rollback_rule(cli, project):
     manifest = FIRST_LAUNCH.replace('  first_launch: {rationale: "new feature: nothing answered these questions before"}\n', "")
-    code, by_rule = audit(cli, project, manifest, "REL002,REL014", {"runbooks/rollback.md": "# Off\n"})
+    code, by_rule = audit(cli, project, manifest, "REL002,REL014", {"runbooks/rollback.md": ROLLBACK_RUNBOOK})
     assert code == 1
     assert by_rule["REL002"]["status"] == "fail" and "release.rollback.previous_version is missing" in by_rule["REL002"]["message"]
     assert by_rule["REL014"]["status"] == "skipped"
@@ -121,7 +134,7 @@ def test_a_first_launch_that_declares_nothing_still_fails_the_rollback_rule(cli,
 ])
 def test_a_declared_first_launch_without_a_rehearsed_way_back_is_blocked(cli, project, change, reason):
     manifest = FIRST_LAUNCH.replace(change, reason)
-    code, by_rule = audit(cli, project, manifest, "REL002,REL014", {"runbooks/rollback.md": "# Off\n"})
+    code, by_rule = audit(cli, project, manifest, "REL002,REL014", {"runbooks/rollback.md": ROLLBACK_RUNBOOK})
     assert code == 1
     assert by_rule["REL014"]["status"] == "fail"
     assert by_rule["REL002"]["status"] == "skipped"
@@ -150,7 +163,7 @@ monitoring:
     - {name: feedback_spike, signal: thumbs_down_rate, owner: ml-oncall, runbook: runbooks/feedback.md}
     - {name: safety_or_drift, signals: [guardrail_blocks, drift.input], runbook: runbooks/safety.md}
 """
-    _, by_rule = audit(cli, project, manifest, "MON001,MON010", {"runbooks/safety.md": "# Safety\n"})
+    _, by_rule = audit(cli, project, manifest, "MON001,MON010", {"runbooks/safety.md": QUALITY_RUNBOOK})
     assert "monitoring.alerts[0].runbook: 'runbooks/feedback.md' does not exist" in by_rule["MON001"]["message"]
     assert "signal guardrail_blocks is alerted, but alert safety_or_drift has no owner" in by_rule["MON010"]["message"]
     assert "drift detector drift.input is alerted, but alert safety_or_drift has no owner" in by_rule["MON010"]["message"]
@@ -272,6 +285,7 @@ def test_not_declared_keeps_undeclared_facts_strict():
 
 def test_routed_alert_needs_an_alert_of_that_name_with_a_readable_runbook():
     root = {"monitoring": {"alerts": [{"name": "stale", "owner": "ml", "runbook": "rb.md"}]}}
-    assert check("routed_alert", "stale", root=root, files={"rb.md": "# Stale index"}) is None
+    assert check("routed_alert", "stale", root=root, files={"rb.md": QUALITY_RUNBOOK}) is None
     assert "has no alert of that name" in check("routed_alert", "index_stale", root=root, files={"rb.md": "# Stale"})
     assert "monitoring.alerts[0].runbook: 'rb.md' is empty" in check("routed_alert", "stale", root=root, files={"rb.md": ""})
+    assert "monitoring.alerts[0].runbook: " in check("routed_alert", "stale", root=root, files={"rb.md": "# Stale index\n\nTODO\n"})
