@@ -17,6 +17,7 @@ from typing import Any
 from . import evidence as ev
 from .functions import Call, function
 from .loader import JsonPath, describe
+from .paths import display
 
 _RUN = {"enum": ["last_run", "fallback_run"]}
 _PARTS = ("model", "prompts", "config", "parameters", "retrieval", "fallback", "date")
@@ -84,11 +85,19 @@ class _Shipped:
     keys: tuple[str, ...]
     value: Any
     where: str
-    what: str  # e.g. "model.version", "the file prompts/answer.md"
+    what: str  # e.g. "model.version", "the SHA-256 of prompts/answer.md"
 
 
 def _text(value: Any) -> str:
     return str(value).strip().lower().removeprefix("sha256:")
+
+
+_HASH = re.compile(r"^(sha256:)?[0-9a-fA-F]{64}$")
+
+
+def _shown(value: Any) -> str:
+    """A value for a message; a SHA-256 by its first 12 digits, as ``sha256sum`` output is compared by eye."""
+    return f"{str(value).removeprefix('sha256:')[:12]}…" if isinstance(value, str) and _HASH.match(value) else repr(value)
 
 
 def _same(recorded: Any, shipped: Any) -> bool:
@@ -107,21 +116,21 @@ def _file_hash(declared: dict, path: JsonPath, keys: tuple[str, ...], call: Call
     """A cited file's identity as it ships: its declared sha256 and the hash of the file itself when it can be read."""
     facts = []
     if isinstance(declared.get("sha256"), str):
-        facts.append(_Shipped(keys, declared["sha256"], call.place((*path, "sha256")), f"{'.'.join(map(str, path))}.sha256"))
+        facts.append(_Shipped(keys, declared["sha256"], call.place((*path, "sha256")), f"{display(path)}.sha256"))
     cited = declared.get("path")
     if isinstance(cited, str):
         try:
-            facts.append(_Shipped(keys, ev.sha256(call.evidence.read(cited)), call.place((*path, "path")), f"the file {cited}"))
+            facts.append(_Shipped(keys, ev.sha256(call.evidence.read(cited)), call.place((*path, "path")), f"the SHA-256 of {cited}"))
         except ev.EvidenceProblem:
             pass  # an unreadable file is the hash and file rules' finding; the declared hash still ships
     if not facts:
-        return [], f"{'.'.join(map(str, path))} has neither a sha256 nor a readable file, so what ships cannot be compared with the run"
+        return [], f"{display(path)} has neither a sha256 nor a readable file, so what ships cannot be compared with the run"
     return facts, None
 
 
 def _model(model: dict, path: JsonPath, prefix: str, call: Call) -> list[_Shipped]:
     return [
-        _Shipped((f"{prefix}_{key}",), model[key], call.place((*path, key)), ".".join((*path, key)))
+        _Shipped((f"{prefix}_{key}",), model[key], call.place((*path, key)), display((*path, key)))
         for key in ("version", "digest") if isinstance(model.get(key), (str, int, float)) and not isinstance(model.get(key), bool)
     ]
 
@@ -156,7 +165,7 @@ def _shipped(part: str, run: str, call: Call) -> tuple[list[_Shipped], list[str]
             facts.append(_Shipped(("index_version",), retrieval["version"], call.place(("data", "retrieval", "version")), "data.retrieval.version"))
         if "version" in _mapping(retrieval.get("embedding_model")):
             path = ("data", "retrieval", "embedding_model", "version")
-            facts.append(_Shipped(("embedding_version",), retrieval["embedding_model"]["version"], call.place(path), ".".join(path)))
+            facts.append(_Shipped(("embedding_version",), retrieval["embedding_model"]["version"], call.place(path), display(path)))
     elif part == "date":
         date = _mapping(_mapping(root.get("evaluation")).get(run)).get("date")
         facts = [_Shipped(("date",), date, call.place(("evaluation", run, "date")), f"evaluation.{run}.date")] if date is not None else []
@@ -208,11 +217,11 @@ def run_evaluated_what_ships(value: Any, options: dict, call: Call) -> str | Non
                 if part != "fallback" and all(fact.keys != known.keys for known in missing):
                     missing.append(fact)
             elif not _same(recorded, fact.value):
-                problems.append(f"{fact.what} ({fact.where}) ships {fact.value!r} but {results.place(*fact.keys)} records evaluated.{'.'.join(fact.keys)} {recorded!r}")
+                problems.append(f"{fact.what} ({fact.where}) is {_shown(fact.value)} but {results.place(*fact.keys)} records evaluated.{'.'.join(fact.keys)} {_shown(recorded)}")
     declared = _mapping(value.get(run)).get("model_version") if "model" in options["parts"] else None
     recorded_version = results.evaluated.get("model_version")
     if declared is not None and recorded_version is not None and _text(declared) != _text(recorded_version):
-        problems.append(f"evaluation.{run}.model_version ({call.place(('evaluation', run, 'model_version'))}) says {declared!r} but {results.place('model_version')} records {recorded_version!r}")
+        problems.append(f"evaluation.{run}.model_version ({call.place(('evaluation', run, 'model_version'))}) is {declared!r} but {results.place('model_version')} records {recorded_version!r}")
     if missing:
         known = "records nothing about what it evaluated" if not results.evaluated else f"does not record {', '.join('evaluated.' + '.'.join(fact.keys) for fact in missing)}"
         problems.append(f"{results.cited} {known}: add to its \"evaluated\" object {_shape(missing)}")
@@ -220,18 +229,20 @@ def run_evaluated_what_ships(value: Any, options: dict, call: Call) -> str | Non
 
 
 _SUBJECTIVE_DIMENSIONS = frozenset({"quality", "correctness", "groundedness", "relevance", "safety", "helpfulness", "tone"})
-_SUBJECTIVE_NAME = re.compile(r"correct|grounded|faithful|helpful|relevan|tone|coheren|fluen|quality|harm|toxic|hallucinat|safe|polite|empath|complian", re.IGNORECASE)
-_OBJECTIVE_NAME = re.compile(
-    r"exact|match|recall|precision|accuracy|f1|auc|ndcg|mrr|hit|bleu|rouge|latency|cost|token|valid|schema|format|pars|success|action|tool|_ms$|calibration_error",
-    re.IGNORECASE,
+_SUBJECTIVE_WORDS = ("correct", "grounded", "faithful", "helpful", "relevan", "tone", "coheren", "fluen", "quality", "harm", "toxic", "hallucinat", "safe", "unsafe", "polite", "empath")
+_OBJECTIVE_WORDS = (
+    "exact", "match", "recall", "precision", "accuracy", "f1", "auc", "ndcg", "mrr", "hit", "bleu", "rouge", "latency", "cost", "token",
+    "valid", "schema", "format", "pars", "success", "action", "tool", "ms", "ece",
 )
 _OBJECTIVE_DIMENSIONS = frozenset({"format", "latency", "cost"})
 
 
 def subjective(metric: dict) -> bool:
     """A metric of a judgement call (correctness of an answer, groundedness, tone…) rather than of something a program checks."""
-    name = str(metric.get("name", ""))
-    return (metric.get("dimension") in _SUBJECTIVE_DIMENSIONS or bool(_SUBJECTIVE_NAME.search(name))) and not _OBJECTIVE_NAME.search(name)
+    words = [word for word in re.split(r"[^a-z0-9]+", str(metric.get("name", "")).lower()) if word]
+    if any(word.startswith(_OBJECTIVE_WORDS) for word in words):
+        return False
+    return metric.get("dimension") in _SUBJECTIVE_DIMENSIONS or any(word.startswith(_SUBJECTIVE_WORDS) for word in words)
 
 
 def _metrics(value: Any) -> list[dict]:

@@ -78,7 +78,7 @@ def test_churn_model_fails_on_its_alias_its_stale_drill_and_missing_quality_moni
     by_rule = results(manifest)
     assert {"VER001", "VER009", "REL002", "MON001", "GOV001", "SEC005"} <= failing(manifest)
     assert "model.version is 'champion', a moving alias or range; pin an immutable version or digest" in by_rule["VER001"]["message"]
-    assert "model.version (sample_configs/churn-model/readiness.yaml:19) ships 'champion' but evals/results.json:4 records evaluated.model_version '12'" in by_rule["VER009"]["message"]
+    assert "model.version (sample_configs/churn-model/readiness.yaml:19) is 'champion' but evals/results.json:4 records evaluated.model_version '12'" in by_rule["VER009"]["message"]
     assert "release.rollback.last_drill is 2026-04-30, 210 days old (limit 90 days)" in by_rule["REL002"]["message"]
     assert "waivers[0].expires is 2026-10-31, before the audit date 2026-11-26" in by_rule["GOV010"]["message"]
     assert by_rule["SEC001"]["status"] == "skipped"  # no prompt rules for a classic model
