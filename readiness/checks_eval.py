@@ -167,8 +167,8 @@ def _shipped(part: str, run: str, call: Call) -> tuple[list[_Shipped], list[str]
             path = ("data", "retrieval", "embedding_model", "version")
             facts.append(_Shipped(("embedding_version",), retrieval["embedding_model"]["version"], call.place(path), display(path)))
     elif part == "date":
-        date = _mapping(_mapping(root.get("evaluation")).get(run)).get("date")
-        facts = [_Shipped(("date",), date, call.place(("evaluation", run, "date")), f"evaluation.{run}.date")] if date is not None else []
+        date = _mapping(_mapping(root.get("evaluation")).get(run)).get("date")  # None: recorded all the same, EVL001 asks for it
+        facts = [_Shipped(("date",), date, call.place(("evaluation", run, "date")), f"evaluation.{run}.date")]
     return facts, problems
 
 
@@ -185,7 +185,7 @@ def _shape(missing: list[_Shipped]) -> str:
         node = shape
         for key in fact.keys[:-1]:
             node = node.setdefault(key, {})
-        node[fact.keys[-1]] = fact.value
+        node[fact.keys[-1]] = "YYYY-MM-DD" if fact.value is None else fact.value
     return json.dumps(shape, default=str)
 
 
@@ -216,7 +216,7 @@ def run_evaluated_what_ships(value: Any, options: dict, call: Call) -> str | Non
             if recorded is None:
                 if part != "fallback" and all(fact.keys != known.keys for known in missing):
                     missing.append(fact)
-            elif not _same(recorded, fact.value):
+            elif fact.value is not None and not _same(recorded, fact.value):
                 problems.append(f"{fact.what} ({fact.where}) is {_shown(fact.value)} but {results.place(*fact.keys)} records evaluated.{'.'.join(fact.keys)} {_shown(recorded)}")
     declared = _mapping(value.get(run)).get("model_version") if "model" in options["parts"] else None
     recorded_version = results.evaluated.get("model_version")

@@ -198,7 +198,7 @@ def _key_line(text: str, keys: tuple) -> int | None:
     """The line of a key path in a JSON text, found by looking for each key after the one before."""
     offset = 0
     for key in keys:
-        found = text.find(json.dumps(key), offset)
+        found = text.find(json.dumps(key, ensure_ascii=False), offset)
         if found < 0:
             return None
         offset = found + 1
@@ -229,15 +229,15 @@ def _from_document(document: Any, cited: str, text: str) -> Results:
     metrics: Metrics = {(name, None): number(value, "metrics", name) for name, value in document["metrics"].items()}
     slices = document.get("slices", {})
     if not isinstance(slices, dict):
-        raise EvidenceProblem(f"{cited}:{_key_line(text, ('slices',))}: 'slices' must be an object of slice → {{metric: value}}")
+        raise EvidenceProblem(f"{cited}:{_key_line(text, ('slices',)) or 1}: 'slices' must be an object of slice → {{metric: value}}")
     for slice_name, values in slices.items():
         if not isinstance(values, dict):
-            raise EvidenceProblem(f"{cited}:{_key_line(text, ('slices', slice_name))}: slices.{slice_name} must be an object of metric → value")
+            raise EvidenceProblem(f"{cited}:{_key_line(text, ('slices', slice_name)) or 1}: slices.{slice_name} must be an object of metric → value")
         for name, value in values.items():
             metrics[(name, slice_name)] = number(value, "slices", slice_name, name)
-    evaluated = dict(_evaluated(document["evaluated"], f"{cited}:{_key_line(text, ('evaluated',))}")) if "evaluated" in document else {}
+    evaluated = dict(_evaluated(document["evaluated"], f"{cited}:{_key_line(text, ('evaluated',)) or 1}")) if "evaluated" in document else {}
     if "model_version" in document and "model_version" not in evaluated:  # the layout before ``evaluated``
-        evaluated["model_version"] = _evaluated({"model_version": document["model_version"]}, f"{cited}:{_key_line(text, ('model_version',))}")["model_version"]
+        evaluated["model_version"] = _evaluated({"model_version": document["model_version"]}, f"{cited}:{_key_line(text, ('model_version',)) or 1}")["model_version"]
     return Results(cited, metrics, evaluated, text)
 
 

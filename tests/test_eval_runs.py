@@ -261,3 +261,11 @@ def test_a_bad_jsonl_results_file_is_a_finding_with_its_line(audit, case):
     found = audit(manifest().replace("evals/results.json", "evals/results.jsonl"), files={"evals/results.jsonl": text}, select="EVL001")
     assert found["EVL001"]["status"] == "fail"
     assert f"evaluation.last_run.results: {expected}" in found["EVL001"]["message"]
+
+
+def test_a_run_with_nothing_to_compare_still_has_to_say_when_it_ran(audit):
+    text = "readiness: 1\nservice: {name: churn, kind: ml, risk: low}\nmodel: {name: churn-xgb, version: '12'}\nevaluation:\n  metrics: [{name: auc, method: automated, threshold: 0.78}]\n  last_run: {results: evals/results.json}\n"
+    found = audit(text, json.dumps({"model_version": "12", "metrics": {"auc": 0.81}}))
+    assert found["VER009"]["status"] == "pass"  # the layout before "evaluated": a top-level model_version is read
+    assert found["EVL012"]["status"] == "fail"
+    assert 'evals/results.json does not record evaluated.date: add to its "evaluated" object {"date": "YYYY-MM-DD"}' in found["EVL012"]["message"]
