@@ -62,8 +62,9 @@ def results_meet_thresholds(value: Any, options: dict, call: Call) -> str | None
     for metric in metrics:
         label, measured = _label(metric), results.metrics.get((metric.get("name"), metric.get("slice")))
         if not isinstance(metric.get("threshold"), (int, float)):
-            found = f" ({results.cited} says {measured})" if measured is not None else ""
-            problems.append(f"{label} has no threshold, so its result{found} can never fail: declare one")
+            if run == "last_run":  # reported once, by the rule over the last run
+                found = f" ({results.cited} says {measured})" if measured is not None else ""
+                problems.append(f"{label} has no threshold, so its result{found} can never fail: declare one")
         elif measured is None:
             problems.append(f"{label} has no value in {results.cited}")
         else:
@@ -237,7 +238,7 @@ _OBJECTIVE_WORDS = (
 _OBJECTIVE_DIMENSIONS = frozenset({"format", "latency", "cost"})
 
 
-def subjective(metric: dict) -> bool:
+def _subjective(metric: dict) -> bool:
     """A metric of a judgement call (correctness of an answer, groundedness, tone…) rather than of something a program checks."""
     words = [word for word in re.split(r"[^a-z0-9]+", str(metric.get("name", "")).lower()) if word]
     if any(word.startswith(_OBJECTIVE_WORDS) for word in words):
@@ -255,7 +256,7 @@ def subjective_metrics_judged(value: Any, options: dict, call: Call) -> str | No
     relevance, helpfulness, safety, tone, quality, or a name that says so, such as ``answer_correctness``) is
     judged by an LLM judge (``method: llm_judge``) or by people (``human``), whatever else its label says; a
     name that says it measures something a program checks (exact match, recall, latency, tool calls…) is objective."""
-    wrong = [metric for metric in _metrics(value) if subjective(metric) and metric.get("method") not in ("llm_judge", "human")]
+    wrong = [metric for metric in _metrics(value) if _subjective(metric) and metric.get("method") not in ("llm_judge", "human")]
     return "; ".join(
         f"{_label(metric)} ({metric.get('dimension') or 'by its name'}) is a judgement, but its method is {metric.get('method', 'not declared')}: "
         "score it with a calibrated llm_judge or with human review"

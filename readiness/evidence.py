@@ -195,7 +195,7 @@ def _number(value: Any, where: str) -> float:
 
 
 def _key_line(text: str, keys: tuple) -> int | None:
-    """The line of a key path in a JSON text, found by looking for each key after the one before."""
+    """The line of a key path in a JSON text: the first occurrence of each key after the one before (None: not found)."""
     offset = 0
     for key in keys:
         found = text.find(json.dumps(key, ensure_ascii=False), offset)
