@@ -87,6 +87,7 @@ class _Shipped:
     value: Any
     where: str
     what: str  # e.g. "model.version", "the SHA-256 of prompts/answer.md"
+    both: bool = False  # the declared hash and the file's own, which agree
 
 
 def _text(value: Any) -> str:
@@ -121,9 +122,13 @@ def _file_hash(declared: dict, path: JsonPath, keys: tuple[str, ...], call: Call
     cited = declared.get("path")
     if isinstance(cited, str):
         try:
-            facts.append(_Shipped(keys, ev.sha256(call.evidence.read(cited)), call.place((*path, "path")), f"the SHA-256 of {cited}"))
+            actual = ev.sha256(call.evidence.read(cited))
         except ev.EvidenceProblem:
-            pass  # an unreadable file is the hash and file rules' finding; the declared hash still ships
+            actual = None  # an unreadable file is the hash and file rules' finding; the declared hash still ships
+        if actual is not None and facts and _text(facts[0].value) == actual:
+            facts[0] = _Shipped(keys, actual, facts[0].where, f"{facts[0].what} and the SHA-256 of {cited}", both=True)
+        elif actual is not None:
+            facts.append(_Shipped(keys, actual, call.place((*path, "path")), f"the SHA-256 of {cited}"))
     if not facts:
         return [], f"{display(path)} has neither a sha256 nor a readable file, so what ships cannot be compared with the run"
     return facts, None
@@ -218,7 +223,7 @@ def run_evaluated_what_ships(value: Any, options: dict, call: Call) -> str | Non
                 if part != "fallback" and all(fact.keys != known.keys for known in missing):
                     missing.append(fact)
             elif fact.value is not None and not _same(recorded, fact.value):
-                problems.append(f"{fact.what} ({fact.where}) is {_shown(fact.value)} but {results.place(*fact.keys)} records evaluated.{'.'.join(fact.keys)} {_shown(recorded)}")
+                problems.append(f"{fact.what} ({fact.where}) {'are' if fact.both else 'is'} {_shown(fact.value)} but {results.place(*fact.keys)} records evaluated.{'.'.join(fact.keys)} {_shown(recorded)}")
     declared = _mapping(value.get(run)).get("model_version") if "model" in options["parts"] else None
     recorded_version = results.evaluated.get("model_version")
     if declared is not None and recorded_version is not None and _text(declared) != _text(recorded_version):

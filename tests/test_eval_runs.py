@@ -83,8 +83,18 @@ def test_a_prompt_changed_after_the_run_fails_naming_both_hashes_and_places(audi
     found = audit(manifest(prompt_hash=sha(edited)), files={"prompts/answer.md": edited})
     message = found["EVL012"]["message"]
     assert found["EVL012"]["status"] == "fail"
-    assert f"prompts[0].sha256 (readiness.yaml:11) is {sha(edited)[:12]}… but evals/results.json:5 records evaluated.prompts.answer {sha(PROMPT)[:12]}…" in message
-    assert f"the SHA-256 of prompts/answer.md (readiness.yaml:11) is {sha(edited)[:12]}…" in message
+    assert message.endswith(
+        f"prompts[0].sha256 and the SHA-256 of prompts/answer.md (readiness.yaml:11) are {sha(edited)[:12]}… "
+        f"but evals/results.json:5 records evaluated.prompts.answer {sha(PROMPT)[:12]}…"
+    )
+
+
+def test_a_prompt_edited_without_updating_its_declared_hash_is_caught_by_the_file_itself(audit):
+    edited = PROMPT + "Never promise a refund.\n"
+    found = audit(manifest(), files={"prompts/answer.md": edited})
+    assert found["EVL012"]["message"].endswith(
+        f"the SHA-256 of prompts/answer.md (readiness.yaml:11) is {sha(edited)[:12]}… but evals/results.json:5 records evaluated.prompts.answer {sha(PROMPT)[:12]}…"
+    )
 
 
 def test_a_config_file_edited_without_updating_the_manifest_is_caught_by_its_own_hash(audit):
