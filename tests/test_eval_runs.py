@@ -3,12 +3,15 @@ the fallback has its own run, subjective dimensions are judged, and a bad result
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
 import pytest
 
-from conftest import AS_OF
+from conftest import AS_OF, REPO
+from readiness.evidence import MemoryEvidence
+from readiness.functions import REGISTRY, Call
 
 PROMPT = "You answer billing questions from the articles below. Cite the article you used.\n"
 CONFIG = "model: gpt-4o-2024-08-06\ntemperature: 0.2\nmax_output_tokens: 700\n"
@@ -279,3 +282,28 @@ def test_a_run_with_nothing_to_compare_still_has_to_say_when_it_ran(audit):
     assert found["VER009"]["status"] == "pass"  # the layout before "evaluated": a top-level model_version is read
     assert found["EVL012"]["status"] == "fail"
     assert 'evals/results.json does not record evaluated.date: add to its "evaluated" object {"date": "YYYY-MM-DD"}' in found["EVL012"]["message"]
+
+
+@pytest.mark.parametrize("name", ["support-assistant", "docs-search"])
+def test_the_sound_samples_ship_what_their_runs_evaluated(cli, name):
+    run = cli("audit", REPO / "sample_configs" / name, "--as-of", AS_OF, "--format", "json")
+    statuses = {result["rule"]: result["status"] for result in json.loads(run.stdout)["manifests"][0]["results"]}
+    assert {rule: statuses[rule] for rule in ("VER009", "EVL001", "EVL012", "EVL013", "EVL014")} == dict.fromkeys(("VER009", "EVL001", "EVL012", "EVL013", "EVL014"), "pass")
+
+
+@pytest.mark.parametrize(
+    ("metric", "judged"),
+    [
+        ({"name": "faithfulness", "method": "automated"}, False),
+        ({"name": "tone_score", "method": "automated"}, False),
+        ({"name": "answer_quality"}, False),
+        ({"name": "jailbreak_resistance", "method": "automated", "dimension": "safety"}, False),
+        ({"name": "faithfulness", "method": "human"}, True),
+        ({"name": "exact_match", "method": "automated", "dimension": "correctness"}, True),
+        ({"name": "tool_call_accuracy", "method": "automated", "dimension": "tool_use"}, True),
+        ({"name": "json_valid_rate", "method": "automated"}, True),
+    ],
+)
+def test_which_metrics_need_a_judge(metric, judged):
+    call = Call({}, [metric], ("evaluation", "metrics"), ("evaluation", "metrics"), dt.date(2026, 11, 26), MemoryEvidence())
+    assert (REGISTRY["subjective_metrics_judged"].check([metric], {}, call) is None) is judged
