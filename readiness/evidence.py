@@ -178,6 +178,8 @@ def parse_results(content: bytes, cited: str) -> Results:
     except UnicodeDecodeError as error:
         line = content.count(b"\n", 0, error.start) + 1
         raise EvidenceProblem(f"{cited}:{line}: not UTF-8 text") from None
+    if not text.strip():
+        raise EvidenceProblem(f"{cited}:1: the file is empty; expected a JSON object with 'metrics', or JSONL records")
     if text.lstrip().startswith("{") and not cited.endswith(".jsonl"):
         try:
             document = load_json(text)

@@ -246,6 +246,7 @@ BAD_RESULTS = {
     "NaN": (b'{\n  "metrics": {\n    "format_adherence": NaN}}', "evals/results.json:3: metrics.format_adherence: expected a finite number, found number nan"),
     "a 400-digit number": (b'{"metrics": {"format_adherence": ' + b"9" * 400 + b"}}", "evals/results.json:1: metrics.format_adherence: expected a finite number, found a number of 400 digits"),
     "a string value": (b'{"metrics": {"format_adherence": 0.996},\n "slices": {"fr": {"answer_correctness": "0.9"}}}', "evals/results.json:2: slices.fr.answer_correctness: expected a finite number, found string '0.9'"),
+    "empty": (b"\n  \n", "evals/results.json:1: the file is empty; expected a JSON object with 'metrics', or JSONL records"),
     "not UTF-8": (b'{"metrics": {}}\n\xff', "evals/results.json:2: not UTF-8 text"),
     "evaluated not an object": (b'{"evaluated": "gpt-4o",\n "metrics": {}}', "evals/results.json:1: 'evaluated' must be an object, found string 'gpt-4o'"),
     "a list of prompts": (b'{"metrics": {},\n "evaluated": {"prompts": ["answer"]}}', "evals/results.json:2: evaluated.prompts must be an object of name \u2192 value, found a list of 1"),
