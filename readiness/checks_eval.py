@@ -72,6 +72,8 @@ def results_meet_thresholds(value: Any, options: dict, call: Call) -> str | None
                 problems.append(f"{label} is declared as {metric['score']} but {results.cited} says {measured}")
             if not _meets(measured, metric["threshold"], metric.get("direction") == "lower_is_better"):
                 problems.append(f"{label} measured {measured} misses its threshold {metric['threshold']}")
+    if not any(isinstance(metric.get("threshold"), (int, float)) for metric in metrics):
+        problems.insert(0, f"no metric in {call.where}.metrics has a threshold, so the run meets nothing")
     declared = {metric.get("name") for metric in metrics}
     for name in sorted({name for name, _ in results.metrics if name not in declared}):
         shown = results.metrics.get((name, None), next(v for (n, _), v in results.metrics.items() if n == name))

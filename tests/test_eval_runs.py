@@ -308,3 +308,11 @@ def test_the_sound_samples_ship_what_their_runs_evaluated(cli, name):
 def test_which_metrics_need_a_judge(metric, judged):
     call = Call({}, [metric], ("evaluation", "metrics"), ("evaluation", "metrics"), dt.date(2026, 11, 26), MemoryEvidence())
     assert (REGISTRY["subjective_metrics_judged"].check([metric], {}, call) is None) is judged
+
+
+def test_a_fallback_run_with_no_threshold_to_meet_does_not_pass(audit):
+    metrics = "\n    - {name: answer_correctness, method: llm_judge, dimension: correctness}"
+    fallback_results = results(evaluated(model_version="gpt-4o-mini-2024-07-18"), {"answer_correctness": 0.41})
+    found = audit(manifest(metrics=metrics, fallback=FALLBACK, extra_evaluation=FALLBACK_RUN), files={"evals/results-fallback.json": fallback_results})
+    assert found["EVL013"]["status"] == "fail"
+    assert "no metric in evaluation.metrics has a threshold, so the run meets nothing" in found["EVL013"]["message"]
