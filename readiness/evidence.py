@@ -8,22 +8,24 @@ the run. Rule examples use :class:`MemoryEvidence`, which serves files from the 
 Eval results files (``evaluation.last_run.results``) are JSON or JSONL; see
 ``docs/results-format.md``::
 
-    {"metrics": {"answer_correctness": 0.88}, "slices": {"billing": {"answer_correctness": 0.91}}}
+    {"evaluated": {"model_version": "gpt-4o-2024-08-06", "prompts": {"answer": "9f2c…"}, "date": "2026-11-20"},
+     "metrics": {"answer_correctness": 0.88}, "slices": {"billing": {"answer_correctness": 0.91}}}
 
-or one JSON object per line: ``{"metric": "answer_correctness", "value": 0.88, "slice": "billing"}``.
+or one JSON object per line, the first one saying what was evaluated:
+``{"evaluated": {...}}`` then ``{"metric": "answer_correctness", "value": 0.88, "slice": "billing"}``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .loader import Limits, load_json, read_at_most
+from .loader import Limits, describe, finite, load_json, read_at_most
 
 MAX_EVIDENCE_BYTES = Limits.max_evidence_bytes
 
@@ -146,50 +148,118 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def parse_results(content: bytes, cited: str) -> Metrics:
-    """Read an eval results file (JSON or JSONL) into {(metric, slice): value}."""
+# What a run records about the system it evaluated (the ``evaluated`` object); see docs/results-format.md.
+IDENTITY_TEXT = ("model_version", "model_digest", "config_sha256", "index_version", "embedding_version", "fallback_version", "fallback_digest", "date")
+IDENTITY_MAPPINGS = ("prompts", "parameters")
+
+
+@dataclass
+class Results:
+    """An eval results file, read: the measured values, what the run evaluated, and where each is written."""
+
+    cited: str
+    metrics: Metrics
+    evaluated: dict[str, Any]
+    text: str = field(repr=False)
+    evaluated_line: int | None = None  # JSONL: the line of the {"evaluated": ...} record
+
+    def place(self, *keys: str) -> str:
+        """``file:line`` of a key of ``evaluated`` (``prompts``, ``answer``), or the file alone when it has none."""
+        if self.evaluated_line is not None:
+            return f"{self.cited}:{self.evaluated_line}"
+        line = _key_line(self.text, ("evaluated", *keys)) or _key_line(self.text, keys)  # or the layout before ``evaluated``
+        return f"{self.cited}:{line}" if line else self.cited
+
+
+def parse_results(content: bytes, cited: str) -> Results:
+    """Read an eval results file (JSON or JSONL): its values by (metric, slice) and its ``evaluated`` record."""
     try:
         text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise EvidenceProblem(f"{cited!r} is not UTF-8 text") from None
-    stripped = text.lstrip()
-    try:
-        if stripped.startswith("{") and not cited.endswith(".jsonl"):
-            return _from_document(load_json(text), cited)
-        return _from_lines(text, cited)
-    except json.JSONDecodeError as error:
-        raise EvidenceProblem(f"{cited!r} is not valid JSON: {error.msg}") from None
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        raise EvidenceProblem(f"{cited}:{line}: not UTF-8 text") from None
+    if not text.strip():
+        raise EvidenceProblem(f"{cited}:1: the file is empty; expected a JSON object with 'metrics', or JSONL records")
+    if text.lstrip().startswith("{") and not cited.endswith(".jsonl"):
+        try:
+            document = load_json(text)
+        except json.JSONDecodeError as error:
+            raise EvidenceProblem(f"{cited}:{error.lineno}: not valid JSON: {error.msg}") from None
+        return _from_document(document, cited, text)
+    return _from_lines(text, cited)
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise EvidenceProblem(f"{where}: expected a finite number, found {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not finite(value):
+        shown = f"a number of {len(str(value))} digits" if isinstance(value, int) and not isinstance(value, bool) else describe(value)
+        raise EvidenceProblem(f"{where}: expected a finite number, found {shown}")
     return float(value)
 
 
-def _from_document(document: Any, cited: str) -> Metrics:
+def _key_line(text: str, keys: tuple) -> int | None:
+    """The line of a key path in a JSON text: the first occurrence of each key after the one before (None: not found)."""
+    offset = 0
+    for key in keys:
+        found = text.find(json.dumps(key, ensure_ascii=False), offset)
+        if found < 0:
+            return None
+        offset = found + 1
+    return text.count("\n", 0, offset) + 1 if keys else 1
+
+
+def _evaluated(record: Any, where: str) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise EvidenceProblem(f"{where}: 'evaluated' must be an object, found {describe(record)}")
+    for key in IDENTITY_TEXT:
+        value = record.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+            raise EvidenceProblem(f"{where}: evaluated.{key} must be a string, found {describe(value)}")
+    for key in IDENTITY_MAPPINGS:
+        value = record.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise EvidenceProblem(f"{where}: evaluated.{key} must be an object of name → value, found {describe(value)}")
+    return record
+
+
+def _from_document(document: Any, cited: str, text: str) -> Results:
     if not isinstance(document, dict) or not isinstance(document.get("metrics"), dict):
-        raise EvidenceProblem(f"{cited!r}: expected an object with a 'metrics' object of name → value")
-    metrics: Metrics = {(name, None): _number(value, f"{cited}: metrics.{name}") for name, value in document["metrics"].items()}
+        raise EvidenceProblem(f"{cited}:1: expected an object with a 'metrics' object of name → value")
+
+    def number(value: Any, *keys: str) -> float:
+        return _number(value, f"{cited}:{_key_line(text, keys) or 1}: {'.'.join(keys)}")
+
+    metrics: Metrics = {(name, None): number(value, "metrics", name) for name, value in document["metrics"].items()}
     slices = document.get("slices", {})
     if not isinstance(slices, dict):
-        raise EvidenceProblem(f"{cited!r}: 'slices' must be an object of slice → {{metric: value}}")
+        raise EvidenceProblem(f"{cited}:{_key_line(text, ('slices',)) or 1}: 'slices' must be an object of slice → {{metric: value}}")
     for slice_name, values in slices.items():
         if not isinstance(values, dict):
-            raise EvidenceProblem(f"{cited!r}: slices.{slice_name} must be an object of metric → value")
+            raise EvidenceProblem(f"{cited}:{_key_line(text, ('slices', slice_name)) or 1}: slices.{slice_name} must be an object of metric → value")
         for name, value in values.items():
-            metrics[(name, slice_name)] = _number(value, f"{cited}: slices.{slice_name}.{name}")
-    return metrics
+            metrics[(name, slice_name)] = number(value, "slices", slice_name, name)
+    evaluated = dict(_evaluated(document["evaluated"], f"{cited}:{_key_line(text, ('evaluated',)) or 1}")) if "evaluated" in document else {}
+    if "model_version" in document and "model_version" not in evaluated:  # the layout before ``evaluated``
+        evaluated["model_version"] = _evaluated({"model_version": document["model_version"]}, f"{cited}:{_key_line(text, ('model_version',)) or 1}")["model_version"]
+    return Results(cited, metrics, evaluated, text)
 
 
-def _from_lines(text: str, cited: str) -> Metrics:
-    metrics: Metrics = {}
+def _from_lines(text: str, cited: str) -> Results:
+    results = Results(cited, {}, {}, text)
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        record = load_json(line)
+        try:
+            record = load_json(line)
+        except json.JSONDecodeError as error:
+            raise EvidenceProblem(f"{cited}:{number}: not valid JSON: {error.msg}") from None
+        if isinstance(record, dict) and "evaluated" in record and "metric" not in record:
+            if results.evaluated_line is not None:
+                raise EvidenceProblem(f"{cited}:{number}: a second 'evaluated' record (the first is on line {results.evaluated_line})")
+            results.evaluated = _evaluated(record["evaluated"], f"{cited}:{number}")
+            results.evaluated_line = number
+            continue
         if not isinstance(record, dict) or not isinstance(record.get("metric"), str):
-            raise EvidenceProblem(f"{cited}:{number}: expected an object with 'metric' and 'value'")
+            raise EvidenceProblem(f"{cited}:{number}: expected an object with 'metric' and 'value', or the {{\"evaluated\": {{...}}}} record")
         slice_name = record.get("slice")
-        metrics[(record["metric"], slice_name if isinstance(slice_name, str) else None)] = _number(record.get("value"), f"{cited}:{number}")
-    return metrics
+        results.metrics[(record["metric"], slice_name if isinstance(slice_name, str) else None)] = _number(record.get("value"), f"{cited}:{number}")
+    return results

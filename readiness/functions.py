@@ -10,7 +10,6 @@ Its docstring is its documentation (``readiness explain --functions``).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -147,7 +146,7 @@ def not_one_of(value: Any, options: dict, call: Call) -> str | None:
 
 @function("same_as", options={"path": {"type": "string", "minLength": 1}}, required=("path",))
 def same_as(value: Any, options: dict, call: Call) -> str | None:
-    """The value equals the value at ``path`` (a path from the manifest root), e.g. the evaluated version is the deployed one."""
+    """The value equals the value at ``path`` (a path from the manifest root), e.g. a fact stated in two sections."""
     other = next(iter(RulePath.parse(options["path"]).select(call.root)), None)
     if other is None:
         return f"{options['path']} is missing, so {call.where} cannot be compared with it"
@@ -320,42 +319,6 @@ def pinned_version(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-def _meets(value: float, threshold: float, lower_is_better: bool) -> bool:
-    return value <= threshold if lower_is_better else value >= threshold
-
-
-@function("results_meet_thresholds", options={"tolerance": {"type": "number", "minimum": 0}}, reads_evidence=True)
-def results_meet_thresholds(value: Any, options: dict, call: Call) -> str | None:
-    """The value is the ``evaluation`` section: every metric with a threshold has a measured value in the
-    results file that ``last_run.results`` cites, the value meets the threshold, and any ``score`` the
-    manifest declares equals the measured value (within ``tolerance``, default 0.005)."""
-    if not isinstance(value, dict):
-        return f"{call.where} is {describe(value)}, expected the evaluation section"
-    cited = (value.get("last_run") or {}).get("results")
-    if not isinstance(cited, str):
-        return f"{call.where}.last_run.results is missing: cite the results file of the last eval run"
-    try:
-        measured = ev.parse_results(call.evidence.read(cited), cited)
-    except ev.EvidenceProblem as problem:
-        return f"{call.where}.last_run.results: {problem}"
-    tolerance = options.get("tolerance", 0.005)
-    problems = []
-    for metric in value.get("metrics") or []:
-        if not isinstance(metric, dict) or "threshold" not in metric:
-            continue
-        name, slice_name = metric.get("name"), metric.get("slice")
-        label = f"{name}[{slice_name}]" if slice_name else name
-        result = measured.get((name, slice_name))
-        if result is None:
-            problems.append(f"{label} has no value in {cited}")
-            continue
-        if "score" in metric and not math.isclose(metric["score"], result, abs_tol=tolerance):
-            problems.append(f"{label} is declared as {metric['score']} but {cited} says {result}")
-        if not _meets(result, metric["threshold"], metric.get("direction") == "lower_is_better"):
-            problems.append(f"{label} measured {result} misses its threshold {metric['threshold']}")
-    return "; ".join(problems) or None
-
-
 def projected_monthly_cost(cost: dict, at_peak: bool) -> float | None:
     """Monthly USD from traffic × tokens × prices (+ infrastructure); None when a factor is missing."""
     traffic, tokens, prices = cost.get("traffic") or {}, cost.get("tokens") or {}, cost.get("prices") or {}
@@ -396,6 +359,7 @@ def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
+from . import checks_eval as _eval_functions  # noqa: E402,F401 - registers the checks over evaluation runs
 from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files
 from . import checks_operations as _operations  # noqa: E402,F401 - registers the checks of monitoring, release and retrieval freshness
 from . import evidence_checks as _evidence_checks  # noqa: E402,F401 - registers the checks that read cited reports

@@ -389,7 +389,7 @@ def _short(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _finite(number: int | float) -> bool:
+def finite(number: int | float) -> bool:
     """Within the range of a double: numbers flow into float arithmetic and into JSON."""
     try:
         return math.isfinite(number)
@@ -513,7 +513,7 @@ class _Builder:
             self.fail(f"unsupported tag {_short(tag)}: {self.plain_data}", event.start_mark)
         else:
             value = self.construct_tagged(tag, event)
-        if isinstance(value, (int, float)) and not _finite(value):
+        if isinstance(value, (int, float)) and not finite(value):
             self.fail(f"expected a finite number, found {excerpt(event.value)}", event.start_mark)
         return value
 

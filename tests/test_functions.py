@@ -93,9 +93,11 @@ def test_results_meet_thresholds_reads_json_and_jsonl():
     assert check("results_meet_thresholds", jsonl, files={"r.jsonl": lines}) == (
         "acc[fr] measured 0.7 misses its threshold 0.8; p95 measured 3500.0 misses its threshold 3000"
     )
-    declared_wrong = {**evaluation, "metrics": [{"name": "acc", "threshold": 0.8, "score": 0.95}]}
+    declared_wrong = {**evaluation, "metrics": [{"name": "acc", "threshold": 0.8, "score": 0.95}, evaluation["metrics"][2]]}
     assert check("results_meet_thresholds", declared_wrong, files={"r.json": good}) == "acc is declared as 0.95 but r.json says 0.9"
-    assert "is not valid JSON" in check("results_meet_thresholds", evaluation, files={"r.json": "{oops"})
+    assert check("results_meet_thresholds", evaluation, files={"r.json": "{oops"}) == (
+        "x.last_run.results: r.json:1: not valid JSON: Expecting property name enclosed in double quotes"
+    )
 
 
 def test_projected_cost_and_budget():

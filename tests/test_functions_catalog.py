@@ -65,9 +65,9 @@ def test_new_functions_declare_their_options():
     assert REGISTRY["same_as"].doc and REGISTRY["implies"].doc
 
 
-def test_the_catalog_uses_both_functions():
+def test_the_catalog_uses_implies():
     used = {clause.function.name for rule in Catalog.load().rules for clause in rule.then}
-    assert {"same_as", "implies"} <= used
+    assert "implies" in used
 
 
 @pytest.mark.parametrize(

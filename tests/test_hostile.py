@@ -238,7 +238,7 @@ def test_hostile_eval_results_file_is_a_finding(cli, project, name):
     project("readiness.yaml", (HOSTILE / "valid-minimal.yaml").read_text() + "evaluation: {metrics: [{name: acc, method: automated, threshold: 0.9}], last_run: {date: 2026-11-20, results: evals/results.json}}\n")
     run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--select", "EVL001")
     assert run.exit_code == 1 and run.stderr == ""
-    assert f"'evals/results.json' is not valid JSON: {problem}" in run.stdout
+    assert f"evaluation.last_run.results: evals/results.json:1: not valid JSON: {problem}" in run.stdout
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ def test_churn_model_fails_on_its_alias_its_stale_drill_and_missing_quality_moni
     by_rule = results(manifest)
     assert {"VER001", "VER009", "REL002", "MON001", "GOV001", "SEC005"} <= failing(manifest)
     assert "model.version is 'champion', a moving alias or range; pin an immutable version or digest" in by_rule["VER001"]["message"]
-    assert "evaluation.last_run.model_version is string '12' but model.version is string 'champion'" in by_rule["VER009"]["message"]
+    assert "model.version (sample_configs/churn-model/readiness.yaml:19) is 'champion' but evals/results.json:4 records evaluated.model_version '12'" in by_rule["VER009"]["message"]
     assert "release.rollback.last_drill is 2026-04-30, 210 days old (limit 90 days)" in by_rule["REL002"]["message"]
     assert "waivers[0].expires is 2026-10-31, before the audit date 2026-11-26" in by_rule["GOV010"]["message"]
     assert by_rule["SEC001"]["status"] == "skipped"  # no prompt rules for a classic model
@@ -88,7 +88,7 @@ def test_churn_model_fails_on_its_alias_its_stale_drill_and_missing_quality_moni
 def test_refund_agent_is_blocked_by_its_money_moving_tool(cli):
     _, manifest = audit(cli, "refund-agent")
     by_rule = results(manifest)
-    assert {"SEC007", "SEC008", "SEC014", "EVL001", "CST004", "GOV005"} == failing(manifest)
+    assert {"SEC007", "SEC008", "SEC014", "EVL001", "EVL013", "CST004", "GOV005"} == failing(manifest)
     assert by_rule["SEC008"]["severity"] == "critical"
     assert "security.tools[2] has side_effects: true but requires_approval is boolean false, expected true" in by_rule["SEC008"]["message"]
     assert "unsafe_action_rate[adversarial_tickets] measured 0.019 misses its threshold 0.01" in by_rule["EVL001"]["message"]
