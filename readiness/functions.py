@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import evidence as ev, regex
+from . import evidence as ev, pinning, regex
 from .loader import Document, JsonPath, describe
 from .paths import Path as RulePath, display
 
@@ -305,21 +305,18 @@ def hash_matches(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-_FLOATING = re.compile(
-    r"(^|[-_:@/.])(latest|stable|current|default|newest|main|master|head|prod|production|champion|challenger|staging|preview|nightly|edge|next)$"
-    r"|[*^~]|>=|<=|^\s*$|(^|[-_.])x$",
-    re.IGNORECASE,
-)
-
-
-@function("pinned_version")
+@function("pinned_version", options={"conventions": pinning.CONVENTIONS_OPTION})
 def pinned_version(value: Any, options: dict, call: Call) -> str | None:
-    """The value names one immutable version: not an alias (latest, stable, prod, champion…), a range or a wildcard."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return f"{call.where} is {describe(value)}, expected a version or digest"
-    if isinstance(value, str) and _FLOATING.search(value.strip()):
-        return f"{call.where} is {value!r}, a moving alias or range; pin an immutable version or digest"
-    return None
+    """The value names one immutable version: by the provider's convention for a model id (a dated
+    snapshot such as ``gpt-4o-2024-08-06``, not the moving ``gpt-4o``; see docs/pinning.md; the provider
+    is the sibling ``provider`` when declared, else recognised from the id); a registry version or a
+    digest; a URI that holds a version or digest; and never an alias (latest, stable, prod, champion…),
+    a range or a wildcard. ``conventions`` adds a team's own provider conventions."""
+    parent = pinning.holder(call.root, call.value_path)
+    provider = parent.get("provider") if isinstance(parent.get("provider"), str) else None
+    name = parent.get("name", parent.get("model"))
+    reason = pinning.version_problem(value, provider, name if isinstance(name, str) else None, options.get("conventions"))
+    return f"{call.where} is {pinning.shown(value)}, {reason}" if reason else None
 
 
 def _meets(value: float, threshold: float, lower_is_better: bool) -> bool:
@@ -399,3 +396,4 @@ def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
 
 
 from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files
+from . import versioning_checks as _versioning_checks  # noqa: E402,F401 - registers the model pinning and trace checks

@@ -1,0 +1,78 @@
+"""Checks of the versioning rules: every model the system calls is pinned, every trace can be replayed.
+
+The judgement of what is pinned lives in :mod:`readiness.pinning` (provider conventions as data)
+and :mod:`readiness.sources.references` (artifact URIs); these functions apply it to a whole model
+entry (the model, a fallback, the judge, an embedding model) and to a LiteLLM gateway's routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import pinning
+from .functions import Call, function
+from .loader import describe
+
+_CONVENTIONS = {"conventions": pinning.CONVENTIONS_OPTION}
+_NOT_A_MODEL = ("rules", "static", "human")  # fallback kinds that serve no model, so have no version
+
+
+def _join(where: str, field: str) -> str:
+    return f"{where}.{field}" if field else where
+
+
+@function("pinned_model", options=_CONVENTIONS)
+def pinned_model(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a model entry (``name`` or ``model``, ``provider``, ``version``, ``digest``, ``artifact``)
+    that names one immutable model: a ``version`` or ``digest`` pinned by the provider's convention (see
+    ``pinned_version``), or, with neither, a ``name`` that is itself a provider's pinned id; an ``artifact``
+    URI that holds a digest or a version, not an alias or a bare path. A fallback of ``kind`` rules, static
+    or human serves no model and needs only a ``description``. ``conventions`` adds a team's own provider
+    conventions."""
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected a mapping naming the model and its version"
+    if value.get("kind") in _NOT_A_MODEL:
+        return None if value.get("description") else f"{call.where} is a {value['kind']} fallback with no description of what it does"
+    problems = pinning.model_problems(value, options.get("conventions"))
+    return "; ".join(f"{_join(call.where, field)} {reason}" for field, reason in problems) or None
+
+
+@function("route_pinned", options=_CONVENTIONS, reads_evidence=True)
+def route_pinned(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a ``facts.gateways[*].routes[*]`` entry (a LiteLLM ``model_list`` deployment) whose
+    model is pinned by its provider's convention (the provider is the LiteLLM prefix, ``openai/…``), or
+    carries a digest; a route to a self-hosted server (``api_base``) must name a version of what it serves."""
+    if not isinstance(value, dict):
+        return None
+    model, provider, extra = value.get("model"), value.get("provider"), options.get("conventions")
+    if not isinstance(model, str) or model in ("", "None"):
+        return f"{call.place(call.value_path)}: the route {value.get('model_name')!r} names no model"
+    model_id = model.partition("/")[2] if "/" in model and (provider or value.get("self_hosted")) else model
+    problems = pinning.model_problems({"name": model_id, "provider": provider}, extra)
+    if not problems:
+        return None
+    if problems[0][0]:
+        detail = pinning.version_problem(model_id, provider, None, extra)
+    else:
+        detail = "which names no version or digest" + (" of the model the server at api_base serves" if value.get("self_hosted") else "")
+    return f"{call.place(call.value_path)}: the route {value.get('model_name')!r} calls {model!r}, {detail}"
+
+
+_IO = ("input", "output")
+_ML_IO = ("features", "prediction")
+
+
+@function("replayable_records")
+def replayable_records(value: Any, options: dict, call: Call) -> str | None:
+    """The value is ``tracing.records`` and holds what a request's answer came from and what it was:
+    ``input`` and ``output``; a classic ML model (``service.kind: ml``) may record ``features`` and
+    ``prediction`` instead. Any other or undeclared kind needs ``input`` and ``output``."""
+    if not isinstance(value, list):
+        return f"{call.where} is {describe(value)}, expected a list"
+    service = call.root.get("service") if isinstance(call.root.get("service"), dict) else {}
+    accepted = (_IO, _ML_IO) if service.get("kind") == "ml" else (_IO,)
+    for words in accepted:
+        if all(word in value for word in words):
+            return None
+    wanted = " or ".join(" and ".join(words) for words in accepted)
+    return f"{call.where} lacks {wanted}" + (" (a classic ML model records its features and prediction)" if len(accepted) > 1 else "")
