@@ -167,8 +167,8 @@ def model_id_pinned(model_id: str, provider: str | None = None, extra: list[dict
 def model_problems(model: dict, extra: list[dict] | None = None, provider: str | None = None) -> list[tuple[str, str]]:
     """``(field, reason)`` for each way a model entry (name, provider, version, digest, artifact) is not pinned."""
     provider = model.get("provider") if isinstance(model.get("provider"), str) else provider
-    name = model.get("name", model.get("model"))
-    name = name if isinstance(name, str) else None
+    name_field = "name" if "name" in model else "model"  # a judge names its model in `model`
+    name = model.get(name_field) if isinstance(model.get(name_field), str) else None
     problems = []
     for field in ("version", "digest"):
         if field in model:
@@ -179,7 +179,7 @@ def model_problems(model: dict, extra: list[dict] | None = None, provider: str |
         if name and (_DIGEST.search(name) or _convention(name, provider, conventions(extra)) is not None):
             reason = version_problem(name, provider, None, extra)
             if reason:
-                problems.append(("name", f"is {shown(name)} with no version, {reason}"))
+                problems.append((name_field, f"is {shown(name)} with no version, {reason}"))
         else:
             problems.append(("", "names no version or digest"))
     if "artifact" in model:
