@@ -145,13 +145,15 @@ def version_problem(value: Any, provider: str | None = None, name: str | None = 
         return artifact_problem(text)
     table = conventions(extra)
     convention = _convention(text, provider, table)
+    if convention is None and name and not provider:  # name: gpt-4o, version: 7 is held to OpenAI's convention
+        convention = _convention(name, None, table)
     if convention is not None:
         composed = f"{name}-{text}" if name and not text.startswith(name) else None
         if convention.is_pinned(text) or (composed and convention.recognises(composed) and convention.is_pinned(composed)):
             return None
         advice = f"pin {convention.pin} such as {convention.example_for(composed if composed and convention.recognises(composed) else text)}"
         if not convention.recognises(text):
-            return f"which is not a model id of {convention.provider} (the declared provider); {advice}"
+            return f"which is not a model id {convention.provider} uses; {advice}"
         return f"{convention.moving}; {advice}"
     if FLOATING.search(text):
         return "a moving alias or range; pin an immutable version or digest"

@@ -2,7 +2,8 @@
 
 The judgement of what is pinned lives in :mod:`readiness.pinning` (provider conventions as data)
 and :mod:`readiness.sources.references` (artifact URIs); these functions apply it to a whole model
-entry (the model, a fallback, the judge, an embedding model) and to a LiteLLM gateway's routes.
+entry (the model, a fallback, the judge, an embedding model) and to a LiteLLM gateway's routes. A rule judges ``version`` and ``digest`` with ``pinned_version``
+(a finding then points at that line) and checks with ``versioned_model`` that there is one.
 """
 
 from __future__ import annotations
@@ -21,20 +22,31 @@ def _join(where: str, field: str) -> str:
     return f"{where}.{field}" if field else where
 
 
-@function("pinned_model", options=_CONVENTIONS)
-def pinned_model(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a model entry (``name`` or ``model``, ``provider``, ``version``, ``digest``, ``artifact``)
-    that names one immutable model: a ``version`` or ``digest`` pinned by the provider's convention (see
-    ``pinned_version``), or, with neither, a ``name`` that is itself a provider's pinned id; an ``artifact``
-    URI that holds a digest or a version, not an alias or a bare path. A fallback of ``kind`` rules, static
-    or human serves no model and needs only a ``description``. ``conventions`` adds a team's own provider
-    conventions."""
+@function("versioned_model", options=_CONVENTIONS)
+def versioned_model(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a model entry (``name`` or ``model``, ``provider``, ``version``, ``digest``) that says which
+    version it is: a ``version`` or ``digest`` (judge those with ``pinned_version``), or, with neither, a
+    ``name`` that is itself a provider's pinned id (``claude-3-5-haiku-20241022``). A fallback of ``kind``
+    rules, static or human serves no model and needs only a ``description``. ``conventions`` adds a team's
+    own provider conventions."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected a mapping naming the model and its version"
     if value.get("kind") in _NOT_A_MODEL:
         return None if value.get("description") else f"{call.where} is a {value['kind']} fallback with no description of what it does"
-    problems = pinning.model_problems(value, options.get("conventions"))
+    if "version" in value or "digest" in value:
+        return None
+    named = {key: value[key] for key in ("name", "model", "provider") if key in value}
+    problems = pinning.model_problems(named, options.get("conventions"))
     return "; ".join(f"{_join(call.where, field)} {reason}" for field, reason in problems) or None
+
+
+@function("pinned_artifact")
+def pinned_artifact(value: Any, options: dict, call: Call) -> str | None:
+    """The value is an artifact reference (object-store path, registry URI, image) that names one immutable
+    artifact: a digest, a registry version or a versioned path or tag; not an alias (``/latest/``, ``:latest``,
+    ``@champion``, a registry stage), an untagged image or a path with no version."""
+    reason = pinning.artifact_problem(value)
+    return f"{call.where} is {pinning.shown(value)}, {reason}" if reason else None
 
 
 @function("route_pinned", options=_CONVENTIONS, reads_evidence=True)

@@ -64,7 +64,9 @@ def test_the_provider_is_recognised_from_the_id_when_not_declared():
 
 def test_the_declared_provider_names_what_a_pinned_id_looks_like():
     status, message = outcome("VER001", model("7", "openai", "gpt-4o"))
-    assert status == "fail" and "'7', which is not a model id of OpenAI (the declared provider); pin a dated snapshot such as gpt-4o-2024-08-06" in message
+    assert status == "fail" and "'7', which is not a model id OpenAI uses; pin a dated snapshot such as gpt-4o-2024-08-06" in message
+    assert outcome("VER001", model("7", None, "gpt-4o"))[0] == "fail"
+    assert outcome("VER001", model("2024-08-06", None, "gpt-4o"))[0] == "pass"
 
 
 def test_a_date_version_beside_the_model_name_is_the_snapshot_as_azure_writes_it():
