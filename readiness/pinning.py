@@ -153,7 +153,7 @@ def version_problem(value: Any, provider: str | None = None, name: str | None = 
             return None
         advice = f"pin {convention.pin} such as {convention.example_for(composed if composed and convention.recognises(composed) else text)}"
         if not convention.recognises(text):
-            return f"which is not a model id {convention.provider} uses; {advice}"
+            return f"a moving alias; {advice}" if FLOATING.search(text) else f"which is not a model id {convention.provider} uses; {advice}"
         return f"{convention.moving}; {advice}"
     if FLOATING.search(text):
         return "a moving alias or range; pin an immutable version or digest"
