@@ -108,13 +108,20 @@ def conventions(extra: list[dict] | None = None) -> tuple[Convention, ...]:
     return tuple(Convention.from_data(entry, trusted=False) for entry in extra or ()) + builtin_conventions()
 
 
-def _convention(model_id: str, provider: str | None, table: tuple[Convention, ...]) -> Convention | None:
-    """The declared provider's convention when it recognises the id, else any that does, else the declared provider's."""
+def _recognising(model_id: str, provider: str | None, table: tuple[Convention, ...]) -> Convention | None:
+    """The convention that recognises ``model_id``: the declared provider's first, else any."""
     declared = [convention for convention in table if provider and provider.lower() in convention.names]
-    for convention in declared + [convention for convention in table if convention not in declared]:
-        if convention.recognises(model_id):
-            return convention
-    return declared[0] if declared else None
+    return next((convention for convention in declared + [c for c in table if c not in declared] if convention.recognises(model_id)), None)
+
+
+def _convention(version: str, provider: str | None, name: str | None, table: tuple[Convention, ...]) -> Convention | None:
+    """The convention a version is held to: the one that recognises it; else the one that recognises the
+    model's name (``name: gpt-4o``, ``version: 7``); else, for a model with no name, the declared provider's.
+    A model the provider's table does not know (a custom model on Vertex AI, Bedrock or Azure) gets none."""
+    found = _recognising(version, provider, table)
+    if found is not None or name:
+        return found or (_recognising(name, provider, table) if name else None)
+    return next((convention for convention in table if provider and provider.lower() in convention.names), None)
 
 
 def holder(root: Any, path: tuple) -> dict:
@@ -144,9 +151,7 @@ def version_problem(value: Any, provider: str | None = None, name: str | None = 
     if _URI.match(text):
         return artifact_problem(text)
     table = conventions(extra)
-    convention = _convention(text, provider, table)
-    if convention is None and name and not provider:  # name: gpt-4o, version: 7 is held to OpenAI's convention
-        convention = _convention(name, None, table)
+    convention = _convention(text, provider, name, table)
     if convention is not None:
         composed = f"{name}-{text}" if name and not text.startswith(name) else None
         if convention.is_pinned(text) or (composed and convention.recognises(composed) and convention.is_pinned(composed)):
@@ -162,7 +167,7 @@ def version_problem(value: Any, provider: str | None = None, name: str | None = 
 
 def model_id_pinned(model_id: str, provider: str | None = None, extra: list[dict] | None = None) -> bool:
     """Whether a bare model id is itself a pinned snapshot of a known provider (``gpt-4o-2024-08-06``)."""
-    convention = _convention(model_id, provider, conventions(extra))
+    convention = _recognising(model_id, provider, conventions(extra))
     return convention is not None and convention.is_pinned(model_id)
 
 
@@ -178,7 +183,7 @@ def model_problems(model: dict, extra: list[dict] | None = None, provider: str |
             if reason:
                 problems.append((field, f"is {shown(model[field])}, {reason}"))
     if "version" not in model and "digest" not in model:
-        if name and (_DIGEST.search(name) or _convention(name, provider, conventions(extra)) is not None):
+        if name and (_DIGEST.search(name) or _recognising(name, provider, conventions(extra)) is not None):
             reason = version_problem(name, provider, None, extra)
             if reason:
                 problems.append((name_field, f"is {shown(name)} with no version, {reason}"))

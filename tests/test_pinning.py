@@ -73,6 +73,18 @@ def test_a_date_version_beside_the_model_name_is_the_snapshot_as_azure_writes_it
     assert outcome("VER001", model("2024-08-06", "azure", "gpt-4o"))[0] == "pass"
 
 
+@pytest.mark.parametrize("provider, name, version", [
+    ("google", "churn-xgb", "3"),                      # a custom model on Vertex AI: not one of Google's ids
+    ("azure", "support-deployment", "2024-08-06"),     # an Azure deployment of the team's own name
+    ("bedrock", "claims", "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/k3z9abc"),
+    ("anthropic", "claude", "claude-2.1"),             # a legacy id that names one model
+    ("openai", "embedder", "text-embedding-3-large"),  # OpenAI ships a new id rather than re-point an embedding model
+    ("google", "gemini", "gemini-2.5-pro"),            # the Gemini 2.5 stable ids carry no number
+])
+def test_immutable_ids_without_a_snapshot_suffix_are_no_false_alarm(provider, name, version):
+    assert outcome("VER001", model(version, provider, name)) == ("pass", "")
+
+
 @pytest.mark.parametrize("version", [12, "3.1.0", "v2.4", "git:4f2a9c1", "rev-d4aa690", "models:/churn/12", "sha256:" + SHA])
 def test_self_hosted_versions_registry_versions_and_digests_pass(version):
     assert outcome("VER001", model(version, "self-hosted", "churn-xgb"))[0] == "pass"
