@@ -165,35 +165,10 @@ def version_problem(value: Any, provider: str | None = None, name: str | None = 
     return None
 
 
-def model_id_pinned(model_id: str, provider: str | None = None, extra: list[dict] | None = None) -> bool:
-    """Whether a bare model id is itself a pinned snapshot of a known provider (``gpt-4o-2024-08-06``)."""
-    convention = _recognising(model_id, provider, conventions(extra))
-    return convention is not None and convention.is_pinned(model_id)
-
-
-def model_problems(model: dict, extra: list[dict] | None = None, provider: str | None = None) -> list[tuple[str, str]]:
-    """``(field, reason)`` for each way a model entry (name, provider, version, digest, artifact) is not pinned."""
-    provider = model.get("provider") if isinstance(model.get("provider"), str) else provider
-    name_field = "name" if "name" in model else "model"  # a judge names its model in `model`
-    name = model.get(name_field) if isinstance(model.get(name_field), str) else None
-    problems = []
-    for field in ("version", "digest"):
-        if field in model:
-            reason = version_problem(model[field], provider, name, extra)
-            if reason:
-                problems.append((field, f"is {shown(model[field])}, {reason}"))
-    if "version" not in model and "digest" not in model:
-        if name and (_DIGEST.search(name) or _recognising(name, provider, conventions(extra)) is not None):
-            reason = version_problem(name, provider, None, extra)
-            if reason:
-                problems.append((name_field, f"is {shown(name)} with no version, {reason}"))
-        else:
-            problems.append(("", "names no version or digest"))
-    if "artifact" in model:
-        reason = artifact_problem(model["artifact"])
-        if reason:
-            problems.append(("artifact", f"is {shown(model['artifact'])}, {reason}"))
-    return problems
+def identifies(model_id: str, provider: str | None = None, extra: list[dict] | None = None) -> bool:
+    """Whether ``model_id`` alone can say which version it is: a digest, or an id some provider's convention
+    recognises (``gpt-4o-2024-08-06`` can; ``churn-xgb`` cannot, and needs a version beside it)."""
+    return bool(_DIGEST.search(model_id)) or _recognising(model_id, provider, conventions(extra)) is not None
 
 
 def artifact_problem(reference: Any) -> str | None:

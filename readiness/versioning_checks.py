@@ -1,9 +1,10 @@
 """Checks of the versioning rules: every model the system calls is pinned, every trace can be replayed.
 
 The judgement of what is pinned lives in :mod:`readiness.pinning` (provider conventions as data)
-and :mod:`readiness.sources.references` (artifact URIs); these functions apply it to a whole model
-entry (the model, a fallback, the judge, an embedding model) and to a LiteLLM gateway's routes. A rule judges ``version`` and ``digest`` with ``pinned_version``
-(a finding then points at that line) and checks with ``versioned_model`` that there is one.
+and :mod:`readiness.sources.references` (artifact URIs). A rule judges a model entry's ``version`` and
+``digest`` with ``pinned_version`` (so that a finding points at that line), checks with ``versioned_model``
+that the entry has one, and its ``artifact`` with ``pinned_artifact``; ``route_pinned`` judges the routes
+of a LiteLLM gateway.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ from .loader import describe
 
 _CONVENTIONS = {"conventions": pinning.CONVENTIONS_OPTION}
 _NOT_A_MODEL = ("rules", "static", "human")  # fallback kinds that serve no model, so have no version
-
-
-def _join(where: str, field: str) -> str:
-    return f"{where}.{field}" if field else where
 
 
 @function("versioned_model", options=_CONVENTIONS)
@@ -35,9 +32,13 @@ def versioned_model(value: Any, options: dict, call: Call) -> str | None:
         return None if value.get("description") else f"{call.where} is a {value['kind']} fallback with no description of what it does"
     if "version" in value or "digest" in value:
         return None
-    named = {key: value[key] for key in ("name", "model", "provider") if key in value}
-    problems = pinning.model_problems(named, options.get("conventions"))
-    return "; ".join(f"{_join(call.where, field)} {reason}" for field, reason in problems) or None
+    provider = value.get("provider") if isinstance(value.get("provider"), str) else None
+    name_field = "name" if "name" in value else "model"  # a judge names its model in `model`
+    name, extra = value.get(name_field), options.get("conventions")
+    if isinstance(name, str) and pinning.identifies(name, provider, extra):
+        reason = pinning.version_problem(name, provider, None, extra)
+        return f"{call.where}.{name_field} is {pinning.shown(name)} with no version, {reason}" if reason else None
+    return f"{call.where} names no version or digest"
 
 
 @function("pinned_artifact")
@@ -60,11 +61,10 @@ def route_pinned(value: Any, options: dict, call: Call) -> str | None:
     if not isinstance(model, str) or model in ("", "None"):
         return f"{call.place(call.value_path)}: the route {value.get('model_name')!r} names no model"
     model_id = model.partition("/")[2] if "/" in model and (provider or value.get("self_hosted")) else model
-    problems = pinning.model_problems({"name": model_id, "provider": provider}, extra)
-    if not problems:
-        return None
-    if problems[0][0]:
+    if pinning.identifies(model_id, provider, extra):
         detail = pinning.version_problem(model_id, provider, None, extra)
+        if detail is None:
+            return None
     else:
         detail = "which names no version or digest" + (" of the model the server at api_base serves" if value.get("self_hosted") else "")
     return f"{call.place(call.value_path)}: the route {value.get('model_name')!r} calls {model!r}, {detail}"
