@@ -307,11 +307,10 @@ def hash_matches(value: Any, options: dict, call: Call) -> str | None:
 
 @function("pinned_version", options={"conventions": pinning.CONVENTIONS_OPTION})
 def pinned_version(value: Any, options: dict, call: Call) -> str | None:
-    """The value names one immutable version: by the provider's convention for a model id (a dated
-    snapshot such as ``gpt-4o-2024-08-06``, not the moving ``gpt-4o``; see docs/pinning.md; the provider
-    is the sibling ``provider`` when declared, else recognised from the id); a registry version or a
-    digest; a URI that holds a version or digest; and never an alias (latest, stable, prod, champion…),
-    a range or a wildcard. ``conventions`` adds a team's own provider conventions."""
+    """The value names one immutable version: a provider's pinned model id by its convention
+    (``gpt-4o-2024-08-06``, not the moving ``gpt-4o``; the provider is the sibling ``provider``, else
+    recognised from the id; docs/pinning.md), a registry version, a digest or a URI holding one; never an
+    alias (latest, stable, prod, champion…), a range or a wildcard. ``conventions`` adds a team's own."""
     parent = pinning.holder(call.root, call.value_path)
     provider = parent.get("provider") if isinstance(parent.get("provider"), str) else None
     name = parent.get("name", parent.get("model"))
