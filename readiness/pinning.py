@@ -18,10 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from . import regex
-from .loader import describe, excerpt
+from .loader import describe, excerpt, load_text
 
 # The one list of moving alias words (latest, stable, champion, …), ranges and wildcards.
 FLOATING = re.compile(
@@ -99,8 +97,7 @@ class Convention:
 def builtin_conventions() -> tuple[Convention, ...]:
     """The conventions shipped in ``readiness/pinning.yaml``, parsed on first use."""
     text = resources.files(__package__).joinpath("pinning.yaml").read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return tuple(Convention.from_data(entry, trusted=True) for entry in yaml.load(text, Loader=loader)["conventions"])
+    return tuple(Convention.from_data(entry, trusted=True) for entry in load_text(text, "readiness/pinning.yaml").data["conventions"])
 
 
 def conventions(extra: list[dict] | None = None) -> tuple[Convention, ...]:

@@ -11,7 +11,7 @@ import pytest
 from readiness import pinning, schema
 from readiness.engine import Settings, evaluate_rule
 from readiness.evidence import MemoryEvidence
-from readiness.loader import Document
+from readiness.loader import Document, load_text
 from readiness.rules import Catalog
 from readiness.sources import read_sources
 
@@ -187,7 +187,7 @@ def test_the_shipped_table_is_valid_and_read_once():
     from jsonschema import Draft202012Validator
 
     raw = pinning.resources.files("readiness").joinpath("pinning.yaml").read_text(encoding="utf-8")
-    Draft202012Validator(pinning.CONVENTIONS_OPTION).validate(pinning.yaml.safe_load(raw)["conventions"])
+    Draft202012Validator(pinning.CONVENTIONS_OPTION).validate(load_text(raw).data["conventions"])
     assert pinning.builtin_conventions() is pinning.builtin_conventions()
     assert {convention.provider for convention in pinning.builtin_conventions()} >= {"OpenAI", "Anthropic", "Amazon Bedrock", "Google", "Mistral", "Ollama"}
 
