@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import evidence as ev, regex
+from . import evidence as ev, pinning, regex
 from .dates import parse_date
 from .loader import Document, JsonPath, describe
 from .paths import Path as RulePath, display
@@ -302,21 +302,17 @@ def hash_matches(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-_FLOATING = re.compile(
-    r"(^|[-_:@/.])(latest|stable|current|default|newest|main|master|head|prod|production|champion|challenger|staging|preview|nightly|edge|next)$"
-    r"|[*^~]|>=|<=|^\s*$|(^|[-_.])x$",
-    re.IGNORECASE,
-)
-
-
-@function("pinned_version")
+@function("pinned_version", options={"conventions": pinning.CONVENTIONS_OPTION})
 def pinned_version(value: Any, options: dict, call: Call) -> str | None:
-    """The value names one immutable version: not an alias (latest, stable, prod, champion…), a range or a wildcard."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return f"{call.where} is {describe(value)}, expected a version or digest"
-    if isinstance(value, str) and _FLOATING.search(value.strip()):
-        return f"{call.where} is {value!r}, a moving alias or range; pin an immutable version or digest"
-    return None
+    """The value names one immutable version: a provider's pinned model id by its convention
+    (``gpt-4o-2024-08-06``, not the moving ``gpt-4o``; the provider is the sibling ``provider``, else
+    recognised from the id; docs/pinning.md), a registry version, a digest or a URI holding one; never an
+    alias (latest, stable, prod, champion…), a range or a wildcard. ``conventions`` adds a team's own."""
+    parent = pinning.holder(call.root, call.value_path)
+    provider = parent.get("provider") if isinstance(parent.get("provider"), str) else None
+    name = parent.get("name", parent.get("model"))
+    reason = pinning.version_problem(value, provider, name if isinstance(name, str) else None, options.get("conventions"))
+    return f"{call.where} is {pinning.shown(value)}, {reason}" if reason else None
 
 
 def projected_monthly_cost(cost: dict, at_peak: bool) -> float | None:
@@ -363,3 +359,4 @@ from . import checks_eval as _eval_functions  # noqa: E402,F401 - registers the 
 from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files
 from . import checks_operations as _operations  # noqa: E402,F401 - registers the checks of monitoring, release and retrieval freshness
 from . import evidence_checks as _evidence_checks  # noqa: E402,F401 - registers the checks that read cited reports
+from . import versioning_checks as _versioning_checks  # noqa: E402,F401 - registers the model pinning and trace checks

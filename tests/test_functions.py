@@ -44,6 +44,12 @@ CASES = [
     ("pinned_version", "gpt-4o-2024-08-06", {}, "latest", {}),
     ("pinned_version", 14, {}, "registry/model:prod", {}),
     ("pinned_version", "sha256:abc", {}, "^1.2", {}),
+    ("pinned_version", "claude-3-5-sonnet-20241022", {}, "claude-3-5-sonnet", {}),
+    ("versioned_model", {"name": "churn", "version": 3}, {}, {"name": "churn"}, {}),
+    ("versioned_model", {"name": "gpt-4o-mini-2024-07-18"}, {}, {"name": "gpt-4o-mini"}, {}),
+    ("pinned_artifact", "s3://models/churn/3/model.onnx", {}, "s3://models/churn/model.onnx", {}),
+    ("route_pinned", {"model_name": "m", "model": "openai/gpt-4o-2024-08-06", "provider": "openai"}, {}, {"model_name": "m", "model": "openai/gpt-4o", "provider": "openai"}, {}),
+    ("replayable_records", ["input", "output"], {}, ["features", "prediction"], {}),
 ]
 
 

@@ -1,4 +1,8 @@
-"""LiteLLM proxy config: budgets, rate limits, fallbacks, logging callbacks and secrets.
+"""LiteLLM proxy config: routes, budgets, rate limits, fallbacks, logging callbacks and secrets.
+
+Routes: each ``model_list`` deployment, with the model it calls and the provider its prefix names
+(``openai/gpt-4o-2024-08-06``), located at its ``litellm_params.model`` so that a route to an
+unpinned model is a finding in this file (SRC015).
 
 One gateway per file. Budgets: the proxy's ``max_budget`` over ``budget_duration`` (scope
 ``proxy``, also given per month), per end user (``max_end_user_budget``), per deployment
@@ -19,6 +23,7 @@ EXPECTED = "a LiteLLM proxy config: model_list entries with litellm_params, and/
 _SECTIONS = ("litellm_settings", "router_settings", "general_settings")
 _GATEWAY_LIMITS = ("max_parallel_requests", "global_max_parallel_requests", "default_max_parallel_requests", "user_rpm_limit", "user_tpm_limit", "key_rpm_limit")
 _FALLBACKS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "default_fallbacks")
+_COMPATIBLE = ("openai", "openai_like", "text-completion-openai", "hosted_vllm", "vllm", "huggingface", "custom_openai")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w|mo)\s*$")
 _DAYS = {"s": 1 / 86400, "m": 1 / 1440, "h": 1 / 24, "d": 1, "w": 7, "mo": 30}
 
@@ -53,11 +58,8 @@ def _gateway(source: Source, facts: Facts, document: Any) -> None:
     data = document.data
     settings, router, general = (mapping(data.get(section)) for section in _SECTIONS)
     models = [mapping(model) for model in listing(data.get("model_list"))]
-    record: dict[str, Any] = {
-        "name": source.name,
-        "routes": [{"model_name": str(model.get("model_name")), "model": str(mapping(model.get("litellm_params")).get("model"))} for model in models],
-    }
-    fields: dict[Any, tuple] = {}
+    record: dict[str, Any] = {"name": source.name, "routes": [_route(model) for model in models]}
+    fields: dict[Any, tuple] = {("routes", index): source.at(document, ("model_list", index, "litellm_params", "model")) for index in range(len(models))}
     budgets = _budgets(source, document, settings, router, models, fields)
     if budgets:
         record["budget"] = budgets
@@ -78,6 +80,21 @@ def _gateway(source: Source, facts: Facts, document: Any) -> None:
         record["master_key"] = "inline" if not str(general["master_key"]).startswith("os.environ/") else "environment"
     facts.add("gateways", record, source.at(document, ()), fields)
     walk_secrets(source, facts, document, data)
+
+
+def _route(model: dict) -> dict[str, Any]:
+    """One deployment of ``model_list``: the model it calls and the provider its LiteLLM prefix names.
+
+    An OpenAI-style prefix with an ``api_base`` of its own is a self-hosted, OpenAI-compatible server
+    (vLLM, TGI…), whose model ids follow no provider's convention: it gets no provider."""
+    params = mapping(model.get("litellm_params"))
+    route: dict[str, Any] = {"model_name": str(model.get("model_name")), "model": str(params.get("model"))}
+    prefix, slash, _ = route["model"].partition("/")
+    if params.get("api_base") and prefix in _COMPATIBLE:
+        route["self_hosted"] = True
+    elif slash:
+        route["provider"] = prefix
+    return route
 
 
 def _budgets(source: Source, document: Any, settings: dict, router: dict, models: list[dict], fields: dict) -> dict:

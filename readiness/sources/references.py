@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..functions import _FLOATING  # the one list of moving aliases (latest, stable, champion, …)
+from ..pinning import FLOATING as _FLOATING  # the one list of moving aliases (latest, stable, champion, …)
 
 DIGEST, VERSION, ALIAS, UNVERSIONED = "digest", "version", "alias", "unversioned"
 IMMUTABLE = (DIGEST, VERSION)
