@@ -31,7 +31,7 @@ def audience(value: Any, options: dict, call: Call) -> str | None:
         if not internal:
             return None
         declared = " and ".join(f"{call.place(call.value_path + (name,))}: false" for name in _SCOPE_FACTS)
-        return f"the manifest declares {declared}, an internal single-tenant service"
+        return f"the manifest declares {declared}: an internal single-tenant service, for which one global rate limit is enough"
     if internal:
         return None
     if value is MISSING:

@@ -105,7 +105,10 @@ INTERNAL = {"service": {"user_facing": False, "multi_tenant": False}, "cost": {"
 def test_an_internal_single_tenant_service_passes_with_one_global_limit_and_says_why():
     status, message = run_example(RULES["CST002"], Example(INTERNAL, {}, None))
     assert status == "skipped"
-    assert "service.user_facing: false and service.multi_tenant: false, an internal single-tenant service" in message
+    assert message == (
+        "applies only when service passes audience (the manifest declares service.user_facing: false and service.multi_tenant: false: "
+        "an internal single-tenant service, for which one global rate limit is enough)"
+    )
     assert run_example(RULES["CST008"], Example(INTERNAL, {}, None))[0] == "pass"
 
 
