@@ -16,7 +16,7 @@ from .loader import describe
 
 DAYS_PER_MONTH = 30
 MINUTES_PER_DAY = 24 * 60
-_TOKEN_PRICES = (("input", "input_per_million_usd"), ("output", "output_per_million_usd"))
+_TOKEN_SIDES = ("input", "output")
 
 
 def _number(mapping: Any, key: str) -> float | None:
@@ -33,7 +33,8 @@ def cost_per_call(cost: dict) -> tuple[float | None, list[str]]:
     """USD per model call from the declared prices, or None and the facts it lacks."""
     tokens, prices = _section(cost, "tokens"), _section(cost, "prices")
     total, lacking, priced = 0.0, [], False
-    for side, price_key in _TOKEN_PRICES:
+    for side in _TOKEN_SIDES:
+        price_key = f"{side}_per_million_usd"
         price = _number(prices, price_key)
         if price is None:
             continue
@@ -98,9 +99,9 @@ def _peak_rates(cost: dict) -> tuple[dict[str, float], list[str]]:
     calls = _number(traffic, "calls_per_request")
     rates = {"requests": requests / MINUTES_PER_DAY * multiplier}
     rates["calls"] = rates["requests"] * (1.0 if calls is None else calls)
-    tokens = [_number(_section(cost, "tokens"), f"{side}_per_request") for side, _ in _TOKEN_PRICES]
-    if any(count is not None for count in tokens):
-        rates["tokens"] = rates["calls"] * sum(count or 0.0 for count in tokens)
+    tokens = [_number(_section(cost, "tokens"), f"{side}_per_request") for side in _TOKEN_SIDES]
+    if None not in tokens:
+        rates["tokens"] = rates["calls"] * sum(tokens)
     return rates, []
 
 
@@ -119,12 +120,13 @@ def peak_within_limits(value: Any, options: dict, call: Call) -> str | None:
     ``rate_limits.global_rpm``. Peak requests per minute = requests_per_day / 1440 ×
     ``peak_multiplier``; peak calls per minute = that × ``calls_per_request`` (default 1), against the
     quota's requests; peak tokens per minute = peak calls × (input + output tokens per call), against
-    the quota's tokens. A quota with neither limit fails, and so does a token quota without token counts."""
+    the quota's tokens. A quota with neither limit fails, and so does a token quota without both token counts."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected the cost section"
     quota = _section(value, "quota")
     if _number(quota, "requests_per_minute") is None and _number(quota, "tokens_per_minute") is None:
-        return f"{call.where}.quota is missing: declare the provider quota (or the serving capacity) in requests_per_minute and/or tokens_per_minute"
+        state = "declares neither requests_per_minute nor tokens_per_minute" if "quota" in value else "is missing"
+        return f"{call.where}.quota {state}: declare the provider quota (or the serving capacity) in requests_per_minute and/or tokens_per_minute"
     rates, lacking = _peak_rates(value)
     if lacking:
         return f"{call.where}: cannot compute the peak without " + ", ".join(f"{call.where}.{item}" for item in lacking)
@@ -134,7 +136,7 @@ def peak_within_limits(value: Any, options: dict, call: Call) -> str | None:
         if limit is None:
             continue
         if rate_name not in rates:
-            problems.append(f"{call.where}.{section}.{key} is declared but tokens per request are not, so the peak in tokens cannot be compared with it")
+            problems.append(f"{call.where}.{section}.{key} is declared but not both tokens.input_per_request and tokens.output_per_request, so the peak in tokens cannot be compared with it")
         elif rates[rate_name] > limit:
             problems.append(f"peak traffic makes {rates[rate_name]:,.0f} {unit}/minute, over {call.where}.{section}.{key} of {limit:,.0f}")
     return "; ".join(problems) or None

@@ -87,10 +87,13 @@ def test_a_global_rate_limit_below_the_peak_would_refuse_legitimate_traffic():
 
 def test_the_peak_needs_a_quota_a_peak_multiplier_and_tokens_for_a_token_quota():
     assert "cost.quota is missing" in check("peak_within_limits", SUPPORT)
+    assert "cost.quota declares neither requests_per_minute nor tokens_per_minute" in check("peak_within_limits", {**SUPPORT, "quota": {"source": "console"}})
     no_peak = with_(SUPPORT, traffic={"peak_multiplier": None}, quota={"requests_per_minute": 500})
     assert check("peak_within_limits", no_peak) == "cost: cannot compute the peak without cost.traffic.peak_multiplier"
     untokened = {"traffic": SUPPORT["traffic"], "quota": {"tokens_per_minute": 800000}}
-    assert "tokens per request are not" in check("peak_within_limits", untokened)
+    assert "is declared but not both tokens.input_per_request and tokens.output_per_request" in check("peak_within_limits", untokened)
+    half = {**untokened, "tokens": {"input_per_request": 1800}}
+    assert "is declared but not both" in check("peak_within_limits", half)
 
 
 def test_the_budget_rule_passes_its_own_remediation_forecast_and_the_peak_rule_its_quota():
