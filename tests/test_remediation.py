@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from readiness import schema
 from readiness.evidence import MemoryEvidence, sha256
@@ -17,6 +18,7 @@ from readiness.loader import Document, load_text
 from readiness.report import FAIL, PASS
 from readiness.reporters.common import remediation_blocks
 from readiness.rules import Catalog, Example, Rule
+from readiness.schema import REPORT, load_schema
 
 CATALOG = Catalog.load()
 
@@ -152,7 +154,9 @@ model: {name: churn-xgb, version: champion}
 def test_a_classic_model_is_shown_the_remediation_for_classic_models(cli, tmp_path):
     (tmp_path / "readiness.yaml").write_text(ML_MANIFEST, encoding="utf-8")
     run = cli("audit", tmp_path / "readiness.yaml", "--as-of", "2026-12-01", "--format", "json", "--select", "VER001")
-    result = json.loads(run.stdout)["manifests"][0]["results"][0]
+    report = json.loads(run.stdout)
+    Draft202012Validator(load_schema(REPORT)).validate(report)
+    result = report["manifests"][0]["results"][0]
     assert result["status"] == "fail"
     assert "churn-xgb" in result["remediation"] and "gpt-4o" not in result["remediation"]
     markdown = cli("audit", tmp_path / "readiness.yaml", "--as-of", "2026-12-01", "--format", "markdown", "--select", "VER001").stdout
