@@ -17,7 +17,7 @@ from readiness.examples import EXAMPLES_AS_OF, run_example
 from readiness.loader import Document, load_text
 from readiness.report import FAIL, PASS
 from readiness.reporters.common import remediation_blocks
-from readiness.rules import Catalog, Example, Rule
+from readiness.rules import KINDS, Catalog, Example, Rule
 from readiness.schema import REPORT, load_schema
 
 CATALOG = Catalog.load()
@@ -138,6 +138,11 @@ def test_the_remediation_snippet_makes_its_rule_pass(rule: Rule, remediation: st
     assert run_example(rule, first_failing(rule, kind))[0] == FAIL
     status, message = run_example(rule, example)
     assert status == PASS, f"{rule.id}: after pasting the remediation the rule gives {status}: {message}"
+
+
+def test_advice_by_kind_is_only_written_for_kinds_the_rule_applies_to():
+    misplaced = {rule.id: sorted(set(rule.remediation_by_kind) - set(rule.kinds or KINDS)) for rule in CATALOG.rules}
+    assert not {rule_id: kinds for rule_id, kinds in misplaced.items() if kinds}
 
 
 def test_the_list_of_snippets_not_yet_passing_names_real_rules():
