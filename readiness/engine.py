@@ -146,6 +146,7 @@ def _with_remediation(result: Result, rule: Rule, kind: Any) -> Result:
 
 def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence: Evidence) -> tuple[list[Result], list[Note]]:
     """Every rule's result for one manifest, waivers applied, plus notes about the waivers."""
-    kind = (document.data.get("service") or {}).get("kind") if isinstance(document.data.get("service"), dict) else None
+    service = document.data.get("service")
+    kind = service.get("kind") if isinstance(service, dict) else None
     results = [_with_remediation(evaluate_rule(rule, document, settings, evidence), rule, kind) for rule in rules]
     return apply_waivers(results, document, settings.as_of, settings.waivers)
