@@ -53,9 +53,8 @@ def cost_per_call(cost: dict) -> tuple[float | None, list[str]]:
     return (None, lacking) if lacking else (total, [])
 
 
-def projected_monthly_cost(cost: dict) -> tuple[float | None, list[str]]:
-    """Monthly USD at average traffic, or None and the facts it lacks:
-    requests_per_day × 30 × calls_per_request × cost per call + infrastructure_monthly_usd."""
+def _month(cost: dict) -> tuple[tuple[float, float, float, float] | None, list[str]]:
+    """(requests per day, calls per request, USD per call, infrastructure USD), or None and the facts it lacks."""
     requests = _number(_section(cost, "traffic"), "requests_per_day")
     per_call, lacking = cost_per_call(cost)
     if requests is None:
@@ -63,8 +62,17 @@ def projected_monthly_cost(cost: dict) -> tuple[float | None, list[str]]:
     if requests is None or per_call is None:
         return None, lacking
     calls = _number(_section(cost, "traffic"), "calls_per_request")
-    calls = 1.0 if calls is None else calls
-    return requests * DAYS_PER_MONTH * calls * per_call + (_number(cost, "infrastructure_monthly_usd") or 0.0), []
+    return (requests, 1.0 if calls is None else calls, per_call, _number(cost, "infrastructure_monthly_usd") or 0.0), []
+
+
+def projected_monthly_cost(cost: dict) -> tuple[float | None, list[str]]:
+    """Monthly USD at average traffic, or None and the facts it lacks:
+    requests_per_day × 30 × calls_per_request × cost per call + infrastructure_monthly_usd."""
+    factors, lacking = _month(cost)
+    if factors is None:
+        return None, lacking
+    requests, calls, per_call, infrastructure = factors
+    return requests * DAYS_PER_MONTH * calls * per_call + infrastructure, []
 
 
 @function("cost_within_budget")
@@ -85,7 +93,9 @@ def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
     if projected is None:
         return f"{call.where}: cannot project the monthly cost without " + "; ".join(f"{call.where}.{item}" for item in lacking)
     if projected > budget:
-        return f"projected monthly cost at average traffic is ${projected:,.0f}, over the budget of ${budget:,.0f}"
+        (requests, calls, per_call, infrastructure), _ = _month(value)
+        arithmetic = f"{requests:,.0f} requests/day × {DAYS_PER_MONTH} × {calls:g} call(s) × ${per_call:.4g} + ${infrastructure:,.0f} infrastructure"
+        return f"projected monthly cost at average traffic is ${projected:,.0f} ({arithmetic}), over the budget of ${budget:,.0f}"
     return None
 
 

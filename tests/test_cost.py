@@ -36,7 +36,9 @@ def test_the_month_is_projected_from_average_traffic_so_a_realistic_budget_fits(
     assert projected_monthly_cost(SUPPORT) == (pytest.approx(9600), [])
     assert check("cost_within_budget", SUPPORT) is None
     tight = with_(SUPPORT, budget={"monthly_usd": 9000})
-    assert check("cost_within_budget", tight) == "projected monthly cost at average traffic is $9,600, over the budget of $9,000"
+    assert check("cost_within_budget", tight) == (
+        "projected monthly cost at average traffic is $9,600 (40,000 requests/day × 30 × 1 call(s) × $0.008 + $0 infrastructure), over the budget of $9,000"
+    )
 
 
 def test_calls_per_request_default_to_one_and_multiply_when_declared():
