@@ -9,7 +9,7 @@ and the audit goes on.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -136,7 +136,17 @@ def _skipped(rule_id: str, severity: str, reason: str) -> Result:
     return Result(rule_id, SKIPPED, severity, reason)
 
 
+def _with_remediation(result: Result, rule: Rule, kind: Any) -> Result:
+    """A finding carries the remediation for the system's kind when the rule has its own for it."""
+    if result.status not in (FAIL, ERROR) or not rule.remediation_by_kind:
+        return result
+    text = rule.remediation_for(kind)
+    return replace(result, remediation=text) if text else result
+
+
 def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence: Evidence) -> tuple[list[Result], list[Note]]:
     """Every rule's result for one manifest, waivers applied, plus notes about the waivers."""
-    results = [evaluate_rule(rule, document, settings, evidence) for rule in rules]
+    service = document.data.get("service")
+    kind = service.get("kind") if isinstance(service, dict) else None
+    results = [_with_remediation(evaluate_rule(rule, document, settings, evidence), rule, kind) for rule in rules]
     return apply_waivers(results, document, settings.as_of, settings.waivers)

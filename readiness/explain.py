@@ -63,6 +63,7 @@ def rule_record(rule: Rule) -> dict:
         "references": list(rule.references),
         "verifies": rule.verifies,
         "remediation": rule.remediation,
+        "remediation_by_kind": dict(rule.remediation_by_kind),
         "why": rule.why,
     }
 
@@ -203,6 +204,7 @@ def explain_rule(rule: Rule) -> str:
         _section("Message when it fails", rule.message or "(the failing check's own reason)"),
         _section("Why it matters", textwrap.fill(rule.why, 96)),
         _section("How to fix it", rule.remediation),
+        *(_section(f"How to fix it in {kind} systems", text) for kind, text in rule.remediation_by_kind.items()),
     ]
     if rule.references:
         parts.append(_section("References", "\n".join(reference_line(reference) for reference in rule.references)))

@@ -315,47 +315,8 @@ def pinned_version(value: Any, options: dict, call: Call) -> str | None:
     return f"{call.where} is {pinning.shown(value)}, {reason}" if reason else None
 
 
-def projected_monthly_cost(cost: dict, at_peak: bool) -> float | None:
-    """Monthly USD from traffic × tokens × prices (+ infrastructure); None when a factor is missing."""
-    traffic, tokens, prices = cost.get("traffic") or {}, cost.get("tokens") or {}, cost.get("prices") or {}
-    requests = traffic.get("requests_per_day")
-    if not isinstance(requests, (int, float)):
-        return None
-    monthly_requests = requests * 30 * traffic.get("calls_per_request", 1) * (traffic.get("peak_multiplier", 1) if at_peak else 1)
-    if "input_per_million_usd" in prices or "output_per_million_usd" in prices:
-        if "input_per_request" not in tokens and "output_per_request" not in tokens:
-            return None
-        per_request = (
-            tokens.get("input_per_request", 0) * prices.get("input_per_million_usd", 0)
-            + tokens.get("output_per_request", 0) * prices.get("output_per_million_usd", 0)
-        ) / 1_000_000
-    elif "per_1k_predictions_usd" in prices:
-        per_request = prices["per_1k_predictions_usd"] / 1000
-    else:
-        return None
-    return monthly_requests * per_request + cost.get("infrastructure_monthly_usd", 0)
-
-
-@function("cost_within_budget", options={"at_peak": {"type": "boolean"}})
-def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
-    """The value is the ``cost`` section: the projected monthly cost (requests/day × 30 × calls × tokens ×
-    prices, × peak_multiplier when ``at_peak``, default true, plus infrastructure) fits ``budget.monthly_usd``."""
-    if not isinstance(value, dict):
-        return f"{call.where} is {describe(value)}, expected the cost section"
-    budget = (value.get("budget") or {}).get("monthly_usd")
-    if not isinstance(budget, (int, float)):
-        return f"{call.where}.budget.monthly_usd is missing"
-    at_peak = options.get("at_peak", True)
-    projected = projected_monthly_cost(value, at_peak)
-    if projected is None:
-        return f"{call.where}: cannot project the monthly cost; declare traffic.requests_per_day, tokens per request and prices"
-    if projected > budget:
-        when = "at peak traffic" if at_peak else "at average traffic"
-        return f"projected monthly cost {when} is ${projected:,.0f}, over the budget of ${budget:,.0f}"
-    return None
-
-
 from . import checks_eval as _eval_functions  # noqa: E402,F401 - registers the checks over evaluation runs
+from . import checks_context as _context_functions, checks_cost as _cost_functions  # noqa: E402,F401 - register the cost and deployment-context checks
 from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files
 from . import checks_operations as _operations  # noqa: E402,F401 - registers the checks of monitoring, release and retrieval freshness
 from . import evidence_checks as _evidence_checks  # noqa: E402,F401 - registers the checks that read cited reports

@@ -77,6 +77,7 @@ class Result(Compact):
     credit: float = 0.0
     waiver: Waiver | None = None
     baseline: str | None = None  # with --baseline, for a fail or error: NEW or UNCHANGED
+    remediation: str | None = None  # for a fail or error: the rule's remediation for this system's kind, when it has its own
 
 
 @dataclass
@@ -194,6 +195,10 @@ class Report:
     gate: Gate
     weights: dict[str, float]
     schema_version: int = SCHEMA_VERSION
+
+    def remediation(self, result: Result) -> str:
+        """How to fix ``result``: the advice for its system's kind when the rule has one, else the rule's."""
+        return result.remediation or self.rules[result.rule].remediation
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-shaped data; read only: equal parts may be one shared object."""

@@ -74,6 +74,7 @@ class Rule:
     kinds: tuple[str, ...] = ()
     risks: tuple[str, ...] = ()
     severity_by_risk: dict[str, str] = field(default_factory=dict)
+    remediation_by_kind: dict[str, str] = field(default_factory=dict)
     partial_credit: bool = False
     message: str = ""
     references: tuple[str, ...] = ()
@@ -87,6 +88,14 @@ class Rule:
         the manifest's word), ``partly`` in between: what ``rules`` and ``explain`` show as its trust level."""
         reading = [clause.function.reads_evidence for clause in self.then]
         return EVIDENCE if all(reading) else DECLARATION if not any(reading) else PARTLY
+
+    def remediation_for(self, kind: str | list[str] | None) -> str | None:
+        """The remediation written for a system of this kind, when it differs from ``remediation``:
+        one declared kind, or several that all get the same advice; None otherwise."""
+        kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+        texts = {self.remediation_by_kind.get(item, self.remediation) for item in kinds}
+        text = texts.pop() if len(texts) == 1 else None
+        return text if text != self.remediation else None
 
     def matches(self, token: str) -> bool:
         """Selection by id, id prefix or category (``--select VER``, ``--ignore cost``)."""
@@ -233,6 +242,7 @@ def _build_rule(raw: dict, index: int, document: Document) -> Rule:
         kinds=tuple(applies.get("kinds", ())),
         risks=tuple(applies.get("risk", ())),
         severity_by_risk=dict(raw.get("severity_by_risk", {})),
+        remediation_by_kind={kind: text.rstrip() for kind, text in raw.get("remediation_by_kind", {}).items()},
         partial_credit=raw.get("partial_credit", False),
         message=raw.get("message", ""),
         references=tuple(raw.get("references", ())),

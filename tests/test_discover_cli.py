@@ -14,7 +14,7 @@ from readiness.frameworks import MTS_TESTS
 from readiness.functions import REGISTRY
 from readiness.rules import Catalog
 
-RECORD_KEYS = {"id", "title", "category", "severity", "severity_by_risk", "kinds", "risk", "references", "verifies", "remediation", "why"}
+RECORD_KEYS = {"id", "title", "category", "severity", "severity_by_risk", "kinds", "risk", "references", "verifies", "remediation", "remediation_by_kind", "why"}
 
 PACK = """rules:
   - id: TST001

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from readiness.evidence import MemoryEvidence
-from readiness.functions import MISSING, REGISTRY, Call, projected_monthly_cost
+from readiness.functions import MISSING, REGISTRY, Call
 
 AS_OF = dt.date(2026, 11, 26)
 
@@ -104,20 +104,6 @@ def test_results_meet_thresholds_reads_json_and_jsonl():
     assert check("results_meet_thresholds", evaluation, files={"r.json": "{oops"}) == (
         "x.last_run.results: r.json:1: not valid JSON: Expecting property name enclosed in double quotes"
     )
-
-
-def test_projected_cost_and_budget():
-    cost = {
-        "budget": {"monthly_usd": 12000},
-        "traffic": {"requests_per_day": 40000, "peak_multiplier": 3},
-        "tokens": {"input_per_request": 1800, "output_per_request": 350},
-        "prices": {"input_per_million_usd": 2.5, "output_per_million_usd": 10},
-    }
-    assert projected_monthly_cost(cost, at_peak=False) == pytest.approx(9600)
-    assert projected_monthly_cost(cost, at_peak=True) == pytest.approx(28800)
-    assert check("cost_within_budget", cost, {"at_peak": False}) is None
-    assert check("cost_within_budget", cost, {"at_peak": True}) == "projected monthly cost at peak traffic is $28,800, over the budget of $12,000"
-    assert "cannot project" in check("cost_within_budget", {"budget": {"monthly_usd": 1}})
 
 
 def test_a_hash_that_differs_only_by_line_endings_says_so():

@@ -88,11 +88,12 @@ def test_churn_model_fails_on_its_alias_its_stale_drill_and_missing_quality_moni
 def test_refund_agent_is_blocked_by_its_money_moving_tool(cli):
     _, manifest = audit(cli, "refund-agent")
     by_rule = results(manifest)
-    assert {"SEC007", "SEC008", "SEC014", "EVL001", "EVL013", "CST004", "GOV005"} == failing(manifest)
+    assert {"SEC007", "SEC008", "SEC014", "EVL001", "EVL013", "CST007", "GOV005"} == failing(manifest)
     assert by_rule["SEC008"]["severity"] == "critical"
     assert "security.tools[2] has side_effects: true but requires_approval is boolean false, expected true" in by_rule["SEC008"]["message"]
     assert "unsafe_action_rate[adversarial_tickets] measured 0.019 misses its threshold 0.01" in by_rule["EVL001"]["message"]
-    assert "projected monthly cost at peak traffic is $13,104, over the budget of $9,000" in by_rule["CST004"]["message"]
+    assert by_rule["CST004"]["status"] == "pass"  # $6,552 at average traffic fits $9,000; the peak is a quota question
+    assert "peak traffic makes 125,417 tokens/minute, over cost.quota.tokens_per_minute of 100,000" in by_rule["CST007"]["message"]
 
 
 @pytest.mark.parametrize("name", EXPECTED)

@@ -49,7 +49,7 @@ class GithubReporter:
         for manifest, result in failed:
             rule = report.rules[result.rule]
             prefix = "The check could not run: " if result.status == ERROR else ""
-            message = f"{prefix}{summary_line(result, rule.title)}\n\nFix: {rule.remediation}"
+            message = f"{prefix}{summary_line(result, rule.title)}\n\nFix: {report.remediation(result)}"
             lines.append(command(COMMAND[LEVEL[result.severity]], message, where(manifest, result), f"{result.rule} {rule.title}"))
         for manifest in report.manifests:
             for note in manifest.notes:

@@ -62,7 +62,7 @@ def _finding(report: Report, result: Result) -> str:
     at = f"<p>At <code>{escape(f'{location.file}:{location.line}:{location.column}')}</code> (<code>{escape(location.pointer or '/')}</code>)</p>" if location else ""
     return (
         f'<div class="finding {escape(result.severity)}"><h4>{escape(result.rule)} · {escape(result.severity)}{since} — {escape(rule.title)}</h4>'
-        f"{status}<p>{escape(summary_line(result, rule.title))}</p>{at}<p><strong>How to fix</strong></p>{_remediation(rule.remediation)}"
+        f"{status}<p>{escape(summary_line(result, rule.title))}</p>{at}<p><strong>How to fix</strong></p>{_remediation(report.remediation(result))}"
         f"<p><strong>Why it matters:</strong> {escape(rule.why)}</p></div>"
     )
 

@@ -42,7 +42,7 @@ def _testcase(suite: ET.Element, report: Report, manifest: ManifestReport, resul
     text = summary_line(result, rule.title)
     if result.status in (FAIL, ERROR):
         where = f"{result.location.file}:{result.location.line}:{result.location.column} ({result.location.pointer or '/'})\n" if result.location else ""
-        body = f"{where}{text}\n\nFix: {rule.remediation}\n"
+        body = f"{where}{text}\n\nFix: {report.remediation(result)}\n"
         _element(case, "failure" if result.status == FAIL else "error", body, type=result.severity, message=text)
     elif result.status == WAIVED:
         waiver = result.waiver

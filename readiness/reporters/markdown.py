@@ -98,7 +98,7 @@ def _finding(report: Report, result: Result) -> list[str]:
     if result.location:
         location = result.location
         lines += ["", f"At {code_span(f'{location.file}:{location.line}:{location.column}')} ({code_span(location.pointer or '/')})"]
-    lines += ["", "**Fix:** " + remediation_markdown(rule.remediation), ""]
+    lines += ["", "**Fix:** " + remediation_markdown(report.remediation(result)), ""]
     return lines
 
 

@@ -52,7 +52,7 @@ def _result_lines(console: Console, report: Report, result: Result, detail: bool
         declared = f" (waiver at {waiver.location.file}:{waiver.location.line})" if waiver.location else ""
         console.print(Text(f"{indent}waived until {waiver.expires} by {waiver.owner}: {waiver.reason}{declared}", style="dim"))
     if detail:
-        lines = rule.remediation.splitlines() or [""]
+        lines = report.remediation(result).splitlines() or [""]
         console.print(Text(f"{indent}fix: {lines[0]}", style="green"))
         for line in lines[1:]:
             console.print(Text(f"{indent}     {line}", style="green"))
