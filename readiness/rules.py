@@ -74,6 +74,7 @@ class Rule:
     risks: tuple[str, ...] = ()
     severity_by_risk: dict[str, str] = field(default_factory=dict)
     partial_credit: bool = False
+    waivable: bool = True
     message: str = ""
     references: tuple[str, ...] = ()
     pass_examples: tuple[Example, ...] = ()
@@ -226,6 +227,7 @@ def _build_rule(raw: dict, index: int, document: Document) -> Rule:
         risks=tuple(applies.get("risk", ())),
         severity_by_risk=dict(raw.get("severity_by_risk", {})),
         partial_credit=raw.get("partial_credit", False),
+        waivable=raw.get("waivable", True),
         message=raw.get("message", ""),
         references=tuple(raw.get("references", ())),
         pass_examples=_examples(raw["examples"]["pass"], document, at + ("examples", "pass")),
