@@ -123,7 +123,7 @@ def rule_statuses(rules: list[RuleStatus]) -> str:
 def mts_warnings(test: MtsTest) -> list[str]:
     """What a reviewer must know about an ML Test Score test's claim: no evidence, or rules that disagree."""
     warnings = [test.problem] if test.problem else []
-    if test.contradicted_by:
+    if test.contradicted_by and not test.problem:  # a report saved before contradicted claims earned 0
         warnings.append(f"claims credit, but {', '.join(test.contradicted_by)} did not pass in this audit")
     return warnings
 
