@@ -29,12 +29,12 @@ def describe(loaded: Catalog, wanted: Wanted, config: Any, extends: tuple[Base, 
     if none is not None:
         changes.append(ConfigChange("checklist", source, "extends: none leaves the built-in checklist out of the audit; only the config's own packs are checked", [], True))
     chosen = {rule.id for rule in wanted.rules}
-    left_out = [rule for rule in loaded.rules if rule.id not in chosen]
-    if left_out:
-        blocking = [rule for rule in left_out if strictest(rule) in BLOCKING]
-        counted = f"{len(left_out)} rule(s) of {len(loaded.rules)}"
-        named = f", {len(blocking)} critical or high among them: {rule_names(blocking)}" if blocking else ", none critical or high"
-        changes.append(ConfigChange("deselected", wanted.selection_source, f"deselects {counted}{named}", [rule.id for rule in left_out], bool(blocking)))
+    for who, left_out in wanted.deselected:
+        if left_out:
+            blocking = [rule for rule in left_out if strictest(rule) in BLOCKING]
+            counted = f"{len(left_out)} rule(s) of {len(loaded.rules)}"
+            named = f", {len(blocking)} critical or high among them: {rule_names(blocking)}" if blocking else ", none critical or high"
+            changes.append(ConfigChange("deselected", who, f"deselects {counted}{named}", [rule.id for rule in left_out], bool(blocking)))
     for rule_id, severity in wanted.severity.items():
         rule = loaded.get(rule_id)
         if rule is None or severity == rule.severity and not rule.severity_by_risk:

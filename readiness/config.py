@@ -253,13 +253,15 @@ def plan_audit(config: Config, request: AuditRequest, policy: Any = None) -> Aud
     loaded = catalog(config, request.rule_packs)
     policies.check(policy, loaded)
     source = config.source or changes.COMMAND_LINE
-    on_command_line = bool(request.select or request.ignore)
+    select, select_source = (request.select, changes.COMMAND_LINE) if request.select else (config.get("select", []), source)
+    ignore, ignore_source = (request.ignore, changes.COMMAND_LINE) if request.ignore else (config.get("ignore", []), source)
+    selected, rules = loaded.select(select), loaded.select(select, ignore)
     allowed = config.get("allow_waivers", [])
     forbidden = {"critical": CRITICAL_NOT_ALLOWED} if "critical" not in allowed else {}
     forbidden.update({severity: f"{source} forbids waivers on {severity} rules (forbid_waivers)" for severity in config.get("forbid_waivers", ())})
     wanted = policies.Wanted(
-        rules=loaded.select(request.select or config.get("select", []), request.ignore or config.get("ignore", [])),
-        selection_source=changes.COMMAND_LINE if on_command_line else source,
+        rules=rules,
+        deselected=[(select_source, [rule for rule in loaded.rules if rule not in selected]), (ignore_source, [rule for rule in selected if rule not in rules])],
         severity={rule_id.upper(): severity for rule_id, severity in config.get("severity", {}).items()},
         severity_source=source,
         forbid_waivers=forbidden,

@@ -56,7 +56,7 @@ class Wanted:
     """What the configuration and the command line ask for, before the policy's floors."""
 
     rules: list[Rule]
-    selection_source: str
+    deselected: list[tuple[str, list[Rule]]]  # (who, the rules its select or ignore leaves out)
     severity: dict[str, str]
     severity_source: str
     forbid_waivers: dict[str, str]  # severity → why its waivers do not count
@@ -111,7 +111,9 @@ def enforce(policy: Policy, loaded: Catalog, wanted: Wanted) -> list[ConfigChang
     if restored:
         chosen = {rule.id for rule in wanted.rules} | {rule.id for rule in restored}
         wanted.rules = [rule for rule in loaded.rules if rule.id in chosen]
-        floor(f"requires {rule_names(restored)}: kept in the audit although {wanted.selection_source} deselects them", tuple(rule.id for rule in restored))
+        who = " and ".join(dict.fromkeys(source for source, rules in wanted.deselected if any(rule in rules for rule in restored)))
+        wanted.deselected = [(source, [rule for rule in rules if rule not in restored]) for source, rules in wanted.deselected]
+        floor(f"requires {rule_names(restored)}: kept in the audit although {who} deselects them", tuple(rule.id for rule in restored))
     kept = policy.get("keep_severity", [])
     for rule_id, severity in list(wanted.severity.items()):
         rule = loaded.get(rule_id)
@@ -127,7 +129,7 @@ def enforce(policy: Policy, loaded: Catalog, wanted: Wanted) -> list[ConfigChang
         floor(f"limits the waiver horizon to {horizon} days; {wanted.max_waiver_days_source} asks for {wanted.max_waiver_days}")
         wanted.max_waiver_days = horizon
     fail_on = policy.get("fail_on")
-    if fail_on is not None and SEVERITIES.index(wanted.fail_on) > SEVERITIES.index(fail_on):
+    if fail_on is not None and SEVERITIES.index(wanted.fail_on) < SEVERITIES.index(fail_on):  # fails on fewer severities
         floor(f"fails the gate on {fail_on} and above; {wanted.fail_on_source} asks for {wanted.fail_on} and above")
         wanted.fail_on = fail_on
     minimum = policy.get("min_score")
