@@ -28,6 +28,8 @@ def describe(loaded: Catalog, wanted: Wanted, config: Any, extends: tuple[Base, 
     none = next((base for base in extends if base.name == NO_BUILTIN), None)
     if none is not None:
         changes.append(ConfigChange("checklist", source, "extends: none leaves the built-in checklist out of the audit; only the config's own packs are checked", [], True))
+    for plugin in config.get("disable_plugins") or []:
+        changes.append(ConfigChange("checklist", source, f"disables the installed plugin {plugin!r}: its rules and checks are not loaded", [], True))
     chosen = {rule.id for rule in wanted.rules}
     for who, left_out in wanted.deselected:
         if left_out:

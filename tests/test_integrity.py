@@ -134,3 +134,11 @@ def test_the_score_without_waivers_is_in_json_markdown_terminal_sarif_and_junit(
 def test_schema_policy_prints_the_policy_schema(cli):
     run = cli("schema", "--policy")
     assert run.exit_code == 0 and json.loads(run.stdout)["title"] == "readiness organisation policy"
+
+
+def test_disabling_a_plugin_and_pinning_the_date_are_listed_and_named_by_the_gate(cli, project):
+    project("readiness.yaml", manifest())
+    config(project, "disable_plugins: [acme]\nas_of: 2026-11-26\n")
+    report = as_json(cli("audit", "readiness.yaml", "--rules", str(PACK), "--format", "json"))
+    assert ".readiness.yaml disables the installed plugin 'acme': its rules and checks are not loaded" in report["gate"]["loosened_by"]
+    assert ".readiness.yaml judges every date as of 2026-11-26 instead of today" in report["gate"]["loosened_by"]
