@@ -21,13 +21,16 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import schema
 from .errors import InputError, InputErrors
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
 from .rules import Base, Catalog, Rule, bases
+
+if TYPE_CHECKING:
+    from .policy import Policy
 
 YAML_CONFIG = ".readiness.yaml"
 PYPROJECT = "pyproject.toml"
@@ -240,7 +243,7 @@ class AuditPlan:
     outputs: list[str]  # FORMAT:PATH
 
 
-def plan_audit(config: Config, request: AuditRequest, policy: Any = None) -> AuditPlan:
+def plan_audit(config: Config, request: AuditRequest, policy: Policy | None = None) -> AuditPlan:
     """The run's settings: the organisation policy's floors over command line over config over defaults."""
     from . import baseline, changes, policy as policies
     from .audit import AuditOptions
@@ -256,12 +259,13 @@ def plan_audit(config: Config, request: AuditRequest, policy: Any = None) -> Aud
     select, select_source = (request.select, changes.COMMAND_LINE) if request.select else (config.get("select", []), source)
     ignore, ignore_source = (request.ignore, changes.COMMAND_LINE) if request.ignore else (config.get("ignore", []), source)
     selected, rules = loaded.select(select), loaded.select(select, ignore)
+    selected_ids, chosen_ids = {rule.id for rule in selected}, {rule.id for rule in rules}
     allowed = config.get("allow_waivers", [])
     forbidden = {"critical": CRITICAL_NOT_ALLOWED} if "critical" not in allowed else {}
     forbidden.update({severity: f"{source} forbids waivers on {severity} rules (forbid_waivers)" for severity in config.get("forbid_waivers", ())})
     wanted = policies.Wanted(
         rules=rules,
-        deselected=[(select_source, [rule for rule in loaded.rules if rule not in selected]), (ignore_source, [rule for rule in selected if rule not in rules])],
+        deselected=[(select_source, [rule for rule in loaded.rules if rule.id not in selected_ids]), (ignore_source, [rule for rule in selected if rule.id not in chosen_ids])],
         severity={rule_id.upper(): severity for rule_id, severity in config.get("severity", {}).items()},
         severity_source=source,
         forbid_waivers=forbidden,

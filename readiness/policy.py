@@ -106,13 +106,13 @@ def enforce(policy: Policy, loaded: Catalog, wanted: Wanted) -> list[ConfigChang
     def floor(message: str, rules: tuple[str, ...] = ()) -> None:
         changes.append(ConfigChange(POLICY_FLOOR, source, message, list(rules)))
 
-    required = [rule for rule in loaded.rules if any(rule.matches(token) for token in policy.get("require_rules", []))]
-    restored = [rule for rule in required if rule not in wanted.rules]
+    chosen = {rule.id for rule in wanted.rules}
+    restored = [rule for rule in loaded.rules if rule.id not in chosen and any(rule.matches(token) for token in policy.get("require_rules", []))]
     if restored:
-        chosen = {rule.id for rule in wanted.rules} | {rule.id for rule in restored}
-        wanted.rules = [rule for rule in loaded.rules if rule.id in chosen]
-        who = " and ".join(dict.fromkeys(source for source, rules in wanted.deselected if any(rule in rules for rule in restored)))
-        wanted.deselected = [(source, [rule for rule in rules if rule not in restored]) for source, rules in wanted.deselected]
+        back = {rule.id for rule in restored}
+        wanted.rules = [rule for rule in loaded.rules if rule.id in chosen | back]
+        who = " and ".join(dict.fromkeys(source for source, rules in wanted.deselected if any(rule.id in back for rule in rules)))
+        wanted.deselected = [(source, [rule for rule in rules if rule.id not in back]) for source, rules in wanted.deselected]
         floor(f"requires {rule_names(restored)}: kept in the audit although {who} deselects them", tuple(rule.id for rule in restored))
     kept = policy.get("keep_severity", [])
     for rule_id, severity in list(wanted.severity.items()):

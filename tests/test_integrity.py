@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from jsonschema import Draft202012Validator
 from gates_helpers import AS_OF, PACK, as_json, manifest, results
+from reporting import SCHEMAS, XsdChecker
+from test_reporters import assert_valid_sarif
 
-IGNORED_CRITICAL = ".readiness.yaml deselects 1 rule(s) of 96, 1 critical or high among them: GTE001 (critical)"
+from readiness.config import Config, catalog
+from readiness.schema import load_schema
+
+CATALOG_SIZE = len(catalog(Config(), [PACK]).rules)  # the built-in checklist and the fixture pack
+IGNORED_CRITICAL = f".readiness.yaml deselects 1 rule(s) of {CATALOG_SIZE}, 1 critical or high among them: GTE001 (critical)"
 
 
 def audit(cli, *extra: str):
@@ -24,6 +31,7 @@ def test_a_config_ignoring_a_critical_rule_is_named_in_every_format_and_by_the_g
     config(project, "ignore: [GTE001]\n")
     run = audit(cli, "--format", "json")
     report = as_json(run)
+    assert list(Draft202012Validator(load_schema("report")).iter_errors(report)) == []
     assert run.exit_code == 0  # the failing critical rule is gone from the audit ...
     assert "GTE001" not in results(report)
     ignored = next(change for change in report["configuration"]["changes"] if "GTE001" in change["rules"])
@@ -31,7 +39,9 @@ def test_a_config_ignoring_a_critical_rule_is_named_in_every_format_and_by_the_g
     assert IGNORED_CRITICAL in report["gate"]["loosened_by"]  # ... and the gate says who took it out
     for name in ("terminal", "markdown", "html", "github", "junit"):
         assert IGNORED_CRITICAL in audit(cli, "--format", name).stdout, name
-    sarif = json.loads(audit(cli, "--format", "sarif").stdout)["runs"][0]
+    log = json.loads(audit(cli, "--format", "sarif").stdout)
+    assert_valid_sarif(log)
+    sarif = log["runs"][0]
     notification = next(n for n in sarif["invocations"][0]["toolConfigurationNotifications"] if "GTE001" in n["message"]["text"])
     assert notification["level"] == "warning" and notification["message"]["text"] == IGNORED_CRITICAL
     assert IGNORED_CRITICAL in sarif["properties"]["gate"]["loosenedBy"]
@@ -46,7 +56,7 @@ def test_ignoring_only_low_rules_is_listed_but_not_named_by_the_gate(cli, projec
     config(project, "ignore: [GTE004]\n")
     report = as_json(audit(cli, "--format", "json"))
     [change] = [c for c in report["configuration"]["changes"] if c["kind"] == "deselected" and "GTE004" in c["rules"]]
-    assert change["message"] == "deselects 1 rule(s) of 96, none critical or high" and change["loosens"] is False
+    assert change["message"] == f"deselects 1 rule(s) of {CATALOG_SIZE}, none critical or high" and change["loosens"] is False
     assert not any("GTE004" in line for line in report["gate"]["loosened_by"])
 
 
@@ -127,6 +137,7 @@ def test_the_score_without_waivers_is_in_json_markdown_terminal_sarif_and_junit(
     assert sarif["properties"]["manifests"][0] | {} == {"file": "readiness.yaml", "verdict": "ready", "score": 100.0, "verdictWithoutWaivers": "not_ready", "scoreWithoutWaivers": 72.7}
     assert sarif["results"][0]["suppressions"][0]["justification"] == "soon"
     junit = ET.fromstring(audit(cli, "--format", "junit").stdout)
+    assert XsdChecker(SCHEMAS / "junit-10.xsd").problems(junit) == []
     properties = {p.get("name"): p.get("value") for p in junit.iter("property")}
     assert (properties["readiness.score_without_waivers"], properties["readiness.verdict_without_waivers"]) == ("72.7", "not_ready")
 
