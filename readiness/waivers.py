@@ -12,7 +12,8 @@ these hold:
   horizon: at most ``max_waiver_days`` (default 90) after the audit date;
 - its rule may be waived: a rule marked ``waivable: false`` (the rules that police waivers)
   never may; a critical rule only when the config says ``allow_waivers: [critical]``; no
-  severity listed in ``forbid_waivers`` (config or organisation policy) may;
+  severity listed in ``forbid_waivers`` (config or organisation policy) may; a config that
+  overrides a rule's severity does not make it waivable (the stricter of the two decides);
 - its owner is a person or a team: not blank, not a placeholder such as ``TBD`` or ``n/a``.
 
 Every waiver that does not count becomes a note with the waiver's own ``file:line``. A
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from .loader import Document
 from .paths import pointer
+from .rules import Rule
 from .report import (
     ERROR,
     FAIL,
@@ -65,6 +67,7 @@ class WaiverPolicy:
     max_days: int = DEFAULT_HORIZON_DAYS  # the horizon: a waiver must expire at most this many days after the audit date
     catalog: frozenset[str] = frozenset()  # every loaded rule: a waiver for a deselected rule is not "unknown"
     unwaivable: frozenset[str] = frozenset()  # rules marked waivable: false
+    overridden: dict[str, Rule] = field(default_factory=dict)  # rules whose severity the config changes: waivable by their own severity when it is stricter
 
 
 def owner_problem(owner: str) -> str | None:
@@ -82,6 +85,7 @@ def apply(results: list[Result], document: Document, as_of: dt.date, policy: Wai
 
     A waived result keeps its credit, so that the score without waivers can be computed from it."""
     by_rule = {result.rule: result for result in results}
+    service = document.data.get("service") if isinstance(document.data.get("service"), dict) else {}
     honoured: dict[str, Waiver] = {}
     first_line: dict[str, int] = {}
     notes: list[Note] = []
@@ -89,7 +93,7 @@ def apply(results: list[Result], document: Document, as_of: dt.date, policy: Wai
         rule_id = str(entry["rule"]).upper()
         where = _location(document, index)
         waiver = Waiver(entry["reason"], entry["owner"], entry["expires"], where)
-        note = _problem(rule_id, waiver, by_rule.get(rule_id), first_line.get(rule_id), as_of, policy)
+        note = _problem(rule_id, waiver, by_rule.get(rule_id), first_line.get(rule_id), as_of, policy, service.get("risk"))
         first_line.setdefault(rule_id, where.line)
         if note:
             notes.append(Note(note[1], where, note[0], rule_id))
@@ -104,7 +108,7 @@ def without_waivers(results: list[Result]) -> list[Result]:
     return [replace(result, status=FAIL, waiver=None) if result.status == WAIVED else result for result in results]
 
 
-def _problem(rule_id: str, waiver: Waiver, result: Result | None, earlier: int | None, as_of: dt.date, policy: WaiverPolicy) -> tuple[str, str] | None:
+def _problem(rule_id: str, waiver: Waiver, result: Result | None, earlier: int | None, as_of: dt.date, policy: WaiverPolicy, risk: str | None) -> tuple[str, str] | None:
     """(note kind, message) when this waiver does not count; None when it does (or its rule is not in this run)."""
     if result is None:
         if rule_id in policy.catalog:
@@ -126,6 +130,9 @@ def _problem(rule_id: str, waiver: Waiver, result: Result | None, earlier: int |
         return WAIVER_NOT_WAIVABLE, f"waiver for {rule_id} does not count: {rule_id} polices waivers and cannot itself be waived; fix it"
     if result.severity in policy.forbidden:
         return WAIVER_FORBIDDEN, f"waiver for {rule_id} does not count: {policy.forbidden[result.severity]}"
+    own = _own_severity(policy.overridden.get(rule_id), risk, as_of)
+    if own in policy.forbidden:
+        return WAIVER_FORBIDDEN, f"waiver for {rule_id} does not count: {policy.forbidden[own]}; the config's severity override ({result.severity}) does not make a {own} rule waivable"
     horizon = as_of + dt.timedelta(days=policy.max_days)
     if expires > horizon:
         return WAIVER_BEYOND_HORIZON, f"waiver for {rule_id} does not count: it expires on {waiver.expires}, beyond the {policy.max_days}-day waiver horizon ({horizon.isoformat()}); shorten it and renew when it lapses"
@@ -133,6 +140,15 @@ def _problem(rule_id: str, waiver: Waiver, result: Result | None, earlier: int |
     if owner:
         return WAIVER_NO_OWNER, f"waiver for {rule_id} does not count: its {owner}; name the person or team who answers for the risk"
     return None
+
+
+def _own_severity(rule: Rule | None, risk: str | None, as_of: dt.date) -> str | None:
+    """The severity a rule would have in this audit without the config's override."""
+    if rule is None:
+        return None
+    from .engine import Settings, effective_severity  # engine applies waivers: imported when needed
+
+    return effective_severity(rule, risk, Settings(as_of))
 
 
 def _location(document: Document, index: int) -> Location:

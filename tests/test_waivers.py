@@ -193,3 +193,12 @@ def test_a_waiver_needs_rule_reason_owner_and_expiry(cli, project):
     run = cli(*audit_args())
     assert run.exit_code == 2
     assert "readiness.yaml:10:5: waivers[0] is missing the required key 'owner'" in run.stderr
+
+
+def test_lowering_a_critical_rule_in_the_config_does_not_make_it_waivable(cli, project):
+    project("readiness.yaml", manifest(failing=("critical",), waivers=waivers(waiver("GTE001"))))
+    project(".readiness.yaml", "severity: {GTE001: high}\n")
+    code, report = audit_json(cli)
+    assert code == 1 and results(report)["GTE001"]["status"] == "fail"
+    [note] = report["manifests"][0]["notes"]
+    assert note["message"] == "waiver for GTE001 does not count: critical rules are not waivable unless the config allows it (allow_waivers: [critical]); the config's severity override (high) does not make a critical rule waivable"
