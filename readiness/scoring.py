@@ -21,10 +21,10 @@ score is below a configured minimum; ready with risks if only medium or low rule
 ready otherwise.
 
 Gate (exit 1 when it fails): a fail or error of the --fail-on severity (default high) or
-worse, or a score below --min-score or below a category minimum. Beside its verdict the gate
-names every change of the config or the command line that hides, lowers or excuses a
-critical or high rule or loosens the gate (an organisation policy's floors cannot be lowered). With --baseline only
-findings that are new since the baseline count; score minimums always do.
+worse, or a score below --min-score or below a category minimum. With --baseline only
+findings that are new since the baseline count; score minimums always do. Beside its verdict
+the gate names every change of the config or the command line that hides, lowers or excuses
+a critical or high rule or loosens the gate; an organisation policy's floors cannot be lowered.
 """
 
 from __future__ import annotations
