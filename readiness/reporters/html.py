@@ -55,7 +55,7 @@ def _configuration(report: Report) -> list[str]:
     changes = report.configuration.changes
     if not changes:
         return []
-    items = "".join(f'<li{" class=warn" if change.loosens else ""}>{escape(change_line(change))}</li>' for change in changes)
+    items = "".join(('<li class="warn">' if change.loosens else "<li>") + f"{escape(change_line(change))}</li>" for change in changes)
     return [f"<h2>{escape(configuration_heading(report))}</h2>", f"<ul>{items}</ul>"]
 
 
