@@ -19,11 +19,11 @@ from .errors import InputError, InputErrors
 from .evidence import Evidence, find_project_root
 from .frameworks import framework_views
 from .loader import Document, Limits, display_path, excerpt, load_file
-from .report import Configuration, ManifestReport, Report, RuleInfo
+from .report import WAIVED, Configuration, ManifestReport, Report, RuleInfo
 from .rules import Rule, category_title
 from .sources import read_sources
-from .waivers import without_waivers
 from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, gate, threshold_misses, verdict, weakest, weighted_score
+from .waivers import without_waivers
 
 MANIFEST_NAMES = ("readiness.yaml", "readiness.yml")
 MANIFEST_SUFFIXES = (".readiness.yaml", ".readiness.yml")
@@ -119,15 +119,19 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
     category_of = {rule.id: rule.category for rule in rules}
     scores = categories(results, category_of, options.weights)
     overall = weighted_score(results, options.weights)
-    unwaived = without_waivers(results)
-    unwaived_score = weighted_score(unwaived, options.weights)
+    judged = verdict(results, threshold_misses(overall, scores, options.thresholds))
+    unwaived_score, unwaived_verdict = overall, judged
+    if any(result.status == WAIVED for result in results):
+        unwaived = without_waivers(results)
+        unwaived_score = weighted_score(unwaived, options.weights)
+        unwaived_verdict = verdict(unwaived, threshold_misses(unwaived_score, categories(unwaived, category_of, options.weights), options.thresholds))
     service = document.data.get("service") if isinstance(document.data.get("service"), dict) else {}
     return ManifestReport(
         file=document.path,
         service=service.get("name"),
         kind=service.get("kind"),
         risk=service.get("risk"),
-        verdict=verdict(results, threshold_misses(overall, scores, options.thresholds)),
+        verdict=judged,
         score=overall,
         weakest=weakest(scores),
         categories=scores,
@@ -135,7 +139,7 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
         notes=notes,
         frameworks=framework_views(document.data, results, {rule.id: list(rule.references) for rule in rules}, options.frameworks),
         score_without_waivers=unwaived_score,
-        verdict_without_waivers=verdict(unwaived, threshold_misses(unwaived_score, categories(unwaived, category_of, options.weights), options.thresholds)),
+        verdict_without_waivers=unwaived_verdict,
     )
 
 

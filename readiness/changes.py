@@ -9,24 +9,26 @@ or loosens the gate (``loosens``) is also named beside the gate's verdict.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .policy import Wanted, rule_names, strictest
 from .report import ConfigChange
-from .rules import NO_BUILTIN, SEVERITIES, Base, Catalog, Rule
+from .rules import NO_BUILTIN, SEVERITIES, Catalog, Rule
 from .scoring import BLOCKING, DEFAULT_WEIGHTS
 from .waivers import DEFAULT_HORIZON_DAYS, NOT_WAIVABLE_BY_DEFAULT
+
+if TYPE_CHECKING:
+    from .config import Config
 
 COMMAND_LINE = "the command line"
 DEFAULT_FAIL_ON = "high"
 
 
-def describe(loaded: Catalog, wanted: Wanted, config: Any, extends: tuple[Base, ...]) -> list[ConfigChange]:
+def describe(loaded: Catalog, wanted: Wanted, config: Config) -> list[ConfigChange]:
     """Every change, from the settings the run ends up with (after the policy's floors)."""
     source = config.source or COMMAND_LINE
     changes: list[ConfigChange] = []
-    none = next((base for base in extends if base.name == NO_BUILTIN), None)
-    if none is not None:
+    if any(base.name == NO_BUILTIN for base in config.extends()):
         changes.append(ConfigChange("checklist", source, "extends: none leaves the built-in checklist out of the audit; only the config's own packs are checked", [], True))
     for plugin in config.get("disable_plugins") or []:
         changes.append(ConfigChange("checklist", source, f"disables the installed plugin {plugin!r}: its rules and checks are not loaded", [], True))
@@ -63,7 +65,7 @@ def describe(loaded: Catalog, wanted: Wanted, config: Any, extends: tuple[Base, 
     return changes
 
 
-def _waiver_changes(wanted: Wanted, config: Any, source: str) -> list[ConfigChange]:
+def _waiver_changes(wanted: Wanted, config: Config, source: str) -> list[ConfigChange]:
     changes = []
     allowed = [severity for severity in NOT_WAIVABLE_BY_DEFAULT if severity not in wanted.forbid_waivers]
     if allowed:

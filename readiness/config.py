@@ -277,7 +277,7 @@ def plan_audit(config: Config, request: AuditRequest, policy: Policy | None = No
         min_score_source=changes.COMMAND_LINE if request.min_score is not None else source,
     )
     floors = policies.enforce(policy, loaded, wanted)
-    configuration = Configuration(config.source, policy.source, changes.describe(loaded, wanted, config, config.extends()) + floors)
+    configuration = Configuration(config.source, policy.source, changes.describe(loaded, wanted, config) + floors)
     as_of = request.as_of or (dt.date.fromisoformat(config.get("as_of")) if config.get("as_of") else dt.date.today())
     overridden = {rule.id: rule for rule in loaded.rules if rule.id in wanted.severity}
     waivers = WaiverPolicy(wanted.forbid_waivers, wanted.max_waiver_days, frozenset(rule.id for rule in loaded.rules), frozenset(rule.id for rule in loaded.rules if not rule.waivable), overridden)

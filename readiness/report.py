@@ -24,8 +24,6 @@ WAIVER_REFUSED = (WAIVER_EXPIRED, WAIVER_FORBIDDEN, WAIVER_NOT_WAIVABLE, WAIVER_
 # Result.baseline: how a finding compares with --baseline (readiness.baseline)
 NEW, UNCHANGED, FIXED = "new", "unchanged", "fixed"
 NOT_COVERED = "not_covered"  # a framework item no applicable rule addresses
-# ConfigChange.kind
-CHANGE_KINDS = ("checklist", "deselected", "severity", "options", "waivers", "gate", "weights", "as_of", "policy_floor")
 
 
 class Compact:
@@ -186,7 +184,7 @@ class ManifestReport:
 class ConfigChange:
     """One thing the configuration, the command line or the organisation policy changed about the audit."""
 
-    kind: str  # one of CHANGE_KINDS
+    kind: str  # checklist, deselected, severity, options, waivers, gate, weights, as_of or policy_floor
     source: str  # the config or policy file, or "the command line"
     message: str
     rules: list[str] = field(default_factory=list)
@@ -210,7 +208,7 @@ class Gate:
     reasons: list[str] = field(default_factory=list)
     category_min: dict[str, float] = field(default_factory=dict)
     baseline: str | None = None  # the baseline report: only new findings fail the gate
-    loosened_by: list[str] = field(default_factory=list)  # "SOURCE: change" for every change that loosens the audit
+    loosened_by: list[str] = field(default_factory=list)  # "SOURCE change" for every change that loosens the audit
 
 
 @dataclass

@@ -153,3 +153,12 @@ def test_disabling_a_plugin_and_pinning_the_date_are_listed_and_named_by_the_gat
     report = as_json(cli("audit", "readiness.yaml", "--rules", str(PACK), "--format", "json"))
     assert ".readiness.yaml disables the installed plugin 'acme': its rules and checks are not loaded" in report["gate"]["loosened_by"]
     assert ".readiness.yaml judges every date as of 2026-11-26 instead of today" in report["gate"]["loosened_by"]
+
+
+def test_a_config_that_drops_the_built_in_checklist_is_named_by_the_gate(cli, project):
+    project("readiness.yaml", manifest())
+    project(".readiness.yaml", f"extends: none\nrules: [{PACK.as_posix()}]\n")
+    report = as_json(cli("audit", "readiness.yaml", "--as-of", AS_OF, "--format", "json"))
+    assert sorted(results(report)) == ["GTE001", "GTE002", "GTE003", "GTE004", "GTE005"]
+    message = ".readiness.yaml extends: none leaves the built-in checklist out of the audit; only the config's own packs are checked"
+    assert report["gate"]["loosened_by"] == [message]
