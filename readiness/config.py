@@ -101,7 +101,7 @@ def read(path: Path) -> Config:
         problems = [InputError(f"[tool.readiness] {e.message}", shown) for e in schema.validate(Document(shown, config.values), CONFIG_SCHEMA)]
     else:
         text = read_text(path, shown, Limits())
-        if not _COMMENT_LINE.sub("", text).strip():
+        if only_comments(text):
             return Config({}, shown, folder)  # an empty .readiness.yaml: defaults
         document = load_text(text, shown)
         config = Config(document.data, shown, folder, document)
@@ -109,6 +109,11 @@ def read(path: Path) -> Config:
     if problems:
         raise InputErrors(problems)
     return config
+
+
+def only_comments(text: str) -> bool:
+    """A YAML file with nothing but blank lines and comments."""
+    return not _COMMENT_LINE.sub("", text).strip()
 
 
 def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .config import only_comments
 from .errors import InputError, InputErrors
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
@@ -77,7 +78,10 @@ def load(explicit: Path | None) -> Policy:
     if not path.is_file():
         origin = "" if explicit is not None else f" (from ${POLICY_ENV})"
         raise InputError(("not a file, expected a policy file" if path.exists() else "no such policy file") + origin, shown)
-    document = load_text(read_text(path, shown, Limits()), shown)
+    text = read_text(path, shown, Limits())
+    if only_comments(text):  # a policy that sets nothing is a mistake in CI, not "no floors"
+        raise InputError("empty policy file: expected floors such as require_rules or fail_on (readiness schema --policy)", shown)
+    document = load_text(text, shown)
     problems = schema.validate(document, POLICY_SCHEMA)
     if problems:
         raise InputErrors(problems)

@@ -123,6 +123,9 @@ def test_a_bad_policy_is_an_input_error_naming_its_place(cli, project):
     run = audit(cli, "--policy", str(unknown))
     assert run.exit_code == 2 and "unknown.yaml:1:17: require_rules[0]: 'NOPE9' matches no rule id, prefix or category of the checklist" in run.stderr
     assert audit(cli, "--policy", "missing.yaml").exit_code == 2
+    empty = project("empty.yaml", "# floors come later\n")
+    run = audit(cli, "--policy", str(empty))
+    assert run.exit_code == 2 and "empty.yaml: empty policy file: expected floors such as require_rules or fail_on (readiness schema --policy)" in run.stderr
 
 
 def test_the_score_without_waivers_is_in_json_markdown_terminal_sarif_and_junit(cli, project):
