@@ -19,10 +19,11 @@ from .errors import InputError, InputErrors
 from .evidence import Evidence, find_project_root
 from .frameworks import framework_views
 from .loader import Document, Limits, display_path, excerpt, load_file
-from .report import ManifestReport, Report, RuleInfo
+from .report import WAIVED, Configuration, ManifestReport, Report, RuleInfo
 from .rules import Rule, category_title
 from .sources import read_sources
 from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, gate, threshold_misses, verdict, weakest, weighted_score
+from .waivers import without_waivers
 
 MANIFEST_NAMES = ("readiness.yaml", "readiness.yml")
 MANIFEST_SUFFIXES = (".readiness.yaml", ".readiness.yml")
@@ -38,6 +39,7 @@ class AuditOptions:
     root: Path | None = None
     frameworks: list[str] = field(default_factory=list)
     baseline: Baseline | None = None
+    configuration: Configuration = field(default_factory=Configuration)  # what config, command line and policy changed
 
 
 def is_manifest_name(name: str) -> bool:
@@ -119,19 +121,27 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
     category_of = {rule.id: rule.category for rule in rules}
     scores = categories(results, category_of, options.weights)
     overall = weighted_score(results, options.weights)
+    judged = verdict(results, threshold_misses(overall, scores, options.thresholds))
+    unwaived_score, unwaived_verdict = overall, judged
+    if any(result.status == WAIVED for result in results):
+        unwaived = without_waivers(results)
+        unwaived_score = weighted_score(unwaived, options.weights)
+        unwaived_verdict = verdict(unwaived, threshold_misses(unwaived_score, categories(unwaived, category_of, options.weights), options.thresholds))
     service = document.data.get("service") if isinstance(document.data.get("service"), dict) else {}
     return ManifestReport(
         file=document.path,
         service=service.get("name"),
         kind=service.get("kind"),
         risk=service.get("risk"),
-        verdict=verdict(results, threshold_misses(overall, scores, options.thresholds)),
+        verdict=judged,
         score=overall,
         weakest=weakest(scores),
         categories=scores,
         results=results,
         notes=notes,
         frameworks=framework_views(document.data, results, {rule.id: list(rule.references) for rule in rules}, options.frameworks),
+        score_without_waivers=unwaived_score,
+        verdict_without_waivers=unwaived_verdict,
     )
 
 
@@ -146,8 +156,9 @@ def run(paths: list[Path], rules: list[Rule], options: AuditOptions) -> Report:
         as_of=options.settings.as_of.isoformat(),
         rules={rule.id: replace(rule_info(rule), severity=overrides.get(rule.id, rule.severity)) for rule in rules},
         manifests=manifests,
-        gate=gate(manifests, options.thresholds, options.baseline.path if options.baseline else None),
+        gate=gate(manifests, options.thresholds, options.baseline.path if options.baseline else None, options.configuration),
         weights=options.weights,
+        configuration=options.configuration,
     )
 
 

@@ -168,6 +168,7 @@ def audit(
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (input errors still exit 2)."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="REPORT.json", help="Gate only on findings not in this earlier JSON report."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (.readiness.yaml or pyproject.toml); default: found from the current folder up."),
+    policy_path: Optional[Path] = typer.Option(None, "--policy", help="Organisation policy: floors the config and command line cannot lower (default: $READINESS_POLICY)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge dates as of this day (YYYY-MM-DD); default today."),
     select: List[str] = typer.Option([], "--select", help="Only these rules: id, id prefix or category (repeatable)."),
     ignore: List[str] = typer.Option([], "--ignore", help="Skip these rules: id, id prefix or category (repeatable)."),
@@ -179,7 +180,7 @@ def audit(
     """Audit manifests and print a scored readiness report."""
 
     def body() -> int:
-        from . import audit as auditing, config
+        from . import audit as auditing, config, policy
         from .frameworks import parse_frameworks
         from .reporters import FORMATS, RenderOptions, get
         from .plugins import load as load_plugins
@@ -196,7 +197,7 @@ def audit(
             select, ignore, rule_packs, fail_on, min_score, category_min,
             parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(comma_list(frameworks)),
         )
-        plan = config.plan_audit(project_config, request)
+        plan = config.plan_audit(project_config, request, policy.load(policy_path))
         targets = parse_outputs(plan.outputs)
         report = auditing.run(list(paths or [Path(".")]), plan.rules, plan.options)
         write_all_atomic([(target, get(name).render(report, RenderOptions(verbose=verbose))) for name, target in targets])
@@ -258,16 +259,18 @@ def schema(
     report: bool = typer.Option(False, "--report", help="Print the JSON report's schema instead."),
     rule_pack: bool = typer.Option(False, "--rule-pack", help="Print the rule pack schema instead (for writing your own rules)."),
     config_file: bool = typer.Option(False, "--config", help="Print the schema of .readiness.yaml instead."),
+    policy_file: bool = typer.Option(False, "--policy", help="Print the schema of an organisation policy file instead."),
 ) -> None:
     """Print the manifest JSON Schema (for editors: yaml-language-server)."""
 
     def body() -> int:
         from .config import CONFIG_SCHEMA
+        from .policy import POLICY_SCHEMA
         from .schema import MANIFEST, REPORT, RULE_PACK, load_schema
 
-        chosen = [name for flag, name in ((report, REPORT), (rule_pack, RULE_PACK), (config_file, CONFIG_SCHEMA)) if flag]
+        chosen = [name for flag, name in ((report, REPORT), (rule_pack, RULE_PACK), (config_file, CONFIG_SCHEMA), (policy_file, POLICY_SCHEMA)) if flag]
         if len(chosen) > 1:
-            raise InputError("schema: give at most one of --report, --rule-pack, --config")
+            raise InputError("schema: give at most one of --report, --rule-pack, --config, --policy")
         emit(json.dumps(load_schema(chosen[0] if chosen else MANIFEST), indent=2) + "\n")
         return EXIT_OK
 

@@ -22,7 +22,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import schema
 from .dates import parse_date
@@ -30,6 +30,9 @@ from .errors import InputError, InputErrors
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
 from .rules import Base, Catalog, Rule, bases
+
+if TYPE_CHECKING:
+    from .policy import Policy
 
 YAML_CONFIG = ".readiness.yaml"
 PYPROJECT = "pyproject.toml"
@@ -100,7 +103,7 @@ def read(path: Path) -> Config:
         problems = [InputError(f"[tool.readiness] {e.message}", shown) for e in schema.validate(Document(shown, config.values), CONFIG_SCHEMA)]
     else:
         text = read_text(path, shown, Limits())
-        if not _COMMENT_LINE.sub("", text).strip():
+        if only_comments(text):
             return Config({}, shown, folder)  # an empty .readiness.yaml: defaults
         document = load_text(text, shown)
         config = Config(document.data, shown, folder, document)
@@ -108,6 +111,11 @@ def read(path: Path) -> Config:
     if problems:
         raise InputErrors(problems)
     return config
+
+
+def only_comments(text: str) -> bool:
+    """A YAML file with nothing but blank lines and comments."""
+    return not _COMMENT_LINE.sub("", text).strip()
 
 
 def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
@@ -167,6 +175,7 @@ def check(config: Config, loaded: Catalog) -> list[InputError]:
         rule = loaded.get(rule_id)
         if rule is not None:
             problems += option_problems(rule, overrides, lambda path, message: config.error(("options", rule_id, *path), message))
+    problems += [config.error(("allow_waivers", config.get("allow_waivers").index(severity)), f"{severity} is both allowed and forbidden (forbid_waivers); keep one") for severity in config.get("allow_waivers", []) if severity in config.get("forbid_waivers", [])]
     categories = sorted({rule.category for rule in loaded.rules})
     problems += [config.error(("category_min", name), f"no category {name!r}; {_hint(name, categories)}") for name in config.get("category_min", {}) if name not in categories]
     for index, item in enumerate(config.get("outputs", [])):
@@ -238,29 +247,51 @@ class AuditPlan:
     outputs: list[str]  # FORMAT:PATH
 
 
-def plan_audit(config: Config, request: AuditRequest) -> AuditPlan:
-    """The run's settings: command line over config over defaults."""
-    from . import baseline
+def plan_audit(config: Config, request: AuditRequest, policy: Policy | None = None) -> AuditPlan:
+    """The run's settings: the organisation policy's floors over command line over config over defaults."""
+    from . import baseline, changes, policy as policies
     from .audit import AuditOptions
     from .engine import Settings
+    from .report import Configuration
     from .scoring import DEFAULT_WEIGHTS, Thresholds
-    from .waivers import WaiverPolicy
+    from .waivers import CRITICAL_NOT_ALLOWED, DEFAULT_HORIZON_DAYS, WaiverPolicy
 
+    policy = policy or policies.Policy()
     loaded = catalog(config, request.rule_packs)
-    rules = loaded.select(request.select or config.get("select", []), request.ignore or config.get("ignore", []))
+    policies.check(policy, loaded)
+    source = config.source or changes.COMMAND_LINE
+    select, select_source = (request.select, changes.COMMAND_LINE) if request.select else (config.get("select", []), source)
+    ignore, ignore_source = (request.ignore, changes.COMMAND_LINE) if request.ignore else (config.get("ignore", []), source)
+    selected, rules = loaded.select(select), loaded.select(select, ignore)
+    selected_ids, chosen_ids = {rule.id for rule in selected}, {rule.id for rule in rules}
+    allowed = config.get("allow_waivers", [])
+    forbidden = {"critical": CRITICAL_NOT_ALLOWED} if "critical" not in allowed else {}
+    forbidden.update({severity: f"{source} forbids waivers on {severity} rules (forbid_waivers)" for severity in config.get("forbid_waivers", ())})
+    wanted = policies.Wanted(
+        rules=rules,
+        deselected=[(select_source, [rule for rule in loaded.rules if rule.id not in selected_ids]), (ignore_source, [rule for rule in selected if rule.id not in chosen_ids])],
+        severity={rule_id.upper(): severity for rule_id, severity in config.get("severity", {}).items()},
+        severity_source=source,
+        forbid_waivers=forbidden,
+        max_waiver_days=config.get("max_waiver_days", DEFAULT_HORIZON_DAYS),
+        max_waiver_days_source=source,
+        fail_on=request.fail_on or config.get("fail_on", changes.DEFAULT_FAIL_ON),
+        fail_on_source=changes.COMMAND_LINE if request.fail_on else source,
+        min_score=request.min_score if request.min_score is not None else config.get("min_score"),
+        min_score_source=changes.COMMAND_LINE if request.min_score is not None else source,
+    )
+    floors = policies.enforce(policy, loaded, wanted)
+    configuration = Configuration(config.source, policy.source, changes.describe(loaded, wanted, config) + floors)
     as_of = request.as_of or (parse_date(config.get("as_of")) if config.get("as_of") else dt.date.today())
-    policy = WaiverPolicy(tuple(config.get("forbid_waivers", ())), config.source or "the config", frozenset(rule.id for rule in loaded.rules))
+    overridden = {rule.id: rule for rule in loaded.rules if rule.id in wanted.severity}
+    waivers = WaiverPolicy(wanted.forbid_waivers, wanted.max_waiver_days, frozenset(rule.id for rule in loaded.rules), frozenset(rule.id for rule in loaded.rules if not rule.waivable), overridden)
     settings = Settings(
         as_of,
-        severity_overrides={rule_id.upper(): severity for rule_id, severity in config.get("severity", {}).items()},
+        severity_overrides=wanted.severity,
         option_overrides={rule_id.upper(): options for rule_id, options in config.get("options", {}).items()},
-        waivers=policy,
+        waivers=waivers,
     )
-    thresholds = Thresholds(
-        request.fail_on or config.get("fail_on", "high"),
-        request.min_score if request.min_score is not None else config.get("min_score"),
-        {**config.get("category_min", {}), **category_minimums(request.category_min, loaded)},
-    )
+    thresholds = Thresholds(wanted.fail_on, wanted.min_score, {**config.get("category_min", {}), **category_minimums(request.category_min, loaded)})
     options = AuditOptions(
         settings,
         thresholds,
@@ -268,9 +299,10 @@ def plan_audit(config: Config, request: AuditRequest) -> AuditPlan:
         limits=config.limits(),
         frameworks=request.frameworks,
         baseline=baseline.load(request.baseline) if request.baseline else None,
+        configuration=configuration,
     )
     outputs = request.outputs or [_relative_output(config, item) for item in config.get("outputs", [])]
-    return AuditPlan(rules, options, outputs)
+    return AuditPlan(wanted.rules, options, outputs)
 
 
 def _relative_output(config: Config, item: str) -> str:

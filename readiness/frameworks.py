@@ -3,12 +3,13 @@
 ML Test Score (Breck et al., IEEE Big Data 2017, §VI.A), from ml_test_score.tests in the
 manifest: each of the 28 tests earns 0 points when not done, 0.5 when it is run manually
 with its results documented, 1 when a system runs it automatically on a repeated basis. A
-test declared manual or automated without evidence text earns 0 (and is reported); an
-undeclared test earns 0. Each section (Data, Model, Infrastructure, Monitoring) sums its
-seven tests (0 to 7); the final score is the minimum of the four sections, read against the
-paper's Table V. For each test the view also lists the rules that reference it
-(mts:infra-7) with their status in this audit, so that claimed evidence can be checked
-against what readiness found.
+test declared manual or automated without evidence text earns 0 (and is reported); so does
+a claim the audit contradicts: a rule that references the test (``mts:infra-7``) fails,
+errs or is waived (the view names the rules). An undeclared test earns 0.
+Each section (Data, Model, Infrastructure, Monitoring) sums its seven tests (0 to 7);
+the final score is the minimum of the four sections, read against the paper's Table V.
+For each test the view also lists the rules that reference it with their status in this
+audit, so that claimed evidence can be checked against what readiness found.
 
 Coverage: an item of a framework is addressed by the rules whose references name it
 (``owasp:LLM06``, ``nist:MG-2.4``, ``eu:art-14``). Its status is the worst status of those
@@ -280,6 +281,8 @@ def _mts_test(test_id: str, claim: dict, results: dict[str, Result], cited: Cita
         points, problem = 0.0, f"declared {mode} but cites no evidence, so it earns 0"
     rules = _rules_citing("mts", test_id, cited, results)
     contradicted = [item.rule for item in rules if points and item.status in (FAIL, ERROR, WAIVED)]
+    if contradicted:
+        points, problem = 0.0, f"claimed {mode}, but {', '.join(contradicted)} did not pass in this audit, so it earns 0"
     return MtsTest(test_id, MTS_TESTS[test_id], mode, points, evidence, problem, rules, contradicted)
 
 

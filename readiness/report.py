@@ -18,6 +18,9 @@ READY, AT_RISK, NOT_READY = "ready", "ready_with_risks", "not_ready"
 VERDICT_TEXT = {READY: "Ready", AT_RISK: "Ready with risks", NOT_READY: "Not ready"}
 # Note.kind for waivers that do not count as written (readiness.waivers)
 WAIVER_EXPIRED, WAIVER_STALE, WAIVER_UNKNOWN, WAIVER_FORBIDDEN, WAIVER_DUPLICATE = "waiver_expired", "waiver_stale", "waiver_unknown_rule", "waiver_forbidden", "waiver_duplicate"
+WAIVER_NOT_WAIVABLE, WAIVER_BEYOND_HORIZON, WAIVER_NO_OWNER = "waiver_not_waivable", "waiver_beyond_horizon", "waiver_no_owner"
+# Notes of these kinds name a waiver that was written for a failing rule and does not count: the gate says why
+WAIVER_REFUSED = (WAIVER_EXPIRED, WAIVER_FORBIDDEN, WAIVER_NOT_WAIVABLE, WAIVER_BEYOND_HORIZON, WAIVER_NO_OWNER)
 # Result.baseline: how a finding compares with --baseline (readiness.baseline)
 NEW, UNCHANGED, FIXED = "new", "unchanged", "fixed"
 NOT_COVERED = "not_covered"  # a framework item no applicable rule addresses
@@ -174,6 +177,28 @@ class ManifestReport:
     notes: list[Note] = field(default_factory=list)
     fixed: list[Result] = field(default_factory=list)  # with --baseline: its findings that are gone (status FIXED)
     frameworks: Frameworks | None = None
+    score_without_waivers: float | None = None  # every waived rule counted as the failure it is
+    verdict_without_waivers: str | None = None  # None in a report saved before waivers were shown this way
+
+
+@dataclass
+class ConfigChange:
+    """One thing the configuration, the command line or the organisation policy changed about the audit."""
+
+    kind: str  # checklist, deselected, severity, options, waivers, gate, weights, as_of or policy_floor
+    source: str  # the config or policy file, or "the command line"
+    message: str
+    rules: list[str] = field(default_factory=list)
+    loosens: bool = False  # hides, lowers or excuses a critical or high rule, or loosens the gate
+
+
+@dataclass
+class Configuration:
+    """What the run was told beyond the rules: the files it read, and every change they made."""
+
+    config: str | None = None
+    policy: str | None = None
+    changes: list[ConfigChange] = field(default_factory=list)
 
 
 @dataclass
@@ -184,6 +209,7 @@ class Gate:
     reasons: list[str] = field(default_factory=list)
     category_min: dict[str, float] = field(default_factory=dict)
     baseline: str | None = None  # the baseline report: only new findings fail the gate
+    loosened_by: list[str] = field(default_factory=list)  # "SOURCE change" for every change that loosens the audit
 
 
 @dataclass
@@ -194,6 +220,7 @@ class Report:
     manifests: list[ManifestReport]
     gate: Gate
     weights: dict[str, float]
+    configuration: Configuration = field(default_factory=Configuration)
     schema_version: int = SCHEMA_VERSION
 
     def remediation(self, result: Result) -> str:
@@ -262,6 +289,8 @@ _NESTED.update({
     "Report.rules": RuleInfo,
     "Report.manifests": ManifestReport,
     "Report.gate": Gate,
+    "Report.configuration": Configuration,
+    "Configuration.changes": ConfigChange,
     "ManifestReport.categories": CategoryScore,
     "ManifestReport.results": Result,
     "ManifestReport.notes": Note,

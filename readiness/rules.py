@@ -76,6 +76,7 @@ class Rule:
     severity_by_risk: dict[str, str] = field(default_factory=dict)
     remediation_by_kind: dict[str, str] = field(default_factory=dict)
     partial_credit: bool = False
+    waivable: bool = True
     message: str = ""
     references: tuple[str, ...] = ()
     pass_examples: tuple[Example, ...] = ()
@@ -244,6 +245,7 @@ def _build_rule(raw: dict, index: int, document: Document) -> Rule:
         severity_by_risk=dict(raw.get("severity_by_risk", {})),
         remediation_by_kind={kind: text.rstrip() for kind, text in raw.get("remediation_by_kind", {}).items()},
         partial_credit=raw.get("partial_credit", False),
+        waivable=raw.get("waivable", True),
         message=raw.get("message", ""),
         references=tuple(raw.get("references", ())),
         pass_examples=_examples(raw["examples"]["pass"], document, at + ("examples", "pass")),

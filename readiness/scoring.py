@@ -10,7 +10,9 @@ medium 5, low 2.5 (configurable).
 
 summed over the category's pass, fail and error results: credit 1 for a pass, 0 for a fail
 or an error, and for a rule with partial credit the share of its checks that passed.
-Waived and skipped rules are out of the denominator: not applicable is never zero. The
+Waived and skipped rules are out of the denominator: not applicable is never zero. Every
+report also shows the score and the verdict without waivers (each waived rule counted as the
+failure it is), so that a waiver never hides how far a manifest is from ready. The
 overall score is the same sum over all of the manifest's rules (not an average of the
 categories); the report also names the weakest category. No scored rule: n/a.
 
@@ -20,19 +22,50 @@ ready otherwise.
 
 Gate (exit 1 when it fails): a fail or error of the --fail-on severity (default high) or
 worse, or a score below --min-score or below a category minimum. With --baseline only
-findings that are new since the baseline count; score minimums always do.
+findings that are new since the baseline count; score minimums always do. Beside its verdict
+the gate names every change of the config or the command line that hides, lowers or excuses
+a critical or high rule or loosens the gate; an organisation policy's floors cannot be lowered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, READY, STATUSES, UNCHANGED, WAIVER_EXPIRED, WAIVER_FORBIDDEN, CategoryScore, Gate, ManifestReport, Result
+from .report import (
+    AT_RISK,
+    ERROR,
+    FAIL,
+    NEW,
+    NOT_READY,
+    PASS,
+    READY,
+    STATUSES,
+    UNCHANGED,
+    WAIVER_BEYOND_HORIZON,
+    WAIVER_EXPIRED,
+    WAIVER_FORBIDDEN,
+    WAIVER_NO_OWNER,
+    WAIVER_NOT_WAIVABLE,
+    WAIVER_REFUSED,
+    CategoryScore,
+    Configuration,
+    Gate,
+    ManifestReport,
+    Result,
+)
 from .rules import SEVERITIES, category_title
 
 DEFAULT_WEIGHTS = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
 BLOCKING = ("critical", "high")
 EXPLANATION = __doc__
+# Why a waiver written for a failing rule does not count, as the gate says it
+_REFUSAL = {
+    WAIVER_EXPIRED: "expired",
+    WAIVER_FORBIDDEN: "is not allowed on {severity} rules",
+    WAIVER_NOT_WAIVABLE: "cannot waive a rule that polices waivers",
+    WAIVER_BEYOND_HORIZON: "reaches beyond the waiver horizon",
+    WAIVER_NO_OWNER: "names no accountable owner",
+}
 
 
 @dataclass
@@ -86,16 +119,16 @@ def verdict(results: list[Result], misses: list[str]) -> str:
     return AT_RISK if failing else READY
 
 
-def gate(manifests: list[ManifestReport], thresholds: Thresholds, baseline: str | None = None) -> Gate:
+def gate(manifests: list[ManifestReport], thresholds: Thresholds, baseline: str | None = None, configuration: Configuration | None = None) -> Gate:
     """Did the run pass the gate? Every reason it did not, in file order.
 
     With a baseline only new findings count (score thresholds still do: a baseline excuses
-    findings, not scores). A finding whose waiver expired or is forbidden says so.
+    findings, not scores). A finding whose waiver does not count names the waiver and why.
     """
     limit = SEVERITIES.index(thresholds.fail_on)
     reasons = []
     for manifest in manifests:
-        unwaived = {note.rule: note for note in manifest.notes if note.kind in (WAIVER_EXPIRED, WAIVER_FORBIDDEN)}
+        unwaived = {note.rule: note for note in manifest.notes if note.kind in WAIVER_REFUSED}
         for result in manifest.results:
             if result.status in (FAIL, ERROR) and SEVERITIES.index(result.severity) <= limit and result.baseline != UNCHANGED:
                 reason = f"{manifest.file}: {result.rule} ({result.severity}) {'failed' if result.status == FAIL else 'could not be checked'}"
@@ -103,7 +136,8 @@ def gate(manifests: list[ManifestReport], thresholds: Thresholds, baseline: str 
                     reason += ", new since the baseline"
                 note = unwaived.get(result.rule)
                 if note and note.location:
-                    reason += f"; its waiver ({note.location.file}:{note.location.line}) " + ("expired" if note.kind == WAIVER_EXPIRED else "is forbidden by config")
+                    reason += f"; its waiver ({note.location.file}:{note.location.line}) " + _REFUSAL.get(note.kind, "does not count").format(severity=result.severity)
                 reasons.append(reason)
         reasons.extend(f"{manifest.file}: {miss}" for miss in threshold_misses(manifest.score, manifest.categories, thresholds))
-    return Gate(thresholds.fail_on, thresholds.min_score, not reasons, reasons, dict(thresholds.category_min), baseline)
+    loosened = [f"{change.source} {change.message}" for change in configuration.changes if change.loosens] if configuration else []
+    return Gate(thresholds.fail_on, thresholds.min_score, not reasons, reasons, dict(thresholds.category_min), baseline, loosened)

@@ -47,7 +47,7 @@ def test_framework_views_match_their_golden_files(report, name, golden):
 def test_markdown_shows_the_ml_test_score_and_every_requested_coverage_view(report):
     text = render(report, "markdown")
     assert f"### ML Test Score: 0 of 7\n\n*{RESEARCH}*" in text
-    assert "| Infrastructure | 1.5/7 |" in text
+    assert "| Infrastructure | 0.5/7 |" in text
     assert "<details>\n<summary>The 28 tests</summary>" in text
     assert "### OWASP Top 10 for LLM Applications 2025 — 3 of 10 addressed · 1 failing" in text
     assert "| ❌ fail | LLM03 | Supply Chain | FWK001 (fail) |" in text
@@ -60,7 +60,7 @@ def test_markdown_shows_the_ml_test_score_and_every_requested_coverage_view(repo
 def test_html_shows_the_ml_test_score_and_every_coverage_view_folded(report):
     text = render(report, "html")
     assert f"<h3>ML Test Score: 0 of 7</h3>\n<p><em>{RESEARCH}</em></p>" in text
-    assert "<tr><td>Infrastructure</td><td>1.5/7</td></tr>" in text
+    assert "<tr><td>Infrastructure</td><td>0.5/7</td></tr>" in text
     assert "<details><summary>The 28 tests</summary>" in text
     assert "<details><summary><strong>OWASP Top 10 for LLM Applications 2025</strong> — 3 of 10 addressed · 1 failing</summary>" in text
     assert "<tr><td>❌ fail</td><td>LLM03</td><td>Supply Chain</td><td>FWK001 (fail)</td></tr>" in text
@@ -78,10 +78,10 @@ def test_an_item_lists_only_the_rules_that_apply_unless_none_does(report, name):
 
 def test_markdown_mts_rows_keep_their_columns_and_flag_problems(report):
     text = render(report, "markdown")
-    assert "make train \\| diff - \\`expected.sha256\\` · ⚠ claims credit, but FWK001 did not pass in this audit" in text
+    assert "make train \\| diff - \\`expected.sha256\\` · ⚠ claimed automated, but FWK001 did not pass in this audit, so it earns 0" in text
     tests = {row[1]: row for row in table_rows(text) if len(row) == 7}
     assert len(tests) == 28
-    assert tests["infra-1"] == ["⚠", "infra-1", "Training is reproducible", "automated", "1", "make train | diff - `expected.sha256` · ⚠ claims credit, but FWK001 did not pass in this audit", "FWK001 (fail)"]
+    assert tests["infra-1"] == ["⚠", "infra-1", "Training is reproducible", "automated", "0", "make train | diff - `expected.sha256` · ⚠ claimed automated, but FWK001 did not pass in this audit, so it earns 0", "FWK001 (fail)"]
     assert tests["monitor-6"][5].startswith("&lt;script&gt;alert(1)&lt;/script&gt; &amp; grafana: p99 | tokens")
     assert tests["model-1"][0] == "⚠" and tests["model-1"][5] == "⚠ declared manual but cites no evidence, so it earns 0"
     assert tests["infra-7"] == ["", "infra-7", "Serving models can be rolled back", "manual", "0.5", "runbooks/rollback.md, drilled 2026-10-01", "FWK002 (pass)"]

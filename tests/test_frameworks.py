@@ -104,7 +104,8 @@ def test_each_test_lists_its_rules_and_flags_claims_the_audit_contradicts():
     manifest = declared({"infra-7": "automated", "infra-6": "manual"})
     tests = {test.id: test for section in ml_test_score(manifest, results, references).sections for test in section.tests}
     assert [(r.rule, r.status) for r in tests["infra-7"].rules] == [("REL002", "fail")]  # OTHER is not in this audit
-    assert tests["infra-7"].contradicted_by == ["REL002"] and tests["infra-7"].points == 1.0
+    assert tests["infra-7"].contradicted_by == ["REL002"] and tests["infra-7"].points == 0.0
+    assert tests["infra-7"].problem == "claimed automated, but REL002 did not pass in this audit, so it earns 0"
     assert [(r.rule, r.status) for r in tests["infra-6"].rules] == [("REL001", "pass")] and tests["infra-6"].contradicted_by == []
     assert tests["infra-1"].contradicted_by == []  # claims nothing, so nothing to contradict
 
@@ -239,11 +240,12 @@ def test_json_report_carries_the_ml_test_score_and_coverage(audited):
     views = report["manifests"][0]["frameworks"]
     score = views["ml_test_score"]
     assert score["final"] == 0 and score["band"] == RESEARCH
-    assert [s["score"] for s in score["sections"]] == [0, 0, 1, 0]
+    assert [s["score"] for s in score["sections"]] == [0, 0, 0, 0]  # infra-7's claim is contradicted by TST001
     infra7 = next(t for s in score["sections"] for t in s["tests"] if t["id"] == "infra-7")
     assert infra7 == {
-        "id": "infra-7", "title": "Serving models can be rolled back", "mode": "automated", "points": 1.0,
-        "evidence": "ci/rollback-drill", "problem": None, "rules": [{"rule": "TST001", "status": "fail"}], "contradicted_by": ["TST001"],
+        "id": "infra-7", "title": "Serving models can be rolled back", "mode": "automated", "points": 0.0,
+        "evidence": "ci/rollback-drill", "problem": "claimed automated, but TST001 did not pass in this audit, so it earns 0",
+        "rules": [{"rule": "TST001", "status": "fail"}], "contradicted_by": ["TST001"],
     }
     model1 = next(t for s in score["sections"] for t in s["tests"] if t["id"] == "model-1")
     assert model1["points"] == 0 and "cites no evidence" in model1["problem"]
@@ -264,8 +266,8 @@ def test_terminal_shows_the_views_only_when_asked(audited):
     assert "ML Test Score" not in plain and "OWASP" not in plain
     mts = audited("--framework", "ml-test-score").stdout
     assert "ML Test Score  0 of 7" in mts and RESEARCH in mts and "OWASP" not in mts
-    assert "    1  infra-7    automated  Serving models can be rolled back" in mts
-    assert "! claims credit, but TST001 did not pass in this audit" in mts
+    assert "    0  infra-7    automated  Serving models can be rolled back" in mts
+    assert "! claimed automated, but TST001 did not pass in this audit, so it earns 0" in mts
     assert "! declared manual but cites no evidence, so it earns 0" in mts
     owasp = audited("--framework", "owasp-llm").stdout
     assert "OWASP Top 10 for LLM Applications 2025   1 of 10 addressed · 1 failing" in owasp

@@ -236,7 +236,7 @@ def test_github_annotations_round_trip_through_the_runner_parser(report):
             result.location.file = tricky
     lines = render(odd, "github").splitlines()
     commands = [parse_command(line) for line in lines]
-    assert [name for name, _, _ in commands] == ["error", "warning", "notice", "warning", "warning", "notice"]
+    assert [name for name, _, _ in commands] == ["error", "warning", "notice", "warning", "warning", "notice", "notice"]
     name, properties, message = commands[0]
     assert properties == {"file": tricky, "line": "9", "col": "3", "title": "TST001 The model is pinned to an immutable version"}
     assert message.startswith("The served model can change under you (`model.version` | alias)")
@@ -307,9 +307,13 @@ def test_gitlab_code_quality_fields(report):
     assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
         ("TST001", "blocker", {"path": "readiness.yaml", "lines": {"begin": 9}}),
         ("TST004", "minor", {"path": "readiness.yaml", "lines": {"begin": 1}}),
+        ("TST005", "info", {"path": "readiness.yaml", "lines": {"begin": 12}}),  # waived: an accepted risk, shown
         ("TST006", "major", {"path": "readiness.yaml", "lines": {"begin": 1}}),
+        ("readiness-waivers", "info", {"path": "readiness.yaml", "lines": {"begin": 1}}),  # its score and verdict without waivers
     ]
     assert all(i["description"] and len(i["fingerprint"]) == 32 for i in issues)
+    waived = next(i for i in issues if i["check_name"] == "TST005")
+    assert waived["description"] == "TST005 The budget alerts before it is spent: waived until 2026-12-15 by ana@example.com (Budget alerts land next sprint): No budget alert: cost.budget.alert_at_percent is missing"
     assert len({i["fingerprint"] for i in issues}) == len(issues)
 
 

@@ -257,4 +257,4 @@ def test_schema_rule_pack_prints_the_pack_schema_for_editors(cli):
     printed = json.loads(run.stdout)
     assert printed["title"] == "readiness rule pack" and "extends" in printed["properties"]
     both = cli("schema", "--rule-pack", "--report")
-    assert (both.exit_code, both.stderr) == (2, "readiness: schema: give at most one of --report, --rule-pack, --config\n")
+    assert (both.exit_code, both.stderr) == (2, "readiness: schema: give at most one of --report, --rule-pack, --config, --policy\n")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gates_helpers import as_json, audit_args, manifest, results
+from gates_helpers import AS_OF, PACK, as_json, audit_args, manifest, results
 
 
 def waiver(rule: str, expires: str = "2026-12-15") -> str:
@@ -90,13 +90,86 @@ def test_config_forbids_waivers_on_critical_rules(cli, project):
     [note] = report["manifests"][0]["notes"]
     assert note["kind"] == "waiver_forbidden" and note["location"]["line"] == 10
     assert note["message"] == "waiver for GTE001 does not count: .readiness.yaml forbids waivers on critical rules (forbid_waivers)"
-    assert report["gate"]["reasons"] == ["readiness.yaml: GTE001 (critical) failed; its waiver (readiness.yaml:10) is forbidden by config"]
+    assert report["gate"]["reasons"] == ["readiness.yaml: GTE001 (critical) failed; its waiver (readiness.yaml:10) is not allowed on critical rules"]
 
 
-def test_without_the_config_the_same_critical_waiver_counts(cli, project):
+def test_a_critical_waiver_does_not_count_unless_the_config_allows_it(cli, project):
     project("readiness.yaml", manifest(failing=("critical",), waivers=waivers(waiver("GTE001"))))
     code, report = audit_json(cli)
+    assert code == 1 and results(report)["GTE001"]["status"] == "fail"
+    [note] = report["manifests"][0]["notes"]
+    assert note["kind"] == "waiver_forbidden"
+    assert note["message"] == "waiver for GTE001 does not count: critical rules are not waivable unless the config allows it (allow_waivers: [critical])"
+    assert report["gate"]["reasons"] == ["readiness.yaml: GTE001 (critical) failed; its waiver (readiness.yaml:10) is not allowed on critical rules"]
+
+
+def test_allow_waivers_critical_lets_the_waiver_count_and_every_output_says_so(cli, project):
+    project("readiness.yaml", manifest(failing=("critical",), waivers=waivers(waiver("GTE001"))))
+    project(".readiness.yaml", "allow_waivers: [critical]\n")
+    code, report = audit_json(cli)
     assert code == 0 and results(report)["GTE001"]["status"] == "waived"
+    manifest_report = report["manifests"][0]
+    assert (manifest_report["score"], manifest_report["verdict"]) == (100.0, "ready")
+    assert (manifest_report["score_without_waivers"], manifest_report["verdict_without_waivers"]) == (63.6, "not_ready")  # 17.5 of 27.5: the critical rule counts as failed
+    assert ".readiness.yaml allows waivers on critical rules (allow_waivers)" in report["gate"]["loosened_by"]
+    terminal = cli(*audit_args()).stdout
+    assert "score 100/100   without waivers: 63.6/100, not ready" in terminal
+    assert ".readiness.yaml allows waivers on critical rules (allow_waivers)" in terminal
+
+
+def test_a_severity_both_allowed_and_forbidden_is_a_config_error(cli, project):
+    project("readiness.yaml", manifest())
+    project(".readiness.yaml", "allow_waivers: [critical]\nforbid_waivers: [critical]\n")
+    run = cli(*audit_args())
+    assert run.exit_code == 2
+    assert ".readiness.yaml:1:17: allow_waivers[0]: critical is both allowed and forbidden (forbid_waivers); keep one" in run.stderr
+
+
+def test_the_rule_that_polices_waivers_cannot_be_waived(cli, project):
+    project("readiness.yaml", manifest(waivers=waivers(waiver("GTE002", expires="2026-01-01"), waiver("GOV010"))))
+    run = cli("audit", "readiness.yaml", "--rules", str(PACK), "--select", "GTE", "--select", "GOV010", "--as-of", AS_OF, "--format", "json")
+    report = as_json(run)
+    assert run.exit_code == 1
+    assert results(report)["GOV010"]["status"] == "fail"
+    notes = {note["rule"]: note for note in report["manifests"][0]["notes"]}
+    assert notes["GOV010"]["kind"] == "waiver_not_waivable"
+    assert notes["GOV010"]["message"] == "waiver for GOV010 does not count: GOV010 polices waivers and cannot itself be waived; fix it"
+    assert "readiness.yaml: GOV010 (high) failed; its waiver (readiness.yaml:11) cannot waive a rule that polices waivers" in report["gate"]["reasons"]
+
+
+def test_a_waiver_beyond_the_horizon_does_not_count(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002", expires="2027-03-01"))))
+    code, report = audit_json(cli)
+    assert code == 1 and results(report)["GTE002"]["status"] == "fail"
+    [note] = report["manifests"][0]["notes"]
+    assert note["kind"] == "waiver_beyond_horizon"
+    assert note["message"] == "waiver for GTE002 does not count: it expires on 2027-03-01, beyond the 90-day waiver horizon (2027-02-24); shorten it and renew when it lapses"
+    assert report["gate"]["reasons"] == ["readiness.yaml: GTE002 (high) failed; its waiver (readiness.yaml:10) reaches beyond the waiver horizon"]
+
+
+def test_the_horizon_is_configurable_and_a_longer_one_is_named_by_the_gate(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002", expires="2027-03-01"))))
+    project(".readiness.yaml", "max_waiver_days: 120\n")
+    code, report = audit_json(cli)
+    assert code == 0 and results(report)["GTE002"]["status"] == "waived"
+    assert ".readiness.yaml sets the waiver horizon to 120 days (default 90)" in report["gate"]["loosened_by"]
+
+
+def test_a_waiver_owned_by_nobody_does_not_count(cli, project):
+    project("readiness.yaml", manifest(failing=("high", "medium"), waivers="waivers:\n  - {rule: GTE002, reason: soon, owner: TBD, expires: 2026-12-15}\n  - {rule: GTE003, reason: soon, owner: '-', expires: 2026-12-15}\n"))
+    code, report = audit_json(cli)
+    assert code == 1
+    messages = [note["message"] for note in report["manifests"][0]["notes"]]
+    assert messages == [
+        "waiver for GTE002 does not count: its owner 'TBD' is a placeholder, not a person or a team; name the person or team who answers for the risk",
+        "waiver for GTE003 does not count: its owner '-' names nobody; name the person or team who answers for the risk",
+    ]
+
+
+def test_a_team_owner_counts(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers="waivers:\n  - {rule: GTE002, reason: soon, owner: support-ml team, expires: 2026-12-15}\n"))
+    code, report = audit_json(cli)
+    assert code == 0 and results(report)["GTE002"]["status"] == "waived"
 
 
 def test_a_second_waiver_for_the_same_rule_is_reported(cli, project):
@@ -120,3 +193,12 @@ def test_a_waiver_needs_rule_reason_owner_and_expiry(cli, project):
     run = cli(*audit_args())
     assert run.exit_code == 2
     assert "readiness.yaml:10:5: waivers[0] is missing the required key 'owner'" in run.stderr
+
+
+def test_lowering_a_critical_rule_in_the_config_does_not_make_it_waivable(cli, project):
+    project("readiness.yaml", manifest(failing=("critical",), waivers=waivers(waiver("GTE001"))))
+    project(".readiness.yaml", "severity: {GTE001: high}\n")
+    code, report = audit_json(cli)
+    assert code == 1 and results(report)["GTE001"]["status"] == "fail"
+    [note] = report["manifests"][0]["notes"]
+    assert note["message"] == "waiver for GTE001 does not count: critical rules are not waivable unless the config allows it (allow_waivers: [critical]); the config's severity override (high) does not make a critical rule waivable"

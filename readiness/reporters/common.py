@@ -9,7 +9,7 @@ import hashlib
 import textwrap
 from typing import Iterator
 
-from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, WAIVED, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus
+from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ConfigChange, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus
 from ..rules import SEVERITIES
 from ..scoring import BLOCKING
 
@@ -123,6 +123,29 @@ def rule_statuses(rules: list[RuleStatus]) -> str:
 def mts_warnings(test: MtsTest) -> list[str]:
     """What a reviewer must know about an ML Test Score test's claim: no evidence, or rules that disagree."""
     warnings = [test.problem] if test.problem else []
-    if test.contradicted_by:
+    if test.contradicted_by and not test.problem:  # a report saved before contradicted claims earned 0
         warnings.append(f"claims credit, but {', '.join(test.contradicted_by)} did not pass in this audit")
     return warnings
+
+
+def without_waivers(manifest: ManifestReport) -> str | None:
+    """``"without waivers: 63.6/100, not ready"`` when a waiver counts in this manifest; else None."""
+    if manifest.verdict_without_waivers is None or not any(result.status == WAIVED for result in manifest.results):
+        return None
+    score = "n/a" if manifest.score_without_waivers is None else f"{manifest.score_without_waivers:g}/100"
+    return f"without waivers: {score}, {VERDICT_TEXT[manifest.verdict_without_waivers].lower()}"
+
+
+def change_line(change: ConfigChange) -> str:
+    """``".readiness.yaml sets REL002 to low (from critical)"``: one change, with who made it."""
+    return f"{change.source} {change.message}"
+
+
+def configuration_heading(report: Report) -> str:
+    """``"Configuration: .readiness.yaml · policy: org.yaml"``: the files that changed the audit."""
+    configuration = report.configuration
+    files = ([f"config {configuration.config}"] if configuration.config else []) + ([f"policy {configuration.policy}"] if configuration.policy else [])
+    return "What the configuration changed" + (f" ({', '.join(files)})" if files else "")
+
+
+GATE_LOOSENED = "The configuration hides, lowers or excuses critical or high rules, or loosens the gate:"

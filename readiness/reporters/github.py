@@ -4,7 +4,9 @@
 with the level by severity (critical/high → error, medium → warning, low → notice), the
 most severe first, because GitHub keeps only the first ten annotations of each level per
 step (the rest still show in the log). Notes about waivers are warnings; waived findings
-are notices. Data is escaped as the Actions toolkit does (``%``, CR, LF), property values
+are notices, and a manifest with waivers gets a notice with its score and verdict without
+them. What the configuration changed comes first: a warning for a change that loosens the
+audit, a notice for any other. Data is escaped as the Actions toolkit does (``%``, CR, LF), property values
 also ``:`` and ``,``, so no message or path can inject a command or a property.
 
 The job summary is an output side effect, not part of rendering: the CLI calls
@@ -21,7 +23,7 @@ from ..errors import InputError
 from ..report import ERROR, FAIL, WAIVED, Location, Report
 from ..rules import SEVERITIES
 from . import RenderOptions
-from .common import LEVEL, findings, summary_line, where
+from .common import LEVEL, change_line, findings, summary_line, where, without_waivers
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 SUMMARY_LIMIT = 900 * 1024  # GitHub rejects a step summary over 1 MiB
@@ -44,7 +46,7 @@ def command(name: str, message: str, location: Location | None, title: str) -> s
 
 class GithubReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        lines: list[str] = []
+        lines = [command("warning" if change.loosens else "notice", change_line(change), None, "readiness configuration") for change in report.configuration.changes]
         failed = sorted(findings(report, (FAIL, ERROR)), key=lambda pair: SEVERITIES.index(pair[1].severity))
         for manifest, result in failed:
             rule = report.rules[result.rule]
@@ -58,6 +60,11 @@ class GithubReporter:
             waiver = result.waiver
             detail = f"waived until {waiver.expires} by {waiver.owner}: {waiver.reason}" if waiver else "waived"
             lines.append(command("notice", f"{summary_line(result, report.rules[result.rule].title)}\n{detail}", where(manifest, result), f"{result.rule} waived"))
+        for manifest in report.manifests:
+            unwaived = without_waivers(manifest)
+            if unwaived:
+                score = "n/a" if manifest.score is None else f"{manifest.score:g}/100"
+                lines.append(command("notice", f"{manifest.file}: score {score} with its waivers; {unwaived}", None, "readiness waivers"))
         return "".join(line + "\n" for line in lines)
 
 

@@ -12,7 +12,7 @@ from html import escape
 
 from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
-from .common import MODE_TEXT, NO_ITEMS, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, split_blockers, summary_line
+from .common import GATE_LOOSENED, MODE_TEXT, change_line, configuration_heading, without_waivers, NO_ITEMS, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, split_blockers, summary_line
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;max-width:960px;margin:2em auto;padding:0 1em}
@@ -44,10 +44,19 @@ def _bar(score: float | None) -> str:
 def _gate(report: Report) -> list[str]:
     gate = report.gate
     rule = escape(gate_terms(gate))
+    loosened = f'<p class="warn"><strong>{escape(GATE_LOOSENED)}</strong></p><ul>' + "".join(f'<li class="warn">{escape(change)}</li>' for change in gate.loosened_by) + "</ul>" if gate.loosened_by else ""
     if gate.passed:
-        return [f'<div class="gate passed"><strong>Gate passed</strong> ({rule})</div>']
+        return [f'<div class="gate passed"><strong>Gate passed</strong> ({rule}){loosened}</div>']
     reasons = "".join(f"<li>{escape(reason)}</li>" for reason in gate.reasons)
-    return [f'<div class="gate failed"><strong>Gate failed</strong> ({rule}) because:<ul>{reasons}</ul></div>']
+    return [f'<div class="gate failed"><strong>Gate failed</strong> ({rule}) because:<ul>{reasons}</ul>{loosened}</div>']
+
+
+def _configuration(report: Report) -> list[str]:
+    changes = report.configuration.changes
+    if not changes:
+        return []
+    items = "".join(('<li class="warn">' if change.loosens else "<li>") + f"{escape(change_line(change))}</li>" for change in changes)
+    return [f"<h2>{escape(configuration_heading(report))}</h2>", f"<ul>{items}</ul>"]
 
 
 def _remediation(text: str) -> str:
@@ -99,12 +108,17 @@ def _weakest(manifest: ManifestReport) -> str:
     return f" · weakest: {escape(weakest.title)} ({weakest.score:g})"
 
 
+def _unwaived(manifest: ManifestReport) -> str:
+    text = without_waivers(manifest)
+    return f" · <strong>{escape(text)}</strong>" if text else ""
+
+
 def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
     facts = ", ".join(f for f in (manifest.kind, f"risk {manifest.risk}" if manifest.risk else None) if f)
     parts = [
         f"<h2>{escape(manifest.service or 'unnamed service')}" + (f" <small>({escape(facts)})</small>" if facts else "") + "</h2>",
         f'<p class="meta"><code>{escape(manifest.file)}</code></p>',
-        f'<p><span class="verdict {escape(manifest.verdict)}">{escape(VERDICT_TEXT[manifest.verdict])}</span> score <strong>{_score(manifest.score)}</strong>/100{_weakest(manifest)}</p>',
+        f'<p><span class="verdict {escape(manifest.verdict)}">{escape(VERDICT_TEXT[manifest.verdict])}</span> score <strong>{_score(manifest.score)}</strong>/100{_weakest(manifest)}{_unwaived(manifest)}</p>',
     ]
     rows = [[escape(c.title), _bar(c.score), _score(c.score), str(c.counts.get(PASS, 0)), str(c.counts.get("fail", 0) + c.counts.get(ERROR, 0)), str(c.counts.get(WAIVED, 0))] for c in manifest.categories]
     parts.append(_table(["Category", "", "Score", "Pass", "Fail", "Waived"], rows))
@@ -149,7 +163,7 @@ class HtmlReporter:
             "<h1>Readiness report</h1>",
             f'<p class="meta">readiness {escape(report.tool_version)} · as of {escape(report.as_of)}</p>',
         ]
-        parts += _gate(report)
+        parts += _gate(report) + _configuration(report)
         for manifest in report.manifests:
             parts += _manifest(report, manifest)
         parts.append("</body></html>")

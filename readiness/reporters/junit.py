@@ -3,7 +3,8 @@
 One ``<testsuite>`` per manifest and one ``<testcase>`` per rule (classname = manifest path,
 name = "RULEID title"): a pass is an empty testcase, a failure a ``<failure>`` (type = the
 severity), a rule whose check raised an ``<error>``, and a rule that does not apply or is
-waived a ``<skipped>`` with the reason. Notes go to the suite's ``<system-out>``. Valid
+waived a ``<skipped>`` with the reason. Notes and what the configuration changed go to the
+suite's ``<system-out>``; the score and verdict without waivers are suite properties. Valid
 against Jenkins' ``junit-10.xsd`` (no ``file``/``line`` on testcases, which it forbids).
 """
 
@@ -14,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 from ..report import ERROR, FAIL, SKIPPED, WAIVED, ManifestReport, Report, Result
 from . import RenderOptions
-from .common import summary_line
+from .common import change_line, summary_line
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -62,13 +63,16 @@ def _suite(root: ET.Element, report: Report, manifest: ManifestReport) -> None:
         "readiness.verdict": manifest.verdict,
         "readiness.score": "n/a" if manifest.score is None else f"{manifest.score:g}",
         "readiness.gate": "passed" if report.gate.passed else "failed",
+        "readiness.score_without_waivers": "n/a" if manifest.score_without_waivers is None else f"{manifest.score_without_waivers:g}",
+        "readiness.verdict_without_waivers": manifest.verdict_without_waivers or "",
     }
     for name, value in facts.items():
         _element(properties, "property", name=name, value=value)
     for result in manifest.results:
         _testcase(suite, report, manifest, result)
-    if manifest.notes:
-        lines = [note.message + (f" (at {note.location.file}:{note.location.line}:{note.location.column})" if note.location else "") for note in manifest.notes]
+    lines = [f"configuration: {change_line(change)}" for change in report.configuration.changes]
+    lines += [note.message + (f" (at {note.location.file}:{note.location.line}:{note.location.column})" if note.location else "") for note in manifest.notes]
+    if lines:
         _element(suite, "system-out", "\n".join(lines) + "\n")
 
 

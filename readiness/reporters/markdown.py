@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
-from .common import MODE_TEXT, NO_ITEMS, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, split_blockers, summary_line
+from .common import GATE_LOOSENED, MODE_TEXT, change_line, configuration_heading, without_waivers, NO_ITEMS, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, split_blockers, summary_line
 
 BAR_WIDTH = 20
 VERDICT_MARK = {"ready": "✅", "ready_with_risks": "⚠️", "not_ready": "❌"}
@@ -73,9 +73,17 @@ def _score(score: float | None) -> str:
 def _gate(report: Report) -> list[str]:
     gate = report.gate
     line = escape(gate_terms(gate))
+    loosened = [f"**{escape(GATE_LOOSENED)}**", ""] + [f"- ⚠️ {escape_block(change)}" for change in gate.loosened_by] if gate.loosened_by else []
     if gate.passed:
-        return [f"**Gate: passed** ✅ ({line})"]
-    return [f"**Gate: failed** ❌ ({line}) because:", ""] + [f"- {escape_block(reason)}" for reason in gate.reasons]
+        return [f"**Gate: passed** ✅ ({line})"] + ([""] + loosened if loosened else [])
+    return [f"**Gate: failed** ❌ ({line}) because:", ""] + [f"- {escape_block(reason)}" for reason in gate.reasons] + ([""] + loosened if loosened else [])
+
+
+def _configuration(report: Report) -> list[str]:
+    changes = report.configuration.changes
+    if not changes:
+        return []
+    return [f"### {escape(configuration_heading(report))}", ""] + [f"- {'⚠️ ' if change.loosens else ''}{escape_block(change_line(change))}" for change in changes] + [""]
 
 
 def _category_table(manifest: ManifestReport) -> list[str]:
@@ -154,6 +162,9 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
     weakest = next((c for c in manifest.categories if c.category == manifest.weakest), None)
     if weakest and weakest.score is not None and weakest.score < 100:
         headline += f" · weakest: {escape(weakest.title)} ({weakest.score:g})"
+    unwaived = without_waivers(manifest)
+    if unwaived:
+        headline += f" · **{escape(unwaived)}**"
     lines += [headline, ""] + _category_table(manifest) + [""]
     blockers, others = split_blockers(failing(manifest))
     for title, group in (("Blockers — critical and high", blockers), ("Other failures — medium and low", others)):
@@ -190,7 +201,7 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
 
 class MarkdownReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        lines = ["# Readiness report", ""] + _gate(report) + ["", f"readiness {escape(report.tool_version)} · as of {report.as_of}", ""]
+        lines = ["# Readiness report", ""] + _gate(report) + ["", f"readiness {escape(report.tool_version)} · as of {report.as_of}", ""] + _configuration(report)
         for manifest in report.manifests:
             lines += _manifest(report, manifest)
         return "\n".join(lines).rstrip("\n") + "\n"

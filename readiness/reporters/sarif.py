@@ -10,7 +10,10 @@ One run per invocation (``automationDetails.id`` "readiness/"), every rule of th
   with ``properties.status`` "error", and a ``toolExecutionNotification`` saying the rule
   could not be evaluated;
 - ``pass`` and ``skipped`` → no result (the rules are still listed);
-- notes (expired, stale or unknown waivers) → ``toolConfigurationNotifications``.
+- notes (expired, stale or unknown waivers) and what the configuration changed →
+  ``toolConfigurationNotifications`` (a change that loosens the audit is a warning);
+- the score and verdict without waivers → each manifest's entry in the run's ``properties``,
+  beside the score with them; the configuration's changes → ``properties.configuration``.
 
 With ``--baseline``, each finding carries ``baselineState`` "new" or "unchanged"; fixed
 findings are not results (SARIF's "absent" would reopen them as alerts in some viewers).
@@ -32,7 +35,7 @@ from urllib.parse import quote
 from ..report import ERROR, FAIL, WAIVED, Location, ManifestReport, Report, Result, RuleInfo
 from . import RenderOptions
 from .jsontext import json_text
-from .common import FINGERPRINT_KEY, LEVEL, findings, fingerprint, one_line, summary_line, where
+from .common import FINGERPRINT_KEY, LEVEL, change_line, findings, fingerprint, one_line, summary_line, where
 from .markdown import escape, remediation_markdown
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -118,6 +121,7 @@ def _invocation(report: Report, rule_index: dict[str, int]) -> dict[str, Any]:
         for manifest in report.manifests
         for note in manifest.notes
     ]
+    notes += [{"level": "warning" if change.loosens else "note", "message": message(change_line(change)), "descriptor": {"id": f"readiness/config/{change.kind}"}} for change in report.configuration.changes]
     if errors:
         invocation["toolExecutionNotifications"] = errors
     if notes:
@@ -144,8 +148,9 @@ class SarifReporter:
             "results": [sarif_result(report, manifest, result, rule_index[result.rule]) for manifest, result in findings(report, (FAIL, ERROR, WAIVED))],
             "properties": {
                 "asOf": report.as_of,
-                "gate": {"passed": report.gate.passed, "failOn": report.gate.fail_on, "minScore": report.gate.min_score, "reasons": report.gate.reasons},
-                "manifests": [{"file": m.file, "verdict": m.verdict, "score": m.score} for m in report.manifests],
+                "gate": {"passed": report.gate.passed, "failOn": report.gate.fail_on, "minScore": report.gate.min_score, "reasons": report.gate.reasons, "loosenedBy": report.gate.loosened_by},
+                "manifests": [{"file": m.file, "verdict": m.verdict, "score": m.score, "verdictWithoutWaivers": m.verdict_without_waivers, "scoreWithoutWaivers": m.score_without_waivers} for m in report.manifests],
+                "configuration": {"config": report.configuration.config, "policy": report.configuration.policy, "changes": [change_line(change) for change in report.configuration.changes]},
             },
         }
         log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
 from . import RenderOptions, terminal_frameworks
-from .common import gate_terms
+from .common import GATE_LOOSENED, change_line, configuration_heading, gate_terms, without_waivers
 from .text import Text
 
 if TYPE_CHECKING:
@@ -64,6 +64,9 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
     score = "n/a" if manifest.score is None else f"{manifest.score:g}/100"
     weakest = next((c for c in manifest.categories if c.category == manifest.weakest), None)
     headline = Text.assemble("  ", (f" {VERDICT_TEXT[manifest.verdict].upper()} ", VERDICT_STYLE.get(manifest.verdict, "bold black on green")), f"  score {score}")
+    unwaived = without_waivers(manifest)
+    if unwaived:
+        headline.append(f"   {unwaived}", style="bold")
     if weakest and weakest.score is not None and weakest.score < 100:
         headline.append(f"   weakest: {weakest.title} ({weakest.score:g})")
     console.print(headline)
@@ -137,6 +140,11 @@ class TerminalReporter:
 
         console = rich_console() if options.color else PlainConsole(buffer, rich_console)
         console.print(Text(f"readiness {report.tool_version} · as of {report.as_of}", style="dim"))
+        if report.configuration.changes:
+            console.print()
+            console.print(Text(configuration_heading(report), style="bold"))
+            for change in report.configuration.changes:
+                console.print(Text(f"  {'!' if change.loosens else '·'} {change_line(change)}", style="yellow" if change.loosens else ""))
         for manifest in report.manifests:
             console.print()
             _manifest(console, report, manifest, options)
@@ -148,6 +156,10 @@ class TerminalReporter:
             console.print(Text(f"Gate failed ({gate_terms(gate)}):", style="bold red"))
             for reason in gate.reasons:
                 console.print(Text(f"  {reason}"))
+        if gate.loosened_by:
+            console.print(Text(GATE_LOOSENED, style="bold yellow"))
+            for change in gate.loosened_by:
+                console.print(Text(f"  ! {change}", style="yellow"))
         return buffer.getvalue()
 
 
