@@ -399,3 +399,4 @@ def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
 
 
 from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files
+from . import capabilities as _capabilities  # noqa: E402,F401 - registers the checks of declared kinds and flags

@@ -90,6 +90,17 @@ class Note:
 
 
 @dataclass
+class TurnedOff:
+    """A rule that a declaration turned off (``service.kind``, ``handles_pii: false``, …), and the reason given."""
+
+    rule: str
+    declaration: str  # the declared field, e.g. service.handles_pii
+    value: Any
+    rationale: str | None = None  # the team's reason (service.rationale.<flag>), if any
+    location: Location | None = None
+
+
+@dataclass
 class CategoryScore:
     category: str
     title: str
@@ -163,7 +174,7 @@ class Frameworks:
 class ManifestReport:
     file: str
     service: str | None
-    kind: str | None
+    kind: str | None  # the declared kind, or kinds joined by ", "
     risk: str | None
     verdict: str
     score: float | None
@@ -173,6 +184,8 @@ class ManifestReport:
     notes: list[Note] = field(default_factory=list)
     fixed: list[Result] = field(default_factory=list)  # with --baseline: its findings that are gone (status FIXED)
     frameworks: Frameworks | None = None
+    capabilities: list[str] = field(default_factory=list)  # the kinds whose rules applied: declared ∪ inferred from the facts
+    turned_off: list[TurnedOff] = field(default_factory=list)
 
 
 @dataclass
@@ -265,6 +278,8 @@ _NESTED.update({
     "Waiver.location": Location,
     "ManifestReport.fixed": Result,
     "Note.location": Location,
+    "ManifestReport.turned_off": TurnedOff,
+    "TurnedOff.location": Location,
     "ManifestReport.frameworks": Frameworks,
     "Frameworks.coverage": Coverage,
     "Frameworks.ml_test_score": MlTestScore,

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import precompiled, schema
+from .capabilities import KINDS
 from .errors import InputError
 from .functions import REGISTRY, Function
 from .loader import Document, Limits, display_path, load_file
 from .paths import Path as RulePath, PathSyntaxError
 
 SEVERITIES = ("critical", "high", "medium", "low")
-KINDS = ("ml", "llm", "rag", "agent")
 RISKS = ("low", "medium", "high")
 CATEGORIES = {
     "versioning": "Versioning & reproducibility",

@@ -39,8 +39,26 @@ def test_sample_verdict_and_exit_code(cli, name, expected):
 
 
 def test_samples_span_every_kind():
-    kinds = {load_file(SAMPLES / name / "readiness.yaml", None, Limits()).data["service"]["kind"] for name in EXPECTED}
+    declared = [load_file(SAMPLES / name / "readiness.yaml", None, Limits()).data["service"]["kind"] for name in EXPECTED]
+    kinds = {kind for value in declared for kind in ([value] if isinstance(value, str) else value)}
     assert kinds == {"ml", "llm", "rag", "agent"}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_sample_declarations_match_their_facts(cli, name):
+    """Each sample declares every kind its facts show, and says why each flag that turns rules off is true."""
+    _, manifest = audit(cli, name)
+    assert results(manifest)["GOV018"]["status"] == "pass", results(manifest)["GOV018"]["message"]
+    assert results(manifest)["GOV019"]["status"] == "pass", results(manifest)["GOV019"]["message"]
+    flags = [item for item in manifest["turned_off"] if item["declaration"] not in ("service.kind", "model.provider")]
+    assert all(item["rationale"] for item in flags), flags
+
+
+def test_support_assistant_is_audited_as_the_rag_system_it_is(cli):
+    _, manifest = audit(cli, "support-assistant")
+    assert (manifest["kind"], manifest["capabilities"]) == ("llm, rag", ["llm", "rag"])
+    rag_rules = {"VER007", "DAT004", "EVL007", "REL010", "MON005"}
+    assert {rule for rule in rag_rules if results(manifest)[rule]["status"] == "pass"} == rag_rules
 
 
 @pytest.mark.parametrize("name", EXPECTED)
