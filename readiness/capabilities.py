@@ -31,8 +31,13 @@ NARROWING: dict[str, tuple[Any, ...]] = {
     "multi_tenant": (False,),
     "risk": ("low", "medium"),
 }
-# Fields other than the service flags whose value decides whether a rule applies.
-DECLARATIONS = {("service", "kind"), ("service", "risk"), ("service", "eu_ai_act", "category"), ("model", "provider")} | {("service", name) for name in NARROWING}
+# The fields a ``when`` clause may test that are declarations, each with the declaration that turns the
+# rule off: a rule on model.provider is off only for a classic ML model (third_party_model), by its kind.
+DECLARED_BY: dict[tuple, tuple] = {
+    ("service", "eu_ai_act", "category"): ("service", "eu_ai_act", "category"),
+    ("model", "provider"): ("service", "kind"),
+    **{("service", name): ("service", name) for name in ("kind", *NARROWING)},
+}
 RETRIEVAL_RECORDS = {"retrieved_documents", "retrieved_chunks", "retrieval", "citations"}
 TOOL_RECORDS = {"tool_calls", "tool_results"}
 USER_TEXT_RECORDS = {"input", "inputs", "user_input", "user_message", "user_messages", "messages", "conversation"}

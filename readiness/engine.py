@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .capabilities import DECLARATIONS, Profile, profile as manifest_profile, rationale
+from .capabilities import DECLARED_BY, Profile, profile as manifest_profile, rationale
 from .evidence import Evidence
 from .functions import MISSING, Call
 from .loader import Document, JsonPath
@@ -101,7 +101,7 @@ def _not_applicable(rule: Rule, profile: Profile, settings: Settings, evidence: 
     for clause in rule.when:
         failures = _run_clause(clause, view, (), view, settings, evidence, clause.options)
         if failures:
-            declaration = clause.target.steps if clause.target and clause.target.steps in DECLARATIONS else None
+            declaration = DECLARED_BY.get(clause.target.steps) if clause.target else None
             return Skip(f"applies only when {clause.target.text if clause.target else '$'} passes {clause.function.name} ({failures[0][0]})", declaration)
     return None
 
