@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .functions import MISSING, Call, function
+from .functions import MISSING, Call, _is_empty, function
 from .loader import describe
 from .paths import display
 
@@ -44,7 +44,8 @@ USER_TEXT_RECORDS = {"input", "inputs", "user_input", "user_message", "user_mess
 USER_IDENTITY_RECORDS = {"user_id", "email", "user_email", "customer_id", "account_id", "ip_address"}
 
 
-def _get(data: Any, *path: str | int) -> Any:
+def value_at(data: Any, path: tuple) -> Any:
+    """The value at ``path`` (keys and list indexes) in ``data``; MISSING when there is none."""
     for step in path:
         if isinstance(step, int):
             if not isinstance(data, list) or step >= len(data):
@@ -72,12 +73,12 @@ def declared_kinds(value: Any) -> tuple[str, ...]:
 
 
 def _records(root: dict) -> set[str]:
-    records = _get(root, "tracing", "records")
+    records = value_at(root, ("tracing", "records"))
     return {item for item in records if isinstance(item, str)} if isinstance(records, list) else set()
 
 
 def _set(value: Any) -> bool:
-    return value is not MISSING and value not in (None, "", [], {})
+    return value is not MISSING and not _is_empty(value)
 
 
 def inferred_kinds(root: dict) -> dict[str, str]:
@@ -86,22 +87,22 @@ def inferred_kinds(root: dict) -> dict[str, str]:
     records = _records(root)
     evidence = {
         "rag": [
-            (_set(_get(root, "data", "retrieval")), "data.retrieval describes a retrieval index"),
+            (_set(value_at(root, ("data", "retrieval"))), "data.retrieval describes a retrieval index"),
             (bool(records & RETRIEVAL_RECORDS), f"tracing.records records {', '.join(sorted(records & RETRIEVAL_RECORDS))}"),
         ],
         "agent": [
-            (_set(_get(root, "security", "tools")), "security.tools lists tools the model calls"),
-            (_set(_get(root, "security", "agent")), "security.agent sets the limits of an agent loop"),
+            (_set(value_at(root, ("security", "tools"))), "security.tools lists tools the model calls"),
+            (_set(value_at(root, ("security", "agent"))), "security.agent sets the limits of an agent loop"),
             (bool(records & TOOL_RECORDS), f"tracing.records records {', '.join(sorted(records & TOOL_RECORDS))}"),
         ],
         "llm": [
-            (_set(_get(root, "prompts")), "prompts lists prompt templates"),
-            (_set(_get(root, "cost", "tokens")), "cost.tokens counts tokens per request"),
-            (_set(_get(root, "facts", "gateways")), "a cited LiteLLM file routes requests to LLMs"),
+            (_set(value_at(root, ("prompts",))), "prompts lists prompt templates"),
+            (_set(value_at(root, ("cost", "tokens"))), "cost.tokens counts tokens per request"),
+            (_set(value_at(root, ("facts", "gateways"))), "a cited LiteLLM file routes requests to LLMs"),
         ],
         "ml": [
-            (_set(_get(root, "data", "training")), "data.training names the data the model was trained on"),
-            (_set(_get(root, "model", "training")), "model.training records how the model was trained"),
+            (_set(value_at(root, ("data", "training"))), "data.training names the data the model was trained on"),
+            (_set(value_at(root, ("model", "training"))), "model.training records how the model was trained"),
         ],
     }
     for kind in KINDS:
@@ -122,10 +123,13 @@ def narrows(flag: str, value: Any) -> bool:
     return any(value == narrowing and type(value) is type(narrowing) for narrowing in NARROWING.get(flag, ()))
 
 
+def known_kinds(root: dict) -> set[str]:
+    """The kinds declared or shown by the facts (an undeclared kind is not taken to be any)."""
+    return set(declared_kinds(_service(root).get("kind"))) | set(inferred_kinds(root))
+
+
 def _llm_system(root: dict) -> bool:
-    """Declared or shown to be an LLM system (an undeclared kind with no LLM fact is not taken to be one)."""
-    kinds = set(declared_kinds(_service(root).get("kind"))) | set(inferred_kinds(root))
-    return bool(kinds & set(LLM_KINDS))
+    return bool(known_kinds(root) & set(LLM_KINDS))
 
 
 def contradiction(flag: str, root: dict) -> str | None:
@@ -140,20 +144,20 @@ def contradiction(flag: str, root: dict) -> str | None:
         user_text = records & USER_TEXT_RECORDS
         if user_text and _llm_system(root):
             return f"tracing.records records {', '.join(sorted(user_text))}: the text users send an LLM"
-        if _get(root, "tracing", "pii_redaction", "enabled") is True:
+        if value_at(root, ("tracing", "pii_redaction", "enabled")) is True:
             return "tracing.pii_redaction is enabled: there is personal data to redact"
     elif flag == "user_facing":
-        if _get(root, "security", "authentication") == "none":
+        if value_at(root, ("security", "authentication")) == "none":
             return "security.authentication is none: anyone who reaches the endpoint can use it"
-        tools = _get(root, "security", "tools")
+        tools = value_at(root, ("security", "tools"))
         for index, tool in enumerate(tools if isinstance(tools, list) else []):
             if isinstance(tool, dict) and tool.get("side_effects") is True and tool.get("user_auth_context") is True:
                 return f"security.tools[{index}] ({tool.get('name', 'unnamed')}) acts with side effects on a user's behalf"
     elif flag == "multi_tenant":
-        if _get(root, "data", "retrieval", "acl") == "per-tenant":
+        if value_at(root, ("data", "retrieval", "acl")) == "per-tenant":
             return "data.retrieval.acl is per-tenant"
     elif flag == "risk":
-        category = _get(root, "service", "eu_ai_act", "category")
+        category = value_at(root, ("service", "eu_ai_act", "category"))
         if category in ("high", "prohibited"):
             return f"service.eu_ai_act.category is {category}: the EU AI Act puts it in the highest tier"
     return None
@@ -163,9 +167,9 @@ def rationale(root: dict, declaration: tuple) -> str | None:
     """The team's reason for a declaration: ``service.rationale.<name>`` (``service.eu_ai_act.rationale``
     for the EU AI Act category)."""
     if declaration == ("service", "eu_ai_act", "category"):
-        text = _get(root, "service", "eu_ai_act", "rationale")
+        text = value_at(root, ("service", "eu_ai_act", "rationale"))
     else:
-        text = _get(root, "service", "rationale", declaration[-1])
+        text = value_at(root, ("service", "rationale", declaration[-1]))
     if isinstance(text, str) and text.strip():
         return text.strip()
     return None
@@ -173,11 +177,10 @@ def rationale(root: dict, declaration: tuple) -> str | None:
 
 def effective_kinds(root: dict) -> tuple[str, ...] | None:
     """The kinds whose rules apply: declared ∪ inferred; None when no kind is declared (every rule applies)."""
-    declared = declared_kinds(_service(root).get("kind"))
-    if not declared:
+    if not declared_kinds(_service(root).get("kind")):
         return None
-    every = set(declared) | set(inferred_kinds(root))
-    return tuple(kind for kind in KINDS if kind in every) + tuple(kind for kind in declared if kind not in KINDS)
+    known = known_kinds(root)
+    return tuple(kind for kind in KINDS if kind in known)
 
 
 @dataclass(frozen=True)
@@ -199,8 +202,8 @@ def profile(root: dict) -> Profile:
 
 @function("kind_matches_facts")
 def kind_matches_facts(value: Any, options: dict, call: Call) -> str | None:
-    """The value is ``service.kind``: it names every kind the facts show (a retrieval index ⇒ rag, tools
-    ⇒ agent, prompts or tokens ⇒ llm, training data ⇒ ml; rag and agent cover llm)."""
+    """The value (``service.kind``, one kind or a list) names every kind the facts show: a retrieval index ⇒
+    rag, tools ⇒ agent, prompts or token counts ⇒ llm, training data ⇒ ml (rag and agent cover llm)."""
     declared = declared_kinds(value)
     missing = missing_kinds(declared, inferred_kinds(call.root))
     if not missing:
@@ -210,9 +213,11 @@ def kind_matches_facts(value: Any, options: dict, call: Call) -> str | None:
 
 @function("declaration_holds")
 def declaration_holds(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a flag of ``service`` (handles_pii, user_facing, multi_tenant, risk). A value that turns
-    rules off (false; a risk tier below high) must have its reason in ``service.rationale.<flag>`` and
-    must not be contradicted by the facts (traces of user input against ``handles_pii: false``, say)."""
+    """The value, when it turns rules off (false; a risk tier below high), has its reason in
+    ``service.rationale.<flag>`` and no fact contradicts it.
+
+    For the flags of ``service``: handles_pii, user_facing, multi_tenant and risk. The contradictions
+    (traces of user ids against ``handles_pii: false``, say) are listed in docs/capabilities.md."""
     flag = str(call.value_path[-1]) if call.value_path else ""
     if not narrows(flag, value):
         return None
@@ -227,12 +232,13 @@ def declaration_holds(value: Any, options: dict, call: Call) -> str | None:
 
 @function("third_party_model", accepts_missing=True)
 def third_party_model(value: Any, options: dict, call: Call) -> str | None:
-    """The value is ``model.provider``: set, or left out by a system that is not shown to be a classic
-    ML model only (an LLM system that leaves its provider out is not taken to have none). For ``when``
-    clauses of the rules about a hosted model."""
+    """The value (``model.provider``) is set, or left out by a system not shown to be a classic ML model
+    only: an LLM system that leaves its provider out is not taken to have none.
+
+    For the ``when`` clauses of rules about a hosted model."""
     if _set(value):
         return None
-    kinds = set(declared_kinds(_service(call.root).get("kind"))) | set(inferred_kinds(call.root))
+    kinds = known_kinds(call.root)
     if kinds and not kinds & set(LLM_KINDS):
         return f"{call.where} is not declared and this is a classic ML model ({', '.join(sorted(kinds))}), served from its own artifact"
     return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .capabilities import DECLARED_BY, Profile, profile as manifest_profile, rationale
+from .capabilities import DECLARED_BY, Profile, profile as manifest_profile, rationale, value_at
 from .evidence import Evidence
 from .functions import MISSING, Call
 from .loader import Document, JsonPath
@@ -161,7 +161,5 @@ def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence
 
 
 def _turned_off(rule_id: str, declaration: JsonPath, document: Document) -> TurnedOff:
-    value: Any = document.data
-    for step in declaration:
-        value = value.get(step) if isinstance(value, dict) else None
-    return TurnedOff(rule_id, display(declaration), value, rationale(document.data, declaration), _location(document, declaration))
+    value = value_at(document.data, declaration)
+    return TurnedOff(rule_id, display(declaration), None if value is MISSING else value, rationale(document.data, declaration), _location(document, declaration))

@@ -89,8 +89,8 @@ class Note:
     rule: str | None = None
 
 
-@dataclass
-class TurnedOff:
+@dataclass(slots=True)
+class TurnedOff(Compact):
     """A rule that a declaration turned off (``service.kind``, ``handles_pii: false``, …), and the reason given."""
 
     rule: str
