@@ -172,7 +172,7 @@ def test_every_format_shows_the_declarations_that_turned_rules_off(cli, project)
     project("readiness.yaml", SERVICE.format(kind="llm", extra=extra))
     common = ("audit", "readiness.yaml", "--as-of", AS_OF, "--format")
     terminal = cli(*common, "terminal").stdout
-    assert "help-bot (llm, audited as rag too, from its facts, risk high)" in terminal
+    assert "help-bot (llm + rag from its facts, risk high)" in terminal
     assert "Turned off by a declaration" in terminal
     assert "service.multi_tenant: false turned off SEC010" in terminal and "because: Public articles only" in terminal
     markdown = cli(*common, "markdown").stdout

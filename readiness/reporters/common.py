@@ -172,8 +172,8 @@ def turned_off_by(manifest: ManifestReport) -> list[Declared]:
 
 
 def service_facts(manifest: ManifestReport) -> str:
-    """``llm, rag, risk high``: the declared kind, the kinds its facts added, the risk tier."""
+    """``llm + rag from its facts, risk high``: the declared kind, the kinds its facts added, the risk tier."""
     declared = manifest.kind.split(", ") if manifest.kind else []
     added = [kind for kind in manifest.capabilities if kind not in declared] if declared else []
-    parts = [manifest.kind, f"audited as {', '.join(added)} too, from its facts" if added else None, f"risk {manifest.risk}" if manifest.risk else None]
-    return ", ".join(part for part in parts if part)
+    kind = f"{manifest.kind} + {', '.join(added)} from its facts" if added else manifest.kind
+    return ", ".join(part for part in (kind, f"risk {manifest.risk}" if manifest.risk else None) if part)
