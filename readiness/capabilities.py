@@ -16,7 +16,7 @@ GOV018 and GOV019 (``checks/governance.yaml``) report the mismatches with the fu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from .functions import MISSING, Call, _is_empty, function
 from .loader import describe
@@ -112,9 +112,15 @@ def inferred_kinds(root: dict) -> dict[str, str]:
     return found
 
 
+def covered_kinds(declared: Iterable[str]) -> set[str]:
+    """The kinds a declaration covers: those it names, and llm when it names rag or agent."""
+    covered = set(declared)
+    return covered | {"llm"} if covered & {"rag", "agent"} else covered
+
+
 def missing_kinds(declared: tuple[str, ...], inferred: dict[str, str]) -> dict[str, str]:
-    """The inferred kinds a declaration leaves out (llm is covered by rag or agent)."""
-    covered = set(declared) | ({"llm"} if set(declared) & {"rag", "agent"} else set())
+    """The inferred kinds a declaration leaves out, with the fact that shows each."""
+    covered = covered_kinds(declared)
     return {kind: fact for kind, fact in inferred.items() if kind not in covered}
 
 

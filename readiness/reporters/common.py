@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, WAIVED, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus, TurnedOff
+from ..capabilities import covered_kinds
 from ..rules import SEVERITIES
 from ..scoring import BLOCKING
 
@@ -174,6 +175,6 @@ def turned_off_by(manifest: ManifestReport) -> list[Declared]:
 def service_facts(manifest: ManifestReport) -> str:
     """``llm + rag from its facts, risk high``: the declared kind, the kinds its facts added, the risk tier."""
     declared = manifest.kind.split(", ") if manifest.kind else []
-    added = [kind for kind in manifest.capabilities if kind not in declared] if declared else []
+    added = [kind for kind in manifest.capabilities if kind not in covered_kinds(declared)] if declared else []
     kind = f"{manifest.kind} + {', '.join(added)} from its facts" if added else manifest.kind
     return ", ".join(part for part in (kind, f"risk {manifest.risk}" if manifest.risk else None) if part)
