@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import precompiled, schema
-from .capabilities import KINDS
+from .capabilities import KINDS  # noqa: F401 - the kinds a rule applies to, defined with how they are inferred
 from .errors import InputError
 from .functions import REGISTRY, Function
 from .loader import Document, Limits, display_path, load_file
