@@ -79,7 +79,10 @@ def write_service(folder: Path, index: int, alerts: int = EXTRA_ALERTS) -> None:
     shutil.copytree(SAMPLE, folder)
     name = f"service-{index:04d}"
     text = (folder / "readiness.yaml").read_text(encoding="utf-8").replace("support-assistant", name)
-    text = vary(text, r"^  risk: high$", f"  risk: {('high', 'medium', 'low')[index % 4 % 3]}")
+    risk = ("high", "medium", "low")[index % 4 % 3]
+    text = vary(text, r"^  risk: high$", f"  risk: {risk}")
+    if risk != "high":  # a tier below high turns rules off and says why (GOV019)
+        text = vary(text, r"^  rationale:$", '  rationale:\n    risk: "Answers from public help-centre articles; refunds and account changes stay with human agents"')
     text = vary(text, r"^  traffic: \{requests_per_day: \d+", f"  traffic: {{requests_per_day: {20000 + index * 37 % 20000}")
     text = vary(text, r"^  retention_days: \d+$", f"  retention_days: {30 + index % 4 * 15}")
     text = vary(text, r"time_to_rollback_minutes: \d+", f"time_to_rollback_minutes: {index % 10 + 3}")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__, schema
 from .baseline import Baseline, compare as compare_with_baseline
+from .capabilities import KINDS, declared_kinds, effective_kinds
 from .engine import Settings, evaluate
 from .errors import InputError, InputErrors
 from .evidence import Evidence, find_project_root
@@ -117,7 +118,7 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
     base = file.resolve().parent
     evidence = Evidence(base, options.root or find_project_root(base), options.limits.max_evidence_bytes)
     document = read_sources(document, evidence, options.limits)
-    results, notes = evaluate(rules, document, options.settings, evidence)
+    results, notes, turned_off = evaluate(rules, document, options.settings, evidence)
     category_of = {rule.id: rule.category for rule in rules}
     scores = categories(results, category_of, options.weights)
     overall = weighted_score(results, options.weights)
@@ -131,7 +132,7 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
     return ManifestReport(
         file=document.path,
         service=service.get("name"),
-        kind=service.get("kind"),
+        kind=", ".join(declared_kinds(service.get("kind"))) or None,
         risk=service.get("risk"),
         verdict=judged,
         score=overall,
@@ -142,6 +143,8 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
         frameworks=framework_views(document.data, results, {rule.id: list(rule.references) for rule in rules}, options.frameworks),
         score_without_waivers=unwaived_score,
         verdict_without_waivers=unwaived_verdict,
+        capabilities=list(effective_kinds(document.data) or KINDS),
+        turned_off=turned_off,
     )
 
 

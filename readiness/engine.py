@@ -2,8 +2,11 @@
 
 A rule that does not apply (kind, risk tier, ``when``) is ``skipped`` with the reason; an
 undeclared kind or risk tier gets every rule and the strictest bar, so leaving a fact out
-never makes a system look readier. A function that raises turns its rule into ``error``
-and the audit goes on.
+never makes a system look readier. Declaring less does not either: applicability is decided on
+the :class:`~readiness.capabilities.Profile` (kinds the facts show are added to the declared
+ones, flags the facts contradict count as not declared), and every rule a declaration turned
+off is listed with that declaration (:class:`~readiness.report.TurnedOff`). A function that
+raises turns its rule into ``error`` and the audit goes on.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from .capabilities import DECLARED_BY, Profile, known_kinds, profile as manifest_profile, rationale, value_at
 from .evidence import Evidence
 from .functions import MISSING, Call
 from .loader import Document, JsonPath
 from .paths import display, pointer
-from .report import ERROR, FAIL, PASS, SKIPPED, Location, Note, Result
+from .report import ERROR, FAIL, PASS, SKIPPED, Location, Note, Result, TurnedOff
 from .rules import SEVERITIES, Clause, Rule
 from .waivers import WaiverPolicy, apply as apply_waivers
 
@@ -82,35 +86,45 @@ def _options(rule: Rule, clause: Clause, settings: Settings) -> dict:
     return {**clause.options, **{name: value for name, value in override.items() if name in clause.function.options}}
 
 
-def _not_applicable(rule: Rule, root: dict, settings: Settings, evidence: Evidence) -> str | None:
-    service = root.get("service") if isinstance(root.get("service"), dict) else {}
-    kind, risk = service.get("kind"), service.get("risk")
-    if rule.kinds and kind is not None and kind not in rule.kinds:
-        return f"applies to {', '.join(rule.kinds)} systems; this one is {kind}"
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+    declaration: JsonPath | None = None  # the declaration that turned the rule off, if one did
+
+
+def _not_applicable(rule: Rule, profile: Profile, settings: Settings, evidence: Evidence) -> Skip | None:
+    kinds, risk, view = profile.kinds, profile.risk, profile.view
+    if rule.kinds and kinds is not None and not set(kinds) & set(rule.kinds):
+        return Skip(f"applies to {', '.join(rule.kinds)} systems; this one is {', '.join(kinds)}", ("service", "kind"))
     if rule.risks and risk is not None and risk not in rule.risks:
-        return f"applies at risk tier {', '.join(rule.risks)}; this one is {risk}"
+        return Skip(f"applies at risk tier {', '.join(rule.risks)}; this one is {risk}", ("service", "risk"))
     for clause in rule.when:
-        failures = _run_clause(clause, root, (), root, settings, evidence, clause.options)
+        failures = _run_clause(clause, view, (), view, settings, evidence, clause.options)
         if failures:
-            return f"applies only when {clause.target.text if clause.target else '$'} passes {clause.function.name} ({failures[0][0]})"
+            declaration = DECLARED_BY.get(clause.target.steps) if clause.target else None
+            return Skip(f"applies only when {clause.target.text if clause.target else '$'} passes {clause.function.name} ({failures[0][0]})", declaration)
     return None
 
 
-def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: Evidence) -> Result:
+def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: Evidence, profile: Profile | None = None) -> Result:
+    return _evaluate_rule(rule, document, settings, evidence, profile or manifest_profile(document.data))[0]
+
+
+def _evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: Evidence, profile: Profile) -> tuple[Result, JsonPath | None]:
+    """The rule's result, and the declaration that turned it off when one did."""
     root = document.data
-    service = root.get("service") if isinstance(root.get("service"), dict) else {}
-    severity = effective_severity(rule, service.get("risk"), settings)
+    severity = effective_severity(rule, profile.risk, settings)
     try:
-        reason = _not_applicable(rule, root, settings, evidence)
-        if reason:
-            return _skipped(rule.id, severity, reason)
+        skip = _not_applicable(rule, profile, settings, evidence)
+        if skip:
+            return _skipped(rule.id, severity, skip.reason), skip.declaration
         nodes = rule.given.select(root)
         if not nodes:
             missing = rule.given.first_missing(root)
             if rule.if_missing == "skip":
-                return _skipped(rule.id, severity, f"{rule.given.text} is not declared")
+                return _skipped(rule.id, severity, f"{rule.given.text} is not declared"), None
             message = f"{rule.message}: " if rule.message else ""
-            return Result(rule.id, FAIL, severity, f"{message}{display(missing) if missing else rule.given.text} is missing", _location(document, missing))
+            return Result(rule.id, FAIL, severity, f"{message}{display(missing) if missing else rule.given.text} is missing", _location(document, missing)), None
         failures: list[tuple[str, JsonPath]] = []
         checks = 0
         for node_path, node in nodes:
@@ -119,14 +133,14 @@ def evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence: 
                 failed = _run_clause(clause, node, node_path, root, settings, evidence, _options(rule, clause, settings), document)
                 failures.extend(failed)
     except Exception as error:  # a broken function must not stop the audit
-        return Result(rule.id, ERROR, severity, f"the check raised {type(error).__name__}: {error}", _location(document, ()))
+        return Result(rule.id, ERROR, severity, f"the check raised {type(error).__name__}: {error}", _location(document, ())), None
     if not failures:
-        return Result(rule.id, PASS, severity, "", _location(document, nodes[0][0]), credit=1.0)
+        return Result(rule.id, PASS, severity, "", _location(document, nodes[0][0]), credit=1.0), None
     reasons = list(dict.fromkeys(reason for reason, _ in failures))  # two clauses under one missing parent say the same thing
     text = "; ".join(reasons[:MAX_REASONS]) + (f"; and {len(reasons) - MAX_REASONS} more" if len(reasons) > MAX_REASONS else "")
     credit = max(0.0, 1 - len(failures) / checks) if rule.partial_credit else 0.0
     message = f"{rule.message}: {text}" if rule.message else text
-    return Result(rule.id, FAIL, severity, message, _location(document, failures[0][1]), credit=credit)
+    return Result(rule.id, FAIL, severity, message, _location(document, failures[0][1]), credit=credit), None
 
 
 @lru_cache(maxsize=4096)
@@ -136,17 +150,27 @@ def _skipped(rule_id: str, severity: str, reason: str) -> Result:
     return Result(rule_id, SKIPPED, severity, reason)
 
 
-def _with_remediation(result: Result, rule: Rule, kind: Any) -> Result:
-    """A finding carries the remediation for the system's kind when the rule has its own for it."""
+def _with_remediation(result: Result, rule: Rule, kinds: list[str]) -> Result:
+    """A finding carries the remediation for the system's kinds (declared or shown by its facts) when
+    the rule has its own for them."""
     if result.status not in (FAIL, ERROR) or not rule.remediation_by_kind:
         return result
-    text = rule.remediation_for(kind)
+    text = rule.remediation_for(kinds)
     return replace(result, remediation=text) if text else result
 
 
-def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence: Evidence) -> tuple[list[Result], list[Note]]:
-    """Every rule's result for one manifest, waivers applied, plus notes about the waivers."""
-    service = document.data.get("service")
-    kind = service.get("kind") if isinstance(service, dict) else None
-    results = [_with_remediation(evaluate_rule(rule, document, settings, evidence), rule, kind) for rule in rules]
-    return apply_waivers(results, document, settings.as_of, settings.waivers)
+def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence: Evidence) -> tuple[list[Result], list[Note], list[TurnedOff]]:
+    """Every rule's result for one manifest, waivers applied, plus notes about the waivers and the
+    rules a declaration turned off."""
+    profile = manifest_profile(document.data)
+    kinds = sorted(known_kinds(document.data))
+    outcomes = [_evaluate_rule(rule, document, settings, evidence, profile) for rule in rules]
+    results = [_with_remediation(result, rule, kinds) for rule, (result, _) in zip(rules, outcomes)]
+    results, notes = apply_waivers(results, document, settings.as_of, settings.waivers)
+    turned_off = [_turned_off(result.rule, declaration, document) for result, declaration in outcomes if declaration is not None]
+    return results, notes, turned_off
+
+
+def _turned_off(rule_id: str, declaration: JsonPath, document: Document) -> TurnedOff:
+    value = value_at(document.data, declaration)
+    return TurnedOff(rule_id, display(declaration), None if value is MISSING else value, rationale(document.data, declaration), _location(document, declaration))

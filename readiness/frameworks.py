@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .capabilities import effective_kinds
 from .errors import InputError
 from .report import (
     ERROR,
@@ -328,8 +329,7 @@ def _coverage_item(item: str, name: str, group: str | None, statuses: tuple[tupl
 def framework_views(manifest: dict, results: list[Result], references: dict[str, list[str]], requested: list[str]) -> Frameworks:
     """Every coverage view (the OWASP LLM list only for LLM-based systems) and, when requested, the ML Test Score."""
     by_rule = {result.rule: result for result in results}
-    service = manifest.get("service") if isinstance(manifest.get("service"), dict) else {}
-    views = [OWASP_LLM, NIST_AI_RMF, EU_AI_ACT] if service.get("kind") != "ml" else [NIST_AI_RMF, EU_AI_ACT]
+    views = [OWASP_LLM, NIST_AI_RMF, EU_AI_ACT] if effective_kinds(manifest) != ("ml",) else [NIST_AI_RMF, EU_AI_ACT]
     cited = citations(references)
     score = ml_test_score(manifest, by_rule, cited) if ML_TEST_SCORE in requested else None
     return Frameworks(list(requested), [coverage(view, by_rule, cited) for view in views], score)

@@ -321,3 +321,4 @@ from .sources import functions as _source_functions  # noqa: E402,F401 - registe
 from . import checks_operations as _operations  # noqa: E402,F401 - registers the checks of monitoring, release and retrieval freshness
 from . import evidence_checks as _evidence_checks  # noqa: E402,F401 - registers the checks that read cited reports
 from . import versioning_checks as _versioning_checks  # noqa: E402,F401 - registers the model pinning and trace checks
+from . import capabilities as _capabilities  # noqa: E402,F401 - registers the checks of declared kinds and flags

@@ -93,6 +93,17 @@ class Note:
     rule: str | None = None
 
 
+@dataclass(slots=True)
+class TurnedOff(Compact):
+    """A rule that a declaration turned off (``service.kind``, ``handles_pii: false``, …), and the reason given."""
+
+    rule: str
+    declaration: str  # the declared field, e.g. service.handles_pii
+    value: Any
+    rationale: str | None = None  # the team's reason (service.rationale.<flag>), if any
+    location: Location | None = None
+
+
 @dataclass
 class CategoryScore:
     category: str
@@ -167,7 +178,7 @@ class Frameworks:
 class ManifestReport:
     file: str
     service: str | None
-    kind: str | None
+    kind: str | None  # the declared kind, or kinds joined by ", "
     risk: str | None
     verdict: str
     score: float | None
@@ -179,6 +190,9 @@ class ManifestReport:
     frameworks: Frameworks | None = None
     score_without_waivers: float | None = None  # every waived rule counted as the failure it is
     verdict_without_waivers: str | None = None  # None in a report saved before waivers were shown this way
+
+    capabilities: list[str] = field(default_factory=list)  # the kinds whose rules applied: declared ∪ inferred from the facts
+    turned_off: list[TurnedOff] = field(default_factory=list)
 
 
 @dataclass
@@ -299,6 +313,8 @@ _NESTED.update({
     "Waiver.location": Location,
     "ManifestReport.fixed": Result,
     "Note.location": Location,
+    "ManifestReport.turned_off": TurnedOff,
+    "TurnedOff.location": Location,
     "ManifestReport.frameworks": Frameworks,
     "Frameworks.coverage": Coverage,
     "Frameworks.ml_test_score": MlTestScore,

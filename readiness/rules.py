@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import precompiled, schema
+from .capabilities import KINDS  # noqa: F401 - the kinds a rule applies to, defined with how they are inferred
 from .errors import InputError
 from .functions import REGISTRY, Function
 from .loader import Document, Limits, display_path, load_file
@@ -25,7 +26,6 @@ from .paths import Path as RulePath, PathSyntaxError
 
 SEVERITIES = ("critical", "high", "medium", "low")
 EVIDENCE, PARTLY, DECLARATION = "evidence", "partly", "declaration"  # Rule.verifies
-KINDS = ("ml", "llm", "rag", "agent")
 RISKS = ("low", "medium", "high")
 CATEGORIES = {
     "versioning": "Versioning & reproducibility",

@@ -122,17 +122,37 @@ def _suggest(key: str, allowed: list[str]) -> str:
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false", "null": "null"}
 
 
+def _one_of(values: list, instance: Any) -> str:
+    """``one of a, b, c`` with a "did you mean" for a near miss."""
+    hint = ""
+    if isinstance(instance, str):
+        close = difflib.get_close_matches(instance, [str(v) for v in values], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return "one of " + ", ".join(map(str, values)) + hint
+
+
+def _alternatives(options: list, instance: Any) -> str:
+    """The branches of an ``anyOf`` in words: ``one of a, b, or a list of them (each once)``."""
+    words: list[str] = []
+    for option in options:
+        items = option.get("items", {})
+        if "enum" in option:
+            words.append(_one_of(option["enum"], instance))
+        elif "enum" in items:
+            named = "them" if any("enum" in other for other in options) else ", ".join(map(str, items["enum"]))
+            words.append(f"a list of {named} (each once)")
+        else:
+            words.append(_TYPE_NAMES.get(option.get("type", ""), "a value"))
+    return ", or ".join(words)
+
+
 def _expected(error: Any) -> str:
     schema, kind = error.schema, error.validator
     if kind == "type":
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         return "expected " + " or ".join(_TYPE_NAMES.get(t, t) for t in types)
     if kind == "enum":
-        hint = ""
-        if isinstance(error.instance, str):
-            close = difflib.get_close_matches(error.instance, [str(v) for v in error.validator_value], n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return "expected one of " + ", ".join(map(str, error.validator_value)) + hint
+        return "expected " + _one_of(error.validator_value, error.instance)
     if kind == "const":
         return f"expected {error.validator_value!r}"
     if kind == "format":
@@ -149,6 +169,8 @@ def _expected(error: Any) -> str:
         return f"expected at least {error.validator_value} item(s)"
     if kind == "uniqueItems":
         return "expected no repeated items"
+    if kind == "anyOf":
+        return "expected " + _alternatives(error.validator_value, error.instance)
     if kind == "oneOf":
         return "expected a clause {function, field, options} or a list of them"
     return error.message

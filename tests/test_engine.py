@@ -108,15 +108,15 @@ def test_waivers_valid_expired_stale_and_unknown():
         "  - {rule: TST001, reason: drill next week, owner: ana, expires: 2026-12-15}\n"
         "  - {rule: NOPE001, reason: r, owner: o, expires: 2026-12-15}\n"
     )
-    results, notes = evaluate([rule()], load_text(text, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    results, notes, _ = evaluate([rule()], load_text(text, "m.yaml"), Settings(AS_OF), MemoryEvidence())
     assert results[0].status == "waived" and results[0].waiver.owner == "ana"
     assert [n.message for n in notes] == ["waiver names NOPE001, which is not a rule; `readiness rules` lists them"]
     expired = text.replace("2026-12-15}\n  - {rule: NOPE", "2026-11-01}\n  - {rule: NOPE")
-    results, notes = evaluate([rule()], load_text(expired, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    results, notes, _ = evaluate([rule()], load_text(expired, "m.yaml"), Settings(AS_OF), MemoryEvidence())
     assert results[0].status == "fail"
     assert notes[0].message == "waiver for TST001 expired on 2026-11-01 and no longer counts: TST001 fails again" and notes[0].location.line == 3
     passing = text + "release: {rollback: {previous_version: v1, last_drill: 2026-11-01}}\n"
-    results, notes = evaluate([rule()], load_text(passing, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    results, notes, _ = evaluate([rule()], load_text(passing, "m.yaml"), Settings(AS_OF), MemoryEvidence())
     assert results[0].status == "pass" and "is stale: the rule passes" in notes[0].message
 
 

@@ -137,7 +137,7 @@ def test_the_score_without_waivers_is_in_json_markdown_terminal_sarif_and_junit(
     assert "score **100**/100 · **without waivers: 72.7/100, not ready**" in audit(cli, "--format", "markdown").stdout
     assert "score 100/100   without waivers: 72.7/100, not ready" in audit(cli).stdout
     sarif = json.loads(audit(cli, "--format", "sarif").stdout)["runs"][0]
-    assert sarif["properties"]["manifests"][0] | {} == {"file": "readiness.yaml", "verdict": "ready", "score": 100.0, "verdictWithoutWaivers": "not_ready", "scoreWithoutWaivers": 72.7}
+    assert sarif["properties"]["manifests"][0] == {"file": "readiness.yaml", "verdict": "ready", "score": 100.0, "verdictWithoutWaivers": "not_ready", "scoreWithoutWaivers": 72.7, "turnedOff": []}
     assert sarif["results"][0]["suppressions"][0]["justification"] == "soon"
     junit = ET.fromstring(audit(cli, "--format", "junit").stdout)
     assert XsdChecker(SCHEMAS / "junit-10.xsd").problems(junit) == []

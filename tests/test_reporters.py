@@ -188,7 +188,7 @@ def test_junit_has_one_testcase_per_rule_with_the_right_outcome(report):
     assert "readiness.yaml:9:3" in cases["TST001"].find("failure").text
     assert len(cases["TST002"]) == 0
     assert cases["TST005"].find("skipped").get("message") == "waived until 2026-12-15 by ana@example.com: Budget alerts land next sprint"
-    assert cases["TST003"].find("skipped").get("message") == "not applicable: applies to ml systems; this one is llm"
+    assert cases["TST003"].find("skipped").get("message") == "not applicable: applies to ml systems; this one is llm; turned off by service.kind: llm (no fact shows another kind)"
 
 
 def test_junit_errors_and_illegal_characters(report):

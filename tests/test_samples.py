@@ -39,8 +39,26 @@ def test_sample_verdict_and_exit_code(cli, name, expected):
 
 
 def test_samples_span_every_kind():
-    kinds = {load_file(SAMPLES / name / "readiness.yaml", None, Limits()).data["service"]["kind"] for name in EXPECTED}
+    declared = [load_file(SAMPLES / name / "readiness.yaml", None, Limits()).data["service"]["kind"] for name in EXPECTED]
+    kinds = {kind for value in declared for kind in ([value] if isinstance(value, str) else value)}
     assert kinds == {"ml", "llm", "rag", "agent"}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_sample_declarations_match_their_facts(cli, name):
+    """Each sample declares every kind its facts show, and says why each flag that turns rules off is true."""
+    _, manifest = audit(cli, name)
+    assert results(manifest)["GOV018"]["status"] == "pass", results(manifest)["GOV018"]["message"]
+    assert results(manifest)["GOV019"]["status"] == "pass", results(manifest)["GOV019"]["message"]
+    flags = [item for item in manifest["turned_off"] if item["declaration"] not in ("service.kind", "model.provider")]
+    assert all(item["rationale"] for item in flags), flags
+
+
+def test_support_assistant_is_audited_as_the_rag_system_it_is(cli):
+    _, manifest = audit(cli, "support-assistant")
+    assert (manifest["kind"], manifest["capabilities"]) == ("llm, rag", ["llm", "rag"])
+    rag_rules = {"VER007", "DAT004", "EVL007", "REL010", "MON005"}
+    assert {rule for rule in rag_rules if results(manifest)[rule]["status"] == "pass"} == rag_rules
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -78,7 +96,7 @@ def test_churn_model_fails_on_its_alias_its_stale_drill_and_missing_quality_moni
     by_rule = results(manifest)
     assert {"VER001", "VER009", "REL002", "MON001", "GOV001", "SEC005"} <= failing(manifest)
     assert "model.version is 'champion', a moving alias or range; pin an immutable version or digest" in by_rule["VER001"]["message"]
-    assert "model.version (sample_configs/churn-model/readiness.yaml:19) is 'champion' but evals/results.json:4 records evaluated.model_version '12'" in by_rule["VER009"]["message"]
+    assert "model.version (sample_configs/churn-model/readiness.yaml:22) is 'champion' but evals/results.json:4 records evaluated.model_version '12'" in by_rule["VER009"]["message"]
     assert "release.rollback.last_drill is 2026-04-30, 210 days old (limit 90 days)" in by_rule["REL002"]["message"]
     assert "waivers[0].expires is 2026-10-31, before the audit date 2026-11-26" in by_rule["GOV010"]["message"]
     assert by_rule["SEC001"]["status"] == "skipped"  # no prompt rules for a classic model

@@ -37,7 +37,7 @@ def test_type_errors_name_path_line_expected_and_found():
 
 def test_enum_and_date_and_hash_messages():
     assert messages("readiness: 1\nservice: {kind: llms}\n") == [
-        "m.yaml:2:11: service.kind: expected one of ml, llm, rag, agent (did you mean 'llm'?), found string 'llms'"
+        "m.yaml:2:11: service.kind: expected one of ml, llm, rag, agent (did you mean 'llm'?), or a list of them (each once), found string 'llms'"
     ]
     assert messages("readiness: 1\nrelease: {rollback: {last_drill: 2026-13-45}}\n") == [
         "m.yaml:2:22: release.rollback.last_drill: expected a date YYYY-MM-DD, found string '2026-13-45'"

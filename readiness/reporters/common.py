@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Any, Iterator
 
-from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ConfigChange, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus
+from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ConfigChange, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus, TurnedOff
+from ..capabilities import covered_kinds
 from ..rules import SEVERITIES
 from ..scoring import BLOCKING
 
@@ -149,3 +151,53 @@ def configuration_heading(report: Report) -> str:
 
 
 GATE_LOOSENED = "The configuration hides, lowers or excuses critical or high rules, or loosens the gate:"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One declaration and the rules it turned off (``ManifestReport.turned_off``, grouped)."""
+
+    declaration: str
+    value: str
+    rationale: str | None
+    location: Location | None
+    rules: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        if self.rationale:
+            return f"because: {self.rationale}"
+        if self.declaration == "service.kind":  # the kinds the facts show are already among those audited
+            return "no fact shows another kind"
+        return "no reason given"
+
+    def summary(self) -> str:
+        """``service.handles_pii: false turned off DAT005, SEC002``."""
+        return f"{self.declaration}: {self.value} turned off {', '.join(self.rules)}"
+
+
+def declared_value(value: Any) -> str:
+    """A declared value as a report shows it: ``false``, ``llm, rag``, ``not declared``."""
+    if value is None:
+        return "not declared"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def turned_off_by(manifest: ManifestReport) -> list[Declared]:
+    """The rules each declaration turned off, one entry per declaration, in the order they first turned one off."""
+    grouped: dict[str, list[TurnedOff]] = {}
+    for item in manifest.turned_off:
+        grouped.setdefault(item.declaration, []).append(item)
+    return [Declared(name, declared_value(items[0].value), items[0].rationale, items[0].location, tuple(item.rule for item in items)) for name, items in grouped.items()]
+
+
+def service_facts(manifest: ManifestReport) -> str:
+    """``llm + rag from its facts, risk high``: the declared kind, the kinds its facts added, the risk tier."""
+    declared = manifest.kind.split(", ") if manifest.kind else []
+    added = [kind for kind in manifest.capabilities if kind not in covered_kinds(declared)] if declared else []
+    kind = f"{manifest.kind} + {', '.join(added)} from its facts" if added else manifest.kind
+    return ", ".join(part for part in (kind, f"risk {manifest.risk}" if manifest.risk else None) if part)

@@ -12,7 +12,7 @@ from html import escape
 
 from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
-from .common import GATE_LOOSENED, MODE_TEXT, change_line, configuration_heading, without_waivers, NO_ITEMS, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, split_blockers, summary_line
+from .common import GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, configuration_heading, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, service_facts, split_blockers, summary_line, turned_off_by, without_waivers
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;max-width:960px;margin:2em auto;padding:0 1em}
@@ -113,8 +113,20 @@ def _unwaived(manifest: ManifestReport) -> str:
     return f" · <strong>{escape(text)}</strong>" if text else ""
 
 
+def _turned_off(manifest: ManifestReport) -> list[str]:
+    """A table of the declarations that turned rules off, with the reason each gives."""
+    declared = turned_off_by(manifest)
+    if not declared:
+        return []
+    rows = [
+        [f"<code>{escape(item.declaration)}</code>" + (f" (line {item.location.line})" if item.location else ""), escape(item.value), escape(item.rationale) if item.rationale else f"<em>{escape(item.reason)}</em>", escape(", ".join(item.rules))]
+        for item in declared
+    ]
+    return [f"<h3>Turned off by a declaration ({len(manifest.turned_off)})</h3>", _table(["Declaration", "Value", "Reason", "Rules turned off"], rows)]
+
+
 def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
-    facts = ", ".join(f for f in (manifest.kind, f"risk {manifest.risk}" if manifest.risk else None) if f)
+    facts = service_facts(manifest)
     parts = [
         f"<h2>{escape(manifest.service or 'unnamed service')}" + (f" <small>({escape(facts)})</small>" if facts else "") + "</h2>",
         f'<p class="meta"><code>{escape(manifest.file)}</code></p>',
@@ -137,6 +149,7 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
     if manifest.fixed:
         items = "".join(f"<li>{escape(r.rule)} · {escape(r.severity)} — {escape(report.rules[r.rule].title)}</li>" for r in manifest.fixed)
         parts += [f"<h3>Fixed since the baseline ({len(manifest.fixed)})</h3>", f"<ul>{items}</ul>"]
+    parts += _turned_off(manifest)
     views = manifest.frameworks
     if views and views.ml_test_score:
         parts += _ml_test_score(views.ml_test_score)

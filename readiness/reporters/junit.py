@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 from ..report import ERROR, FAIL, SKIPPED, WAIVED, ManifestReport, Report, Result
 from . import RenderOptions
-from .common import change_line, summary_line
+from .common import change_line, summary_line, turned_off_by
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -37,7 +37,12 @@ def _counts(results: list[Result]) -> dict[str, str]:
     return {"tests": str(len(results)), "failures": str(count[FAIL]), "errors": str(count[ERROR]), "skipped": str(count[SKIPPED] + count[WAIVED])}
 
 
-def _testcase(suite: ET.Element, report: Report, manifest: ManifestReport, result: Result) -> None:
+def _turned_off(manifest: ManifestReport) -> dict[str, str]:
+    """For each rule a declaration turned off, the words that say which and why."""
+    return {rule: f"turned off by {item.declaration}: {item.value} ({item.reason})" for item in turned_off_by(manifest) for rule in item.rules}
+
+
+def _testcase(suite: ET.Element, report: Report, manifest: ManifestReport, result: Result, turned_off: dict[str, str]) -> None:
     rule = report.rules[result.rule]
     case = _element(suite, "testcase", classname=manifest.file, name=f"{result.rule} {rule.title}", time="0")
     text = summary_line(result, rule.title)
@@ -50,7 +55,8 @@ def _testcase(suite: ET.Element, report: Report, manifest: ManifestReport, resul
         reason = f"waived until {waiver.expires} by {waiver.owner}: {waiver.reason}" if waiver else "waived"
         _element(case, "skipped", message=reason)
     elif result.status == SKIPPED:
-        _element(case, "skipped", message=f"not applicable: {text}")
+        declared = f"; {turned_off[result.rule]}" if result.rule in turned_off else ""
+        _element(case, "skipped", message=f"not applicable: {text}{declared}")
 
 
 def _suite(root: ET.Element, report: Report, manifest: ManifestReport) -> None:
@@ -68,8 +74,9 @@ def _suite(root: ET.Element, report: Report, manifest: ManifestReport) -> None:
     }
     for name, value in facts.items():
         _element(properties, "property", name=name, value=value)
+    turned_off = _turned_off(manifest)
     for result in manifest.results:
-        _testcase(suite, report, manifest, result)
+        _testcase(suite, report, manifest, result, turned_off)
     lines = [f"configuration: {change_line(change)}" for change in report.configuration.changes]
     lines += [note.message + (f" (at {note.location.file}:{note.location.line}:{note.location.column})" if note.location else "") for note in manifest.notes]
     if lines:

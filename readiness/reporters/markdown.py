@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
-from .common import GATE_LOOSENED, MODE_TEXT, change_line, configuration_heading, without_waivers, NO_ITEMS, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, split_blockers, summary_line
+from .common import GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, configuration_heading, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, service_facts, split_blockers, summary_line, turned_off_by, without_waivers
 
 BAR_WIDTH = 20
 VERDICT_MARK = {"ready": "✅", "ready_with_risks": "⚠️", "not_ready": "❌"}
@@ -154,8 +154,21 @@ def _coverage(view: Coverage) -> list[str]:
     return lines + [""]
 
 
+def _turned_off(manifest: ManifestReport) -> list[str]:
+    """A table of the declarations that turned rules off, with the reason each gives."""
+    declared = turned_off_by(manifest)
+    if not declared:
+        return []
+    lines = [f"### Turned off by a declaration ({len(manifest.turned_off)})", "", "| Declaration | Value | Reason | Rules turned off |", "| --- | --- | --- | --- |"]
+    for item in declared:
+        at = f" (line {item.location.line})" if item.location else ""
+        reason = escape(item.rationale) if item.rationale else f"*{escape(item.reason)}*"
+        lines.append(f"| {code_span(item.declaration)}{at} | {escape(item.value)} | {reason} | {escape(', '.join(item.rules))} |")
+    return lines + [""]
+
+
 def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
-    facts = ", ".join(f for f in (manifest.kind, f"risk {manifest.risk}" if manifest.risk else None) if f)
+    facts = service_facts(manifest)
     service = escape(manifest.service or "unnamed service") + (f" ({escape(facts)})" if facts else "")
     lines = [f"## {code_span(manifest.file)} — {service}", ""]
     headline = f"**{VERDICT_TEXT[manifest.verdict]}** {VERDICT_MARK[manifest.verdict]} · score **{_score(manifest.score)}**/100"
@@ -185,6 +198,7 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
         lines += [f"### Fixed since the baseline ({len(manifest.fixed)})", ""]
         lines += [f"- ✅ {escape(r.rule)} · {r.severity} — {escape(report.rules[r.rule].title)}" for r in manifest.fixed]
         lines.append("")
+    lines += _turned_off(manifest)
     views = manifest.frameworks
     if views and views.ml_test_score:
         lines += _ml_test_score(views.ml_test_score)

@@ -35,7 +35,7 @@ from urllib.parse import quote
 from ..report import ERROR, FAIL, WAIVED, Location, ManifestReport, Report, Result, RuleInfo
 from . import RenderOptions
 from .jsontext import json_text
-from .common import FINGERPRINT_KEY, LEVEL, change_line, findings, fingerprint, one_line, summary_line, where
+from .common import FINGERPRINT_KEY, LEVEL, change_line, findings, fingerprint, one_line, summary_line, turned_off_by, where
 from .markdown import escape, remediation_markdown
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -129,6 +129,15 @@ def _invocation(report: Report, rule_index: dict[str, int]) -> dict[str, Any]:
     return invocation
 
 
+def _turned_off(manifest: ManifestReport) -> list[dict[str, Any]]:
+    """The declarations that turned rules off (run properties: SARIF has no place for rules that did not apply)."""
+    return [
+        {"declaration": item.declaration, "value": item.value, "rationale": item.rationale, "rules": list(item.rules)}
+        | ({"location": physical_location(item.location)} if item.location else {})
+        for item in turned_off_by(manifest)
+    ]
+
+
 class SarifReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
         rules = list(report.rules.values())
@@ -149,7 +158,10 @@ class SarifReporter:
             "properties": {
                 "asOf": report.as_of,
                 "gate": {"passed": report.gate.passed, "failOn": report.gate.fail_on, "minScore": report.gate.min_score, "reasons": report.gate.reasons, "loosenedBy": report.gate.loosened_by},
-                "manifests": [{"file": m.file, "verdict": m.verdict, "score": m.score, "verdictWithoutWaivers": m.verdict_without_waivers, "scoreWithoutWaivers": m.score_without_waivers} for m in report.manifests],
+                "manifests": [
+                    {"file": m.file, "verdict": m.verdict, "score": m.score, "verdictWithoutWaivers": m.verdict_without_waivers, "scoreWithoutWaivers": m.score_without_waivers, "turnedOff": _turned_off(m)}
+                    for m in report.manifests
+                ],
                 "configuration": {"config": report.configuration.config, "policy": report.configuration.policy, "changes": [change_line(change) for change in report.configuration.changes]},
             },
         }

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
 from . import RenderOptions, terminal_frameworks
-from .common import GATE_LOOSENED, change_line, configuration_heading, gate_terms, without_waivers
+from .common import GATE_LOOSENED, change_line, configuration_heading, gate_terms, service_facts, turned_off_by, without_waivers
 from .text import Text
 
 if TYPE_CHECKING:
@@ -58,8 +58,21 @@ def _result_lines(console: Console, report: Report, result: Result, detail: bool
             console.print(Text(f"{indent}     {line}", style="green"))
 
 
+def _turned_off(console: Console, manifest: ManifestReport) -> None:
+    """The rules the manifest's declarations turned off, one line per declaration, with its reason."""
+    declared = turned_off_by(manifest)
+    if not declared:
+        return
+    console.print()
+    console.print(Text(f"  Turned off by a declaration ({len(manifest.turned_off)})", style="bold"))
+    for item in declared:
+        at = f"  (at {item.location.file}:{item.location.line}:{item.location.column})" if item.location else ""
+        console.print(Text(f"  - {item.summary()}{at}"))
+        console.print(Text(f"          {item.reason}", style="dim"))
+
+
 def _manifest(console: Console, report: Report, manifest: ManifestReport, options: RenderOptions) -> None:
-    facts = ", ".join(f for f in (manifest.kind, f"risk {manifest.risk}" if manifest.risk else None) if f)
+    facts = service_facts(manifest)
     console.print(Text.assemble((manifest.file, "bold"), f" — {manifest.service or 'unnamed service'}" + (f" ({facts})" if facts else "")))
     score = "n/a" if manifest.score is None else f"{manifest.score:g}/100"
     weakest = next((c for c in manifest.categories if c.category == manifest.weakest), None)
@@ -104,6 +117,7 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
         for note in manifest.notes:
             where = f"  (at {note.location.file}:{note.location.line}:{note.location.column})" if note.location else ""
             console.print(Text(f"  ! {note.message}{where}", style="yellow"))
+    _turned_off(console, manifest)
     terminal_frameworks.render(console, manifest.frameworks, options)
     counts = {status: sum(1 for r in manifest.results if r.status == status) for status in MARK}
     console.print()

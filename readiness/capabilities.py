@@ -1,0 +1,250 @@
+"""What a system is, from its facts as well as its declarations, so that declaring less never skips a rule.
+
+A manifest declares its kind (``service.kind``: one kind or a list) and flags that narrow the
+checklist (``handles_pii: false``, ``user_facing: false``, ``multi_tenant: false``, a risk tier
+below high). The facts can say more: a retrieval index makes it a RAG system whatever the kind
+says. Here the rules' applicability is computed from both:
+
+- capabilities are inferred from the facts (:func:`inferred_kinds`) and added to the declared kinds;
+- a flag the facts contradict (:func:`contradiction`) counts as not declared, so the rules it would
+  turn off apply;
+- :func:`profile` is the view of the manifest the engine decides applicability on.
+
+GOV018 and GOV019 (``checks/governance.yaml``) report the mismatches with the functions below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .functions import MISSING, Call, _is_empty, function
+from .loader import describe
+from .paths import display
+
+KINDS = ("ml", "llm", "rag", "agent")
+LLM_KINDS = ("llm", "rag", "agent")  # a RAG system or an agent is an LLM system too
+# A flag in ``service`` and the values of it that turn rules off (or lower their severity).
+NARROWING: dict[str, tuple[Any, ...]] = {
+    "handles_pii": (False,),
+    "user_facing": (False,),
+    "multi_tenant": (False,),
+    "risk": ("low", "medium"),
+}
+# The fields a ``when`` clause may test that are declarations, each with the declaration that turns the
+# rule off: a rule on model.provider is off only for a classic ML model (third_party_model), by its kind.
+DECLARED_BY: dict[tuple, tuple] = {
+    ("service", "eu_ai_act", "category"): ("service", "eu_ai_act", "category"),
+    ("model", "provider"): ("service", "kind"),
+    **{("service", name): ("service", name) for name in ("kind", *NARROWING)},
+}
+RETRIEVAL_RECORDS = {"retrieved_documents", "retrieved_chunks", "retrieval", "citations"}
+TOOL_RECORDS = {"tool_calls", "tool_results"}
+USER_TEXT_RECORDS = {"input", "inputs", "user_input", "user_message", "user_messages", "messages", "conversation"}
+USER_IDENTITY_RECORDS = {"user_id", "email", "user_email", "customer_id", "account_id", "ip_address"}
+
+
+def value_at(data: Any, path: tuple) -> Any:
+    """The value at ``path`` (keys and list indexes) in ``data``; MISSING when there is none."""
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(data, list) or step >= len(data):
+                return MISSING
+            data = data[step]
+        elif isinstance(data, dict) and step in data:
+            data = data[step]
+        else:
+            return MISSING
+    return data
+
+
+def _service(root: dict) -> dict:
+    service = root.get("service")
+    return service if isinstance(service, dict) else {}
+
+
+def declared_kinds(value: Any) -> tuple[str, ...]:
+    """``service.kind`` as a tuple: one kind or a list of them (schema-checked)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
+
+
+def _records(root: dict) -> set[str]:
+    records = value_at(root, ("tracing", "records"))
+    return {item for item in records if isinstance(item, str)} if isinstance(records, list) else set()
+
+
+def _set(value: Any) -> bool:
+    return value is not MISSING and not _is_empty(value)
+
+
+def inferred_kinds(root: dict) -> dict[str, str]:
+    """Each kind the facts show, with the first fact that shows it (for a message)."""
+    found: dict[str, str] = {}
+    records = _records(root)
+    evidence = {
+        "rag": [
+            (_set(value_at(root, ("data", "retrieval"))), "data.retrieval describes a retrieval index"),
+            (bool(records & RETRIEVAL_RECORDS), f"tracing.records records {', '.join(sorted(records & RETRIEVAL_RECORDS))}"),
+        ],
+        "agent": [
+            (_set(value_at(root, ("security", "tools"))), "security.tools lists tools the model calls"),
+            (_set(value_at(root, ("security", "agent"))), "security.agent sets the limits of an agent loop"),
+            (bool(records & TOOL_RECORDS), f"tracing.records records {', '.join(sorted(records & TOOL_RECORDS))}"),
+        ],
+        "llm": [
+            (_set(value_at(root, ("prompts",))), "prompts lists prompt templates"),
+            (_set(value_at(root, ("cost", "tokens"))), "cost.tokens counts tokens per request"),
+            (_set(value_at(root, ("facts", "gateways"))), "a cited LiteLLM file routes requests to LLMs"),
+        ],
+        "ml": [
+            (_set(value_at(root, ("data", "training"))), "data.training names the data the model was trained on"),
+            (_set(value_at(root, ("model", "training"))), "model.training records how the model was trained"),
+        ],
+    }
+    for kind in KINDS:
+        fact = next((text for shown, text in evidence[kind] if shown), None)
+        if fact:
+            found[kind] = fact
+    return found
+
+
+def covered_kinds(declared: Iterable[str]) -> set[str]:
+    """The kinds a declaration covers: those it names, and llm when it names rag or agent."""
+    covered = set(declared)
+    return covered | {"llm"} if covered & {"rag", "agent"} else covered
+
+
+def missing_kinds(declared: tuple[str, ...], inferred: dict[str, str]) -> dict[str, str]:
+    """The inferred kinds a declaration leaves out, with the fact that shows each."""
+    covered = covered_kinds(declared)
+    return {kind: fact for kind, fact in inferred.items() if kind not in covered}
+
+
+def narrows(flag: str, value: Any) -> bool:
+    """Whether ``service.<flag>: value`` is a value that turns rules off."""
+    return any(value == narrowing and type(value) is type(narrowing) for narrowing in NARROWING.get(flag, ()))
+
+
+def known_kinds(root: dict) -> set[str]:
+    """The kinds declared or shown by the facts (an undeclared kind is not taken to be any)."""
+    return set(declared_kinds(_service(root).get("kind"))) | set(inferred_kinds(root))
+
+
+def _llm_system(root: dict) -> bool:
+    return bool(known_kinds(root) & set(LLM_KINDS))
+
+
+def contradiction(flag: str, root: dict) -> str | None:
+    """The fact that contradicts a narrowing value of ``service.<flag>``, or None."""
+    if not narrows(flag, _service(root).get(flag, MISSING)):
+        return None
+    records = _records(root)
+    if flag == "handles_pii":
+        identities = records & USER_IDENTITY_RECORDS
+        if identities:
+            return f"tracing.records records {', '.join(sorted(identities))}"
+        user_text = records & USER_TEXT_RECORDS
+        if user_text and _llm_system(root):
+            return f"tracing.records records {', '.join(sorted(user_text))}: the text users send an LLM"
+        if value_at(root, ("tracing", "pii_redaction", "enabled")) is True:
+            return "tracing.pii_redaction is enabled: there is personal data to redact"
+    elif flag == "user_facing":
+        if value_at(root, ("security", "authentication")) == "none":
+            return "security.authentication is none: anyone who reaches the endpoint can use it"
+        tools = value_at(root, ("security", "tools"))
+        for index, tool in enumerate(tools if isinstance(tools, list) else []):
+            if isinstance(tool, dict) and tool.get("side_effects") is True and tool.get("user_auth_context") is True:
+                return f"security.tools[{index}] ({tool.get('name', 'unnamed')}) acts with side effects on a user's behalf"
+    elif flag == "multi_tenant":
+        if value_at(root, ("data", "retrieval", "acl")) == "per-tenant":
+            return "data.retrieval.acl is per-tenant"
+    elif flag == "risk":
+        category = value_at(root, ("service", "eu_ai_act", "category"))
+        if category in ("high", "prohibited"):
+            return f"service.eu_ai_act.category is {category}: the EU AI Act puts it in the highest tier"
+    return None
+
+
+def rationale(root: dict, declaration: tuple) -> str | None:
+    """The team's reason for a declaration: ``service.rationale.<name>`` (``service.eu_ai_act.rationale``
+    for the EU AI Act category)."""
+    if declaration == ("service", "eu_ai_act", "category"):
+        text = value_at(root, ("service", "eu_ai_act", "rationale"))
+    else:
+        text = value_at(root, ("service", "rationale", declaration[-1]))
+    if isinstance(text, str) and text.strip():
+        return text.strip()
+    return None
+
+
+def effective_kinds(root: dict) -> tuple[str, ...] | None:
+    """The kinds whose rules apply: declared ∪ inferred; None when no kind is declared (every rule applies)."""
+    if not declared_kinds(_service(root).get("kind")):
+        return None
+    known = known_kinds(root)
+    return tuple(kind for kind in KINDS if kind in known)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The manifest as applicability sees it: contradicted flags left out, kinds widened by the facts."""
+
+    view: dict
+    kinds: tuple[str, ...] | None
+    risk: str | None
+
+
+def profile(root: dict) -> Profile:
+    service = _service(root)
+    contradicted = [flag for flag in NARROWING if contradiction(flag, root)]
+    view = {**root, "service": {key: value for key, value in service.items() if key not in contradicted}} if contradicted else root
+    risk = _service(view).get("risk")
+    return Profile(view, effective_kinds(root), risk if isinstance(risk, str) else None)
+
+
+@function("kind_matches_facts")
+def kind_matches_facts(value: Any, options: dict, call: Call) -> str | None:
+    """The value (``service.kind``, one kind or a list) names every kind the facts show: a retrieval index ⇒
+    rag, tools ⇒ agent, prompts or token counts ⇒ llm, training data ⇒ ml (rag and agent cover llm)."""
+    declared = declared_kinds(value)
+    missing = missing_kinds(declared, inferred_kinds(call.root))
+    if not missing:
+        return None
+    return "; ".join(f"{call.where} declares {', '.join(declared)} but {fact}: add {kind}" for kind, fact in missing.items())
+
+
+@function("declaration_holds")
+def declaration_holds(value: Any, options: dict, call: Call) -> str | None:
+    """The value, when it turns rules off (false; a risk tier below high), has its reason in
+    ``service.rationale.<flag>`` and no fact contradicts it.
+
+    For the flags of ``service``: handles_pii, user_facing, multi_tenant and risk. The contradictions
+    (traces of user ids against ``handles_pii: false``, say) are listed in docs/capabilities.md."""
+    flag = str(call.value_path[-1]) if call.value_path else ""
+    if not narrows(flag, value):
+        return None
+    shown = describe(value)
+    fact = contradiction(flag, call.root)
+    if fact:
+        return f"{call.where} is {shown} but {fact}; the rules it would turn off apply"
+    if rationale(call.root, ("service", flag)) is None:
+        return f"{call.where} is {shown}, which turns rules off, but {display(('service', 'rationale', flag))} does not say why"
+    return None
+
+
+@function("third_party_model", accepts_missing=True)
+def third_party_model(value: Any, options: dict, call: Call) -> str | None:
+    """The value (``model.provider``) is set, or left out by a system not shown to be a classic ML model
+    only: an LLM system that leaves its provider out is not taken to have none.
+
+    For the ``when`` clauses of rules about a hosted model."""
+    if _set(value):
+        return None
+    kinds = known_kinds(call.root)
+    if kinds and not kinds & set(LLM_KINDS):
+        return f"{call.where} is not declared and this is a classic ML model ({', '.join(sorted(kinds))}), served from its own artifact"
+    return None
