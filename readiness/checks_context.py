@@ -12,6 +12,7 @@ from typing import Any
 
 from .functions import MISSING, Call, function
 from .loader import describe
+from .owners import owner_problem
 
 # ISO 3166-1 alpha-2 codes of the EU member states, and of the EEA states that apply EU product law
 EU_COUNTRIES = frozenset("at be bg hr cy cz dk ee fi fr de gr el ie it lv lt lu mt nl pl pt ro sk si es se".split())
@@ -65,3 +66,13 @@ def declared_alert(value: Any, options: dict, call: Call) -> str | None:
         return None
     known = f"; declared alerts: {', '.join(map(str, names))}" if names else "; monitoring.alerts declares none"
     return f"{call.where} is {describe(value)}, which is not an alert in monitoring.alerts{known}"
+
+
+@function("accountable_owner")
+def accountable_owner(value: Any, options: dict, call: Call) -> str | None:
+    """The value names a person or a team that answers for it: not blank, not a placeholder such as
+    TBD, n/a, unknown or team (the test a waiver's owner must pass to count)."""
+    if not isinstance(value, str):
+        return f"{call.where} is {describe(value)}, expected the person or team who answers for it"
+    problem = owner_problem(value)
+    return f"{call.where}: {problem}" if problem else None

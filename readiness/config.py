@@ -201,6 +201,14 @@ def option_problems(rule: Rule, overrides: dict[str, Any], error: Any) -> list[I
     return problems
 
 
+def _with_waiver_horizon(overrides: dict[str, dict[str, Any]], horizon: int) -> dict[str, dict[str, Any]]:
+    """The waiver horizon (max_waiver_days, or the policy's) is also the time box the waiver rule checks, so a
+    waiver further out both does not count and fails that rule; an explicit option override still wins."""
+    from .waivers import WAIVER_RULE
+
+    return {**overrides, WAIVER_RULE: {"max_days": horizon, **overrides.get(WAIVER_RULE, {})}}
+
+
 def category_minimums(items: list[str], loaded: Catalog) -> dict[str, float]:
     """``--category-min CATEGORY=N`` (repeatable)."""
     categories = sorted({rule.category for rule in loaded.rules})
@@ -288,7 +296,7 @@ def plan_audit(config: Config, request: AuditRequest, policy: Policy | None = No
     settings = Settings(
         as_of,
         severity_overrides=wanted.severity,
-        option_overrides={rule_id.upper(): options for rule_id, options in config.get("options", {}).items()},
+        option_overrides=_with_waiver_horizon({rule_id.upper(): options for rule_id, options in config.get("options", {}).items()}, wanted.max_waiver_days),
         waivers=waivers,
     )
     thresholds = Thresholds(wanted.fail_on, wanted.min_score, {**config.get("category_min", {}), **category_minimums(request.category_min, loaded)})

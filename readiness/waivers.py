@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass, field, replace
 
 from .dates import parse_date
+from .owners import owner_problem
 from .loader import Document
 from .paths import pointer
 from .rules import Rule
@@ -53,11 +53,9 @@ from .report import (
 )
 
 DEFAULT_HORIZON_DAYS = 90
+WAIVER_RULE = "GOV010"  # the built-in rule that checks waivers as written; the horizon is its time box
 NOT_WAIVABLE_BY_DEFAULT = ("critical",)
 CRITICAL_NOT_ALLOWED = "critical rules are not waivable unless the config allows it (allow_waivers: [critical])"
-# Owners that name nobody: a waiver must be answerable by a person or a team.
-_PLACEHOLDER_OWNERS = frozenset({"tbd", "tba", "todo", "fixme", "n/a", "na", "none", "null", "nil", "nobody", "noone", "no one", "unknown", "unassigned", "someone", "anyone", "everyone", "owner", "team", "me", "us", "xxx"})
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -69,16 +67,6 @@ class WaiverPolicy:
     catalog: frozenset[str] = frozenset()  # every loaded rule: a waiver for a deselected rule is not "unknown"
     unwaivable: frozenset[str] = frozenset()  # rules marked waivable: false
     overridden: dict[str, Rule] = field(default_factory=dict)  # rules whose severity the config changes: waivable by their own severity when it is stricter
-
-
-def owner_problem(owner: str) -> str | None:
-    """Why an owner names nobody, or None when it names a person or a team."""
-    text = " ".join(owner.split())
-    if not _LETTER.search(text):
-        return f"owner {owner!r} names nobody"
-    if text.lower().strip(".?!") in _PLACEHOLDER_OWNERS:
-        return f"owner {owner!r} is a placeholder, not a person or a team"
-    return None
 
 
 def apply(results: list[Result], document: Document, as_of: dt.date, policy: WaiverPolicy = WaiverPolicy()) -> tuple[list[Result], list[Note]]:
