@@ -236,12 +236,18 @@ def declaration_holds(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
+SELF_HOSTED = frozenset({"self-hosted", "selfhosted", "in-house", "inhouse", "on-prem", "on-premises", "internal", "local"})
+
+
 @function("third_party_model", accepts_missing=True)
 def third_party_model(value: Any, options: dict, call: Call) -> str | None:
-    """The value (``model.provider``) is set, or left out by a system not shown to be a classic ML model
-    only: an LLM system that leaves its provider out is not taken to have none.
+    """The value (``model.provider``) names a provider other than the team itself (not ``self-hosted``,
+    ``in-house``, ``on-prem``…), or is left out by a system not shown to be a classic ML model only: an LLM
+    system that leaves its provider out is not taken to have none.
 
     For the ``when`` clauses of rules about a hosted model."""
+    if isinstance(value, str) and value.strip().lower().replace("_", "-").replace(" ", "-") in SELF_HOSTED:
+        return f"{call.where} is {value!r}: the team serves the model itself, so no provider holds its data or its uptime"
     if _set(value):
         return None
     kinds = known_kinds(call.root)

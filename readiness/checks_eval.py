@@ -245,12 +245,28 @@ _OBJECTIVE_WORDS = (
 _OBJECTIVE_DIMENSIONS = frozenset({"format", "latency", "cost"})
 
 
-def _subjective(metric: dict) -> bool:
-    """A metric of a judgement call (correctness of an answer, groundedness, tone…) rather than of something a program checks."""
+def _subjectivity(metric: dict) -> str | None:
+    """``"name"`` when a metric's name says it is a judgement call (correctness of an answer, groundedness,
+    tone…), ``"dimension"`` when only its dimension does, None when it measures something a program checks."""
     words = [word for word in re.split(r"[^a-z0-9]+", str(metric.get("name", "")).lower()) if word]
     if any(word.startswith(_OBJECTIVE_WORDS) for word in words):
+        return None
+    if any(word.startswith(_SUBJECTIVE_WORDS) for word in words):
+        return "name"
+    return "dimension" if metric.get("dimension") in _SUBJECTIVE_DIMENSIONS else None
+
+
+def _scored_by_program(metric: dict, call: Call) -> bool:
+    """A metric whose name says nothing subjective may show that a program computes it (it counts tool
+    calls without a confirmation, say) by citing that program as ``scorer``: a file in the repository."""
+    scorer = metric.get("scorer")
+    if not isinstance(scorer, str):
         return False
-    return metric.get("dimension") in _SUBJECTIVE_DIMENSIONS or any(word.startswith(_SUBJECTIVE_WORDS) for word in words)
+    try:
+        call.evidence.read(scorer)
+    except ev.EvidenceProblem:
+        return False
+    return True
 
 
 def _metrics(value: Any) -> list[dict]:
@@ -262,13 +278,22 @@ def subjective_metrics_judged(value: Any, options: dict, call: Call) -> str | No
     """The value is ``evaluation.metrics``: every metric of a subjective dimension (correctness, groundedness,
     relevance, helpfulness, safety, tone, quality, or a name that says so, such as ``answer_correctness``) is
     judged by an LLM judge (``method: llm_judge``) or by people (``human``), whatever else its label says; a
-    name that says it measures something a program checks (exact match, recall, latency, tool calls…) is objective."""
-    wrong = [metric for metric in _metrics(value) if _subjective(metric) and metric.get("method") not in ("llm_judge", "human")]
-    return "; ".join(
-        f"{_label(metric)} ({metric.get('dimension') or 'by its name'}) is a judgement, but its method is {metric.get('method', 'not declared')}: "
-        "score it with a calibrated llm_judge or with human review"
-        for metric in wrong
-    ) or None
+    name that says it measures something a program checks (exact match, recall, latency, tool calls…) is
+    objective, and so is a metric subjective by its dimension only that cites the program computing it as
+    ``scorer`` (a file in the repository), such as an unsafe-action count over an agent's tool calls."""
+    problems = []
+    for metric in _metrics(value):
+        subjectivity = _subjectivity(metric)
+        if subjectivity is None or metric.get("method") in ("llm_judge", "human"):
+            continue
+        if subjectivity == "dimension" and _scored_by_program(metric, call):
+            continue
+        way_out = "" if subjectivity == "name" else "; if a program computes it (it counts tool calls, say), cite that program as scorer: PATH"
+        problems.append(
+            f"{_label(metric)} ({metric.get('dimension') or 'by its name'}) is a judgement, but its method is {metric.get('method', 'not declared')}: "
+            f"score it with a calibrated llm_judge or with human review{way_out}"
+        )
+    return "; ".join(problems) or None
 
 
 @function("objective_metrics_automated")

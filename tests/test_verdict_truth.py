@@ -209,3 +209,55 @@ def test_a_repository_config_that_ignores_a_critical_rule_is_named_by_the_report
     assert report["gate"]["loosened_by"], report["gate"]
     markdown = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--format", "markdown").stdout
     assert "VER001" in markdown and "What the configuration changed" in markdown
+
+
+AGENT = REPO / "tests" / "fixtures" / "truth" / "it-helpdesk"
+
+
+@pytest.fixture
+def agent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The second sound system: an internal agentic RAG helpdesk on its first launch, self-hosted and
+    pinned by digest, offered in the US only, indexing sanitised untrusted vendor pages."""
+    root = tmp_path / "agent"
+    shutil.copytree(AGENT, root)
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_the_sound_agent_on_its_first_launch_is_ready(cli, agent):
+    code, report, by_rule = audit(cli)
+    manifest = report["manifests"][0]
+    assert (code, manifest["verdict"], manifest["score"]) == (0, "ready", 100.0), failing(by_rule)
+    # the false alarms of the verdict review stay gone on this system
+    assert by_rule["REL002"]["status"] == "skipped" and by_rule["REL014"]["status"] == "pass"  # a first launch, with its way back
+    assert by_rule["VER009"]["status"] == "pass"  # pinned by digest only, and the run recorded that digest
+    assert by_rule["DAT004"]["status"] == "pass"  # an untrusted source, sanitised before indexing
+    assert by_rule["GOV007"]["status"] == "skipped"  # self-hosted: no provider holds its data
+    assert by_rule["GOV014"]["status"] == "skipped"  # offered in the US only
+    assert by_rule["EVL014"]["status"] == "pass"  # a safety metric a cited program computes
+
+
+def test_a_judged_metric_relabelled_automated_fails_even_with_a_script_cited(cli, agent):
+    edit(agent, lambda d: d["evaluation"]["metrics"][0].update(method="automated", scorer="ci/score_tickets.py"))
+    code, _, by_rule = audit(cli)
+    assert code == 1 and by_rule["EVL014"]["status"] == "fail"
+    assert "answer_correctness" in by_rule["EVL014"]["message"]
+
+
+def test_a_declared_first_launch_without_a_tested_kill_switch_blocks(cli, agent):
+    edit(agent, lambda d: d["release"]["kill_switch"].pop("last_tested"))
+    code, _, by_rule = audit(cli)
+    assert code == 1 and by_rule["REL014"]["status"] == "fail"
+
+
+def test_a_query_model_other_than_the_index_model_blocks(cli, agent):
+    edit(agent, set_path("data.retrieval.query_embedding_model.version", "bge-large-en-v1.5@0000000000000000000000000000000000000000"))
+    code, _, by_rule = audit(cli)
+    assert code == 1 and by_rule["DAT012"]["status"] == "fail"
+
+
+def test_an_unsanitised_untrusted_source_blocks(cli, agent):
+    edit(agent, lambda d: d["data"]["retrieval"]["sources"][1].update(sanitized=False))
+    code, _, by_rule = audit(cli)
+    assert by_rule["DAT004"]["status"] == "fail" and "data.retrieval.sources[1].sanitized" in by_rule["DAT004"]["message"]
