@@ -9,7 +9,7 @@ file it cannot use into a failing reason naming the file; the parsers are in
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 from . import evidence_formats as formats
 from .evidence import EvidenceProblem
@@ -45,6 +45,22 @@ def document(value: Any, options: dict, call: Call) -> str | None:
     return f"{call.where}: {found}" if found else None
 
 
+def _cited_report(value: Any, key: str, call: Call, parse: Callable[[bytes, str], Any], why: str) -> tuple[Any, str | None]:
+    """(what ``parse`` reads from the file ``value[key]`` cites, None), or (None, why it cannot be read)."""
+    if not isinstance(value, dict):
+        return None, f"{call.where} is {describe(value)}, expected a mapping with {key}"
+    cited = value.get(key)
+    if cited is None:
+        return None, f"{call.where}.{key} is missing: {why}"
+    content, problem = _read(cited, call, f"{call.where}.{key}")
+    if problem:
+        return None, problem
+    try:
+        return parse(content, cited), None
+    except EvidenceProblem as error:
+        return None, f"{call.where}.{key}: {error}"
+
+
 def _mismatch(name: str, declared: Any, computed: float, cited: str, tolerance: float) -> str | None:
     if isinstance(declared, bool) or not isinstance(declared, (int, float)) or not math.isclose(declared, computed, abs_tol=tolerance):
         return f"the manifest says {name}: {describe(declared).split(' ', 1)[-1]} but {cited} gives {computed:.3f}"
@@ -62,18 +78,10 @@ def judge_calibration(value: Any, options: dict, call: Call) -> str | None:
     ``min_agreement`` (default 0.8) and Cohen's kappa at least ``min_kappa`` (default 0.6), since raw agreement
     flatters a judge on imbalanced labels; and the ``human_agreement`` (or, with ``statistic: cohen_kappa``,
     the kappa), ``kappa`` and ``labels`` the manifest declares match the file (within ``tolerance``, default 0.01)."""
-    if not isinstance(value, dict):
-        return f"{call.where} is {describe(value)}, expected a mapping with labels_file"
-    cited = value.get("labels_file")
-    if cited is None:
-        return f"{call.where}.labels_file is missing: cite the human and judge labels so that agreement is computed, not typed in"
-    content, problem = _read(cited, call, f"{call.where}.labels_file")
+    measured, problem = _cited_report(value, "labels_file", call, formats.judge_agreement, "cite the human and judge labels so that agreement is computed, not typed in")
     if problem:
         return problem
-    try:
-        measured = formats.judge_agreement(content, cited)
-    except EvidenceProblem as error:
-        return f"{call.where}.labels_file: {error}"
+    cited = value["labels_file"]
     tolerance = options.get("tolerance", 0.01)
     statistic = value.get("statistic", "agreement")
     problems = []
@@ -101,18 +109,10 @@ def red_team_findings(value: Any, options: dict, call: Call) -> str | None:
     open findings are counted by severity; the ``open_critical`` and ``open_high`` the manifest declares equal
     the counts, and no more than ``max_open_critical`` (default 0) critical findings (and, when set,
     ``max_open_high`` high ones) are open."""
-    if not isinstance(value, dict):
-        return f"{call.where} is {describe(value)}, expected a mapping with findings"
-    cited = value.get("findings")
-    if cited is None:
-        return f"{call.where}.findings is missing: cite the findings file so that open findings are counted, not typed in"
-    content, problem = _read(cited, call, f"{call.where}.findings")
+    counted, problem = _cited_report(value, "findings", call, formats.red_team_findings, "cite the findings file so that open findings are counted, not typed in")
     if problem:
         return problem
-    try:
-        counted = formats.red_team_findings(content, cited)
-    except EvidenceProblem as error:
-        return f"{call.where}.findings: {error}"
+    cited = value["findings"]
     problems = []
     for severity in ("critical", "high"):
         key = f"open_{severity}"
