@@ -28,38 +28,64 @@ PLACEHOLDERS = {
     "NAME@VERSION": "support-assistant@13",
 }
 HASH_PLACEHOLDER = "<64 hex digits>"
+HASH_OF = re.compile(r"<sha256 of ([^>]+)>")  # the SHA-256 of a file the snippet names: "<sha256 of prompts/answer.md>"
 PATH = re.compile(r"^[\w.-]+(/[\w.-]+)*\.(md|json|jsonl|yaml|yml|py|txt|csv)$")
+# A snippet introduced by a prose line ending in a file's path and a colon ("… in evals/results.json:")
+# is that file's content, not manifest YAML (docs/writing-rules.md, "Remediation").
+FILE_INTRO = re.compile(r"(?:^|\s)([\w.-]+(?:/[\w.-]+)*\.(?:md|json|jsonl|yaml|yml|py|txt|csv)):$")
+# In a file's content, a last line "… 120 rows in all" stands for more rows like the ones shown.
+ELISION = re.compile(r"^… (\d+) (?:rows|lines) in all\b")
 
-# Rules of packs other than cost, data DAT001/DAT004/DAT006/DAT014 and the EU governance rules whose
-# snippet does not make the rule pass yet (rule id: why). The lead finishes these after merging.
-NOT_YET_PASSING: dict[str, str] = {
-    "EVL001": "the snippet cites a results file whose metrics it does not show, so the test cannot write it",
-    "SRC001": "the cited source file's content is not part of the snippet, so the pasted manifest cites a file the test cannot write",
-    "SRC002": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC003": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC004": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC005": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC006": "the snippet sets the manifest's canary but the example's KServe file still sends it 0 %",
-    "SRC007": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC008": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC009": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC010": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC011": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC012": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC013": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC014": "the snippet is the content of the cited source file, not a manifest fragment",
-    "SRC015": "the snippet is the content of the cited LiteLLM file, not a manifest fragment",
-}
-
-
-def _snippets(text: str) -> list[dict]:
-    return [load_text(_fill(body), "<snippet>").data for kind, body in remediation_blocks(text) if kind == "code"]
+# Rules whose snippet does not make the rule pass yet (rule id: why).
+NOT_YET_PASSING: dict[str, str] = {f"SRC{n:03}": "the snippet is not yet a whole source file" for n in range(1, 16)}
 
 
 def _fill(text: str) -> str:
     for placeholder, value in PLACEHOLDERS.items():
         text = text.replace(placeholder, value)
     return text
+
+
+def _parts(text: str) -> tuple[list[dict], dict[str, str]]:
+    """The remediation's manifest snippets, and the files it shows (path → content)."""
+    snippets, files, intro = [], {}, ""
+    for kind, body in remediation_blocks(text):
+        if kind == "text":
+            intro = body.splitlines()[-1] if body else ""
+            continue
+        cited = FILE_INTRO.search(intro)
+        if cited:
+            assert cited.group(1) not in files, f"the remediation shows {cited.group(1)} twice"
+            files[cited.group(1)] = _expand(cited.group(1), _fill(body))
+        else:
+            snippets.append(load_text(_fill(body), "<snippet>").data)
+    return snippets, files
+
+
+def _expand(path: str, content: str) -> str:
+    """A file's content with an elided tail ("… 120 rows in all") written out: the rows shown after
+    the header repeat until the file holds that many, each copy's id (first CSV field, JSON ``id``) made unique."""
+    lines = content.splitlines()
+    elided = ELISION.match(lines[-1]) if lines else None
+    if not elided:
+        return content + "\n"
+    header = lines[:1] if path.endswith(".csv") else []
+    shown = lines[len(header):-1]
+    assert shown and not any(line.startswith("…") for line in shown), f"{path}: one elision, as the last line, after the rows it repeats"
+    rows = [_copy(shown[n % len(shown)], n // len(shown), path) for n in range(int(elided.group(1)))]
+    return "\n".join(header + rows) + "\n"
+
+
+def _copy(row: str, copy: int, path: str) -> str:
+    if not copy:
+        return row
+    if path.endswith(".csv"):
+        first, _, rest = row.partition(",")
+        return f"{first}-{copy},{rest}"
+    record = json.loads(row)
+    if "id" in record:
+        record["id"] = f"{record['id']}-{copy}"
+    return json.dumps(record)
 
 
 def _merge(base: Any, patch: Any) -> Any:
@@ -80,13 +106,19 @@ def _strings(node: Any) -> list[str]:
 
 
 def _evidence_for(path: str) -> str:
-    """A plausible file a team would write at ``path``: long enough for the size checks."""
+    """A stand-in for a prose document a snippet cites without showing (a runbook, a model card):
+    long enough for the document checks. A file whose content a rule reads as data must be shown."""
     prose = f"{path}: written for this deployment. " + "It states what the system does, who owns it, how it fails and what to do then. " * 6
-    if path.endswith(".json"):
-        return json.dumps({"description": prose})
-    if path.endswith(".jsonl"):
-        return "".join(json.dumps({"input": f"question {n}", "expected": f"answer {n}"}) + "\n" for n in range(20))
     return f"# {path}\n\n{prose}\n"
+
+
+def _hashes_named(node: Any, evidence: MemoryEvidence) -> Any:
+    """``<sha256 of PATH>`` replaced by the SHA-256 of that file, wherever a snippet or a file writes it."""
+    if isinstance(node, dict):
+        return {key: _hashes_named(value, evidence) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_hashes_named(value, evidence) for value in node]
+    return HASH_OF.sub(lambda named: sha256(evidence.read(named.group(1))), node) if isinstance(node, str) else node
 
 
 def _fill_hashes(node: Any, evidence: MemoryEvidence) -> None:
@@ -102,6 +134,19 @@ def _fill_hashes(node: Any, evidence: MemoryEvidence) -> None:
             _fill_hashes(value, evidence)
 
 
+def _placed(shown: dict[str, str], manifest: dict, example: Example) -> dict[str, str]:
+    """Where the shown files go: at their path, except that a file the manifest does not cite stands for
+    the example's own source file (a KServe or LiteLLM file under any name) when it cites exactly one."""
+    cited = set(_strings(manifest))
+    sources = [entry.get("path") for entry in manifest.get("sources") or [] if isinstance(entry, dict)]
+    placed = {}
+    for path, content in shown.items():
+        if path not in cited and len(sources) == 1 and sources[0] not in shown:
+            path = sources[0]
+        placed[path] = content
+    return placed
+
+
 def first_failing(rule: Rule, kind: str | None) -> Example:
     """The rule's first failing example, or for a kind's own remediation its first one of that kind."""
     of_kind = [example for example in rule.fail_examples if kind and (example.manifest.get("service") or {}).get("kind") == kind]
@@ -109,15 +154,19 @@ def first_failing(rule: Rule, kind: str | None) -> Example:
 
 
 def pasted(rule: Rule, remediation: str, kind: str | None) -> Example:
-    """The failing example with the remediation's snippets pasted in (and the kind set)."""
+    """The failing example with the remediation's snippets pasted in (and the kind set), and the files it shows written."""
     example = first_failing(rule, kind)
     manifest = copy.deepcopy(example.manifest)
     if kind:
         manifest = _merge(manifest, {"service": {"kind": kind}})
-    for snippet in _snippets(remediation):
+    snippets, shown = _parts(remediation)
+    for snippet in snippets:
         manifest = _merge(manifest, snippet)
-    files = dict(example.files)
+    files = {**example.files, **_placed(shown, manifest, example)}
     files.update({text: _evidence_for(text) for text in _strings(manifest) if PATH.match(text) and text not in files})
+    evidence = MemoryEvidence(files)
+    files = {path: _hashes_named(content, evidence) for path, content in files.items()}
+    manifest = _hashes_named(manifest, evidence)
     _fill_hashes(manifest, MemoryEvidence(files))
     return Example(manifest, files, example.as_of)
 
@@ -132,7 +181,7 @@ CASES = [
 
 @pytest.mark.parametrize("rule, remediation, kind", CASES)
 def test_the_remediation_snippet_makes_its_rule_pass(rule: Rule, remediation: str, kind: str | None):
-    assert _snippets(remediation), f"{rule.id}: the remediation has no YAML snippet"
+    assert any(kind == "code" for kind, _ in remediation_blocks(remediation)), f"{rule.id}: the remediation has no snippet"
     example = pasted(rule, remediation, kind)
     invalid = schema.validate(Document("<pasted>", {"readiness": 1, **example.manifest}, {(): (1, 1)}))
     assert not invalid, f"{rule.id}: the pasted snippet is not a valid manifest: {invalid[0]}"
