@@ -37,7 +37,7 @@ FILE_INTRO = re.compile(r"(?:^|\s)([\w.-]+(?:/[\w.-]+)*\.(?:md|json|jsonl|yaml|y
 ELISION = re.compile(r"^… (\d+) (?:rows|lines) in all\b")
 
 # Rules whose snippet does not make the rule pass yet (rule id: why).
-NOT_YET_PASSING: dict[str, str] = {f"SRC{n:03}": "the snippet is not yet a whole source file" for n in range(1, 16)}
+NOT_YET_PASSING: dict[str, str] = {}
 
 
 def _fill(text: str) -> str:
@@ -143,6 +143,7 @@ def _placed(shown: dict[str, str], manifest: dict, example: Example) -> dict[str
     for path, content in shown.items():
         if path not in cited and len(sources) == 1 and sources[0] not in shown:
             path = sources[0]
+        assert path in cited, f"the remediation shows {path}, which the pasted manifest does not cite"
         placed[path] = content
     return placed
 
@@ -188,6 +189,33 @@ def test_the_remediation_snippet_makes_its_rule_pass(rule: Rule, remediation: st
     assert run_example(rule, first_failing(rule, kind))[0] == FAIL
     status, message = run_example(rule, example)
     assert status == PASS, f"{rule.id}: after pasting the remediation the rule gives {status}: {message}"
+
+
+PARTS = """\
+Cite the labels:
+  evaluation:
+    judge:
+      calibration: {labels_file: evals/labels.csv, labels: 7}
+One row per item, in evals/labels.csv:
+  id,human,judge
+  c-1,pass,pass
+  c-2,fail,pass
+  … 7 rows in all
+Recalibrate every quarter.
+"""
+
+
+def test_a_snippet_introduced_by_a_file_path_is_that_file_and_an_elision_repeats_its_rows():
+    snippets, files = _parts(PARTS)
+    assert snippets == [{"evaluation": {"judge": {"calibration": {"labels_file": "evals/labels.csv", "labels": 7}}}}]
+    assert files == {"evals/labels.csv": "id,human,judge\nc-1,pass,pass\nc-2,fail,pass\nc-1-1,pass,pass\nc-2-1,fail,pass\n"
+                                         "c-1-2,pass,pass\nc-2-2,fail,pass\nc-1-3,pass,pass\n"}
+
+
+def test_a_file_the_pasted_manifest_does_not_cite_is_refused():
+    rule = CATALOG.get("EVL004")
+    with pytest.raises(AssertionError, match="shows evals/labels.csv, which the pasted manifest does not cite"):
+        pasted(rule, PARTS.replace("labels_file: evals/labels.csv", "labels_file: evals/other.csv"), None)
 
 
 def test_advice_by_kind_is_only_written_for_kinds_the_rule_applies_to():
