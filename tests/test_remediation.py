@@ -261,3 +261,34 @@ def test_several_kinds_get_the_kind_advice_only_when_they_all_share_it():
     assert rule.remediation_for("ml") == rule.remediation_by_kind["ml"]
     assert rule.remediation_for(["ml", "llm"]) is None
     assert rule.remediation_for("llm") is None and rule.remediation_for(None) is None
+
+
+FAILING_ML_MANIFEST = """\
+readiness: 1
+service: {name: churn, kind: ml, risk: high, user_facing: true, handles_pii: true, markets: [eu]}
+model: {name: churn-xgb, version: champion, fallback: {name: churn-xgb, version: previous}}
+data:
+  training: {name: churn-features, path: train.csv}
+evaluation:
+  metrics: [{name: auc, method: automated}]
+  datasets: [{name: holdout, path: holdout.csv, size: 40}]
+  online: {sample_rate: 0}
+release: {strategy: shadow, shadow: {duration: 14d}}
+monitoring:
+  signals: [{name: p95, type: latency}]
+  alerts: [{name: slow, signal: p95}]
+tracing: {enabled: true, records: [request_id, prediction]}
+cost: {prices: {per_1k_predictions_usd: 0.004}}
+"""
+LLM_ADVICE = re.compile(r"gpt-|claude|thumbs_down|llm_judge|prompt|answer_correctness|help-centre|langfuse|groundedness|tokens", re.IGNORECASE)
+
+
+def test_a_classic_model_with_many_gaps_is_given_no_llm_advice(cli, tmp_path):
+    (tmp_path / "readiness.yaml").write_text(FAILING_ML_MANIFEST, encoding="utf-8")
+    (tmp_path / "train.csv").write_text("customer_id,churned\nc-1,0\n", encoding="utf-8")
+    (tmp_path / "holdout.csv").write_text("customer_id,churned\nc-2,1\n", encoding="utf-8")
+    report = json.loads(cli("audit", tmp_path / "readiness.yaml", "--as-of", "2026-12-01", "--format", "json").stdout)
+    failing = [result for result in report["manifests"][0]["results"] if result["status"] == "fail"]
+    assert len(failing) > 40
+    shown = {result["rule"]: result["remediation"] or report["rules"][result["rule"]]["remediation"] for result in failing}
+    assert {rule: LLM_ADVICE.findall(text) for rule, text in shown.items() if LLM_ADVICE.search(text)} == {}
