@@ -106,8 +106,8 @@ def _strings(node: Any) -> list[str]:
 
 
 def _evidence_for(path: str) -> str:
-    """A stand-in for a prose document a snippet cites without showing (a runbook, a model card):
-    long enough for the document checks. A file whose content a rule reads as data must be shown."""
+    """A stand-in for a prose document a snippet cites without showing, when the rule does not judge it
+    (a runbook an alert names): long enough for the document checks. A file the rule reads must be shown."""
     prose = f"{path}: written for this deployment. " + "It states what the system does, who owns it, how it fails and what to do then. " * 6
     return f"# {path}\n\n{prose}\n"
 
@@ -119,6 +119,11 @@ def _hashes_named(node: Any, evidence: MemoryEvidence) -> Any:
     if isinstance(node, list):
         return [_hashes_named(value, evidence) for value in node]
     return HASH_OF.sub(lambda named: sha256(evidence.read(named.group(1))), node) if isinstance(node, str) else node
+
+
+def _judges_documents(rule: Rule) -> bool:
+    """Whether the rule itself reads a prose document (runbook, model card…): its snippet then shows it."""
+    return any(clause.function.name == "document" for clause in rule.then)
 
 
 def _fill_hashes(node: Any, evidence: MemoryEvidence) -> None:
@@ -164,7 +169,8 @@ def pasted(rule: Rule, remediation: str, kind: str | None) -> Example:
     for snippet in snippets:
         manifest = _merge(manifest, snippet)
     files = {**example.files, **_placed(shown, manifest, example)}
-    files.update({text: _evidence_for(text) for text in _strings(manifest) if PATH.match(text) and text not in files})
+    if not _judges_documents(rule):
+        files.update({text: _evidence_for(text) for text in _strings(manifest) if PATH.match(text) and text not in files})
     evidence = MemoryEvidence(files)
     files = {path: _hashes_named(content, evidence) for path, content in files.items()}
     manifest = _hashes_named(manifest, evidence)
