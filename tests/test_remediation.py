@@ -31,7 +31,7 @@ HASH_PLACEHOLDER = "<64 hex digits>"
 HASH_OF = re.compile(r"<sha256 of ([^>]+)>")  # the SHA-256 of a file the snippet names: "<sha256 of prompts/answer.md>"
 PATH = re.compile(r"^[\w.-]+(/[\w.-]+)*\.(md|json|jsonl|yaml|yml|py|txt|csv)$")
 # A snippet introduced by a prose line ending in a file's path and a colon ("… in evals/results.json:")
-# is that file's content, not manifest YAML (docs/writing-rules.md, "Remediation").
+# is that file's content, not manifest YAML (the convention is in docs/writing-rules.md, on remediation_by_kind).
 FILE_INTRO = re.compile(r"(?:^|\s)([\w.-]+(?:/[\w.-]+)*\.(?:md|json|jsonl|yaml|yml|py|txt|csv)):$")
 # In a file's content, a last line "… 120 rows in all" stands for more rows like the ones shown.
 ELISION = re.compile(r"^… (\d+) (?:rows|lines) in all\b")
@@ -139,9 +139,9 @@ def _fill_hashes(node: Any, evidence: MemoryEvidence) -> None:
             _fill_hashes(value, evidence)
 
 
-def _placed(shown: dict[str, str], manifest: dict, example: Example) -> dict[str, str]:
+def _placed(shown: dict[str, str], manifest: dict) -> dict[str, str]:
     """Where the shown files go: at their path, except that a file the manifest does not cite stands for
-    the example's own source file (a KServe or LiteLLM file under any name) when it cites exactly one."""
+    its own source file (a KServe or LiteLLM file under any name) when the manifest cites exactly one."""
     cited = set(_strings(manifest))
     sources = [entry.get("path") for entry in manifest.get("sources") or [] if isinstance(entry, dict)]
     placed = {}
@@ -168,7 +168,7 @@ def pasted(rule: Rule, remediation: str, kind: str | None) -> Example:
     snippets, shown = _parts(remediation)
     for snippet in snippets:
         manifest = _merge(manifest, snippet)
-    files = {**example.files, **_placed(shown, manifest, example)}
+    files = {**example.files, **_placed(shown, manifest)}
     if not _judges_documents(rule):
         files.update({text: _evidence_for(text) for text in _strings(manifest) if PATH.match(text) and text not in files})
     evidence = MemoryEvidence(files)
@@ -188,7 +188,7 @@ CASES = [
 
 @pytest.mark.parametrize("rule, remediation, kind", CASES)
 def test_the_remediation_snippet_makes_its_rule_pass(rule: Rule, remediation: str, kind: str | None):
-    assert any(kind == "code" for kind, _ in remediation_blocks(remediation)), f"{rule.id}: the remediation has no snippet"
+    assert any(block == "code" for block, _ in remediation_blocks(remediation)), f"{rule.id}: the remediation has no snippet"
     example = pasted(rule, remediation, kind)
     invalid = schema.validate(Document("<pasted>", {"readiness": 1, **example.manifest}, {(): (1, 1)}))
     assert not invalid, f"{rule.id}: the pasted snippet is not a valid manifest: {invalid[0]}"
