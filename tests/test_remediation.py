@@ -139,18 +139,18 @@ def _fill_hashes(node: Any, evidence: MemoryEvidence) -> None:
             _fill_hashes(value, evidence)
 
 
-def _placed(shown: dict[str, str], manifest: dict) -> dict[str, str]:
-    """Where the shown files go: at their path, except that a file the manifest does not cite stands for
-    its own source file (a KServe or LiteLLM file under any name) when the manifest cites exactly one."""
+def _placements(shown: dict[str, str], manifest: dict) -> list[dict[str, str]]:
+    """Where the shown files go: at their path; a file the manifest does not cite stands for its one cited
+    source file (a KServe, Seldon or LiteLLM file under any name), and several such files are alternatives
+    (a KServe and a Seldon descriptor), each placed in its own paste."""
     cited = set(_strings(manifest))
+    direct = {path: content for path, content in shown.items() if path in cited}
+    standing_in = [path for path in shown if path not in cited]
+    if not standing_in:
+        return [direct]
     sources = [entry.get("path") for entry in manifest.get("sources") or [] if isinstance(entry, dict)]
-    placed = {}
-    for path, content in shown.items():
-        if path not in cited and len(sources) == 1 and sources[0] not in shown:
-            path = sources[0]
-        assert path in cited, f"the remediation shows {path}, which the pasted manifest does not cite"
-        placed[path] = content
-    return placed
+    assert len(sources) == 1 and sources[0] not in direct, f"the remediation shows {standing_in[0]}, which the pasted manifest does not cite"
+    return [{**direct, sources[0]: shown[path]} for path in standing_in]
 
 
 def first_failing(rule: Rule, kind: str | None) -> Example:
@@ -159,8 +159,9 @@ def first_failing(rule: Rule, kind: str | None) -> Example:
     return (of_kind or list(rule.fail_examples))[0]
 
 
-def pasted(rule: Rule, remediation: str, kind: str | None) -> Example:
-    """The failing example with the remediation's snippets pasted in (and the kind set), and the files it shows written."""
+def pasted(rule: Rule, remediation: str, kind: str | None) -> list[Example]:
+    """The failing example with the remediation's snippets pasted in (and the kind set), and the files it
+    shows written: one example per alternative descriptor the remediation shows."""
     example = first_failing(rule, kind)
     manifest = copy.deepcopy(example.manifest)
     if kind:
@@ -168,14 +169,18 @@ def pasted(rule: Rule, remediation: str, kind: str | None) -> Example:
     snippets, shown = _parts(remediation)
     for snippet in snippets:
         manifest = _merge(manifest, snippet)
-    files = {**example.files, **_placed(shown, manifest)}
+    return [_written(rule, manifest, {**example.files, **placed}, example.as_of) for placed in _placements(shown, manifest)]
+
+
+def _written(rule: Rule, manifest: dict, files: dict[str, str], as_of: str | None) -> Example:
+    """The pasted manifest and its files, stand-ins added and hash placeholders filled."""
     if not _judges_documents(rule):
-        files.update({text: _evidence_for(text) for text in _strings(manifest) if PATH.match(text) and text not in files})
+        files = {**{text: _evidence_for(text) for text in _strings(manifest) if PATH.match(text)}, **files}
     evidence = MemoryEvidence(files)
     files = {path: _hashes_named(content, evidence) for path, content in files.items()}
     manifest = _hashes_named(manifest, evidence)
     _fill_hashes(manifest, MemoryEvidence(files))
-    return Example(manifest, files, example.as_of)
+    return Example(manifest, files, as_of)
 
 
 CASES = [
@@ -189,12 +194,12 @@ CASES = [
 @pytest.mark.parametrize("rule, remediation, kind", CASES)
 def test_the_remediation_snippet_makes_its_rule_pass(rule: Rule, remediation: str, kind: str | None):
     assert any(block == "code" for block, _ in remediation_blocks(remediation)), f"{rule.id}: the remediation has no snippet"
-    example = pasted(rule, remediation, kind)
-    invalid = schema.validate(Document("<pasted>", {"readiness": 1, **example.manifest}, {(): (1, 1)}))
-    assert not invalid, f"{rule.id}: the pasted snippet is not a valid manifest: {invalid[0]}"
     assert run_example(rule, first_failing(rule, kind))[0] == FAIL
-    status, message = run_example(rule, example)
-    assert status == PASS, f"{rule.id}: after pasting the remediation the rule gives {status}: {message}"
+    for example in pasted(rule, remediation, kind):
+        invalid = schema.validate(Document("<pasted>", {"readiness": 1, **example.manifest}, {(): (1, 1)}))
+        assert not invalid, f"{rule.id}: the pasted snippet is not a valid manifest: {invalid[0]}"
+        status, message = run_example(rule, example)
+        assert status == PASS, f"{rule.id}: after pasting the remediation the rule gives {status}: {message}"
 
 
 PARTS = """\
