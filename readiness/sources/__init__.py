@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -35,6 +36,7 @@ FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", 
 FACTS = "facts"
 
 Origin = tuple  # (file, JSON pointer, line, column)
+_TEMPLATE = re.compile(r"\{\{-?\s*[.$A-Za-z(/\"]")  # a Go/Helm template action: {{ .Values.x }}, {{- include … }}
 
 
 @dataclass
@@ -52,7 +54,15 @@ class Source:
 
     @cached_property
     def documents(self) -> list[Document]:
-        return load_documents(self.text, self.file, self.limits)
+        try:
+            return load_documents(self.text, self.file, self.limits)
+        except InputError:
+            template = _TEMPLATE.search(self.text)
+            if template is None:
+                raise
+            line = self.text.count("\n", 0, template.start()) + 1
+            raise InputError("a Helm (Go) template, not the manifest it renders ({{ … }} on this line); cite the rendered file "
+                             "(helm template RELEASE CHART > deploy/rendered.yaml) instead", self.file, line, 1) from None
 
     @property
     def mappings(self) -> list[Document]:

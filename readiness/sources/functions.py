@@ -14,6 +14,7 @@ from typing import Any
 from ..functions import Call, function, pinned_version
 from ..loader import describe
 from ..paths import Path as RulePath
+from . import FACTS
 
 _TRAINING = re.compile(r"^(train|training)([-_.\[]|$)", re.IGNORECASE)
 _KINDS = {"type": "array", "items": {"enum": ["digest", "version", "alias", "unversioned"]}, "minItems": 1}
@@ -33,8 +34,9 @@ def source_readable(value: Any, options: dict, call: Call) -> str | None:
 
 @function("artifact_pinned", options={"reject": _KINDS}, required=("reject",), reads_evidence=True)
 def artifact_pinned(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a ``facts.artifacts`` entry whose pinning (digest, version, alias, unversioned) is none of ``reject``."""
-    if not isinstance(value, dict) or value.get("pinning") not in options["reject"]:
+    """The value is a ``facts.artifacts`` entry whose pinning (digest, version, alias, unversioned) is none of ``reject``;
+    a gateway route (judged by ``route_pinned``) is not judged twice."""
+    if not isinstance(value, dict) or value.get("pinning") not in options["reject"] or value.get("route"):
         return None
     return f"{value.get('component')}: {value.get('key', 'uri')} {value.get('uri')!r} can change under you: {value.get('why')}"
 
@@ -139,3 +141,31 @@ def pinned_as_manifest(value: Any, options: dict, call: Call) -> str | None:
     key, pinned = claimed[0]
     return (f"the manifest pins model.{key}: {pinned} ({call.place(('model', key))}) but {call.place(call.value_path)} serves "
             f"{value.get('key', 'uri')} {value.get('uri')!r}, which is not pinned: {value.get('why')}")
+
+
+@function("in_registry", reads_evidence=True)
+def in_registry(value: Any, options: dict, call: Call) -> str | None:
+    """The value is ``model.version``: when a cited MLflow registry export lists versions of ``model.name`` (or of
+    its only model), the version is one of them, and the one the registry's aliases and Production stage serve
+    when they all name one version."""
+    registry = [item for item in (call.root.get(FACTS) or {}).get("registry", []) if isinstance(item, dict)]
+    name = (call.root.get("model") or {}).get("name")
+    models = {item.get("model") for item in registry}
+    listed = [item for item in registry if item.get("model") == name or (len(models) == 1 and name is None)]
+    if not listed or value is None:
+        return None
+    place = call.place(call.value_path)
+    index = registry.index(listed[0])
+    source = call.place((FACTS, "registry", index))
+    versions = sorted({str(item.get("version")) for item in listed}, key=lambda text: (len(text), text))
+    if str(value) not in versions:
+        return f"{call.where}: {value} ({place}) is not a version of {listed[0].get('model')} in the registry export {source} (it lists {', '.join(versions)})"
+    serving: dict[str, dict] = {}
+    for item in sorted(listed, key=lambda item: item.get("pinning") != "alias"):  # an alias names it best
+        if item.get("pinning") == "alias" or str(item.get("stage", "")).lower() == "production":
+            serving.setdefault(str(item.get("version")), item)
+    if len(serving) == 1 and str(value) not in serving:
+        version, item = next(iter(serving.items()))
+        how = item["reference"] if item.get("pinning") == "alias" else f"stage {item.get('stage')}"
+        return f"{call.where}: {value} ({place}) but the registry serves version {version} through {how} ({call.place((FACTS, 'registry', registry.index(item)))})"
+    return None
