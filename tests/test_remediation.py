@@ -49,6 +49,12 @@ NOT_YET_PASSING: dict[str, str] = {
     "SRC013": "the snippet is the content of the cited source file, not a manifest fragment",
     "SRC014": "the snippet is the content of the cited source file, not a manifest fragment",
     "SRC015": "the snippet is the content of the cited LiteLLM file, not a manifest fragment",
+    "SRC031": "the snippet is the content of the cited Prometheus rule file, not a manifest fragment",
+    "SRC032": "the snippet is an annotation in the cited Prometheus rule file, not a manifest fragment",
+    "SRC033": "the snippet is the content of the cited Prometheus rule file, not a manifest fragment",
+    "SRC034": "the snippet is the content of the cited Flagger Canary, not a manifest fragment",
+    "SRC036": "the fix is a new eval run of the shipped model, whose output the snippet cannot write",
+    "SRC037": "the fix is a new red-team run, whose output the snippet cannot write",
 }
 
 

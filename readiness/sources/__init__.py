@@ -21,6 +21,7 @@ Adding a format is one module, its name in :data:`FORMATS`, and its tests.
 from __future__ import annotations
 
 import importlib
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -29,10 +30,11 @@ from typing import Any
 
 from ..errors import InputError
 from ..evidence import Evidence, EvidenceProblem
-from ..loader import Document, JsonPath, Limits, decode, load_documents
+from ..loader import Document, JsonPath, Limits, decode, load_documents, load_json
 from ..paths import pointer
 
-FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo")
+FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo", "promptfoo_results", "lm_eval", "garak",
+           "prometheus", "argo_rollouts", "flagger")
 FACTS = "facts"
 
 Origin = tuple  # (file, JSON pointer, line, column)
@@ -63,6 +65,17 @@ class Source:
             line = self.text.count("\n", 0, template.start()) + 1
             raise InputError("a Helm (Go) template, not the manifest it renders ({{ … }} on this line); cite the rendered file "
                              "(helm template RELEASE CHART > deploy/rendered.yaml) instead", self.file, line, 1) from None
+
+    @cached_property
+    def json(self) -> Any:
+        """The file parsed as JSON when it is a JSON object (the tools' outputs), else None: cheaper than the YAML loader."""
+        text = self.text.lstrip()
+        if not text.startswith("{"):
+            return None
+        try:
+            return load_json(text)
+        except json.JSONDecodeError:
+            return None
 
     @property
     def mappings(self) -> list[Document]:

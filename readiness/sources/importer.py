@@ -10,6 +10,8 @@ comment instead. The result is checked against the manifest schema before it is 
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ _DIMENSIONS = (
     ("model-graded", "quality"),
 )
 _LOWER_IS_BETTER = ("latency", "cost", "perplexity")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def import_files(files: list[Path], output: Path, force: bool = False, limits: Limits = Limits()) -> str:
@@ -168,7 +171,16 @@ def _tracing(facts: dict) -> dict:
 def _monitoring(facts: dict) -> dict:
     detectors = facts.get("detectors", [])
     drift = [item for item in detectors if item["kind"] == "drift"]
-    return {"drift": {"input": {"method": f"alibi-detect ({drift[0]['name']})"}}} if drift else {}
+    monitoring: dict[str, Any] = {"drift": {"input": {"method": f"alibi-detect ({drift[0]['name']})"}}} if drift else {}
+    alerts = []
+    for item in facts.get("alerts", []):
+        alert = {"name": item["name"], "condition": item["expr"]}
+        if item.get("runbook") and not _URL.match(item["runbook"]):  # the manifest's runbook is a path from the manifest
+            alert["runbook"] = posixpath.normpath(posixpath.join(posixpath.dirname(item["source"]), item["runbook"]))
+        alerts.append(alert)
+    if alerts:
+        monitoring["alerts"] = alerts
+    return monitoring
 
 
 def _evaluation(facts: dict) -> dict:
@@ -190,14 +202,27 @@ def _evaluation(facts: dict) -> dict:
             metrics.append(metric)
     datasets = [{"name": suite["name"], **({"size": suite["tests"]} if isinstance(suite.get("tests"), int) and suite["tests"] else {})} for suite in facts.get("eval_suites", [])]
     datasets += [{"name": name} for name in dict.fromkeys(result["dataset"] for result in facts.get("eval_results", []))]
-    return {key: value for key, value in (("datasets", datasets), ("metrics", metrics)) if value}
+    evaluation: dict[str, Any] = {key: value for key, value in (("datasets", datasets), ("metrics", metrics)) if value}
+    runs = [(item, source) for item, source in zip(facts.get("eval_runs", []), _cited(facts, "eval_runs")) if item["metrics"]]
+    if runs:  # the tool's own output is the last run's results file (docs/results-format.md)
+        run, cited = runs[0]
+        evaluation["last_run"] = {"results": cited, **({"date": run["date"]} if run.get("date") else {})}
+        evaluation.setdefault("metrics", []).extend({"name": name, "method": "automated", "score": value} for name, value in run["metrics"].items())
+    return evaluation
+
+
+def _cited(facts: dict, kind: str) -> list[str]:
+    """The cited path of the file each ``kind`` record came from (one record per tool output)."""
+    by_name = {Path(item["path"]).name: item["path"] for item in facts.get("sources", [])}
+    return [by_name.get(item.get("name"), item.get("name")) for item in facts.get(kind, [])]
 
 
 def _release(facts: dict) -> dict:
     traffic = facts.get("traffic", [])
     canary = next((item for item in traffic if "canary_percent" in item and "split" not in item), None)
     if canary:
-        return {"strategy": "canary", "canary": {"initial_percent": canary["canary_percent"]}}
+        steps = next((item["steps"] for item in facts.get("rollouts", []) if item["name"] == canary["name"] and item["steps"]), None)
+        return {"strategy": "canary", "canary": {"initial_percent": canary["canary_percent"], **({"steps": steps} if steps else {})}}
     if any("split" in item for item in traffic):
         return {"strategy": "ab_test"}
     if any("shadow" in item for item in traffic):
@@ -211,7 +236,11 @@ def _cost(facts: dict) -> dict:
 
 
 def _security(facts: dict) -> dict:
-    return {"authentication": "api_key"} if any("master_key" in gateway for gateway in facts.get("gateways", [])) else {}
+    security: dict[str, Any] = {"authentication": "api_key"} if any("master_key" in gateway for gateway in facts.get("gateways", [])) else {}
+    red_team = list(zip(facts.get("red_team", []), _cited(facts, "red_team")))
+    if red_team:  # the tool's own output is the findings file, counted by readiness (SEC014)
+        security["red_team"] = {"findings": red_team[0][1]}
+    return security
 
 
 def _governance(facts: dict) -> dict:
