@@ -83,7 +83,10 @@ def is_garak(text: str) -> bool:
 
 def _day(value: Any) -> str | None:
     if _number(value) and value > 0:
-        return dt.datetime.fromtimestamp(value, dt.timezone.utc).date().isoformat()
+        try:
+            return dt.datetime.fromtimestamp(value, dt.timezone.utc).date().isoformat()
+        except (OverflowError, OSError, ValueError):  # a time no calendar holds
+            return None
     if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
         return value[:10]
     return None
@@ -148,7 +151,7 @@ def _plugin(row: dict) -> dict:
 
 def _promptfoo_red_team(data: dict, rows: list[dict]) -> RedTeam | None:
     attacks = [(row, _plugin(row)) for row in rows if _plugin(row)]
-    if not attacks and "redteam" not in _mapping(data.get("config")):
+    if not attacks:
         return None
     open_by_severity = dict.fromkeys(SEVERITIES, 0)
     for row, plugin in attacks:
@@ -208,8 +211,8 @@ def garak_run(text: str, cited: str) -> Run:
             pairs += 1
             attempts += int(total)
             open_high += fails > 0
-    if not pairs:
-        raise EvidenceProblem(f"{cited}: a garak report with no eval entries: the run did not finish, so nothing was found or cleared")
+    if not pairs or not attempts:
+        raise EvidenceProblem(f"{cited}: a garak report with no evaluated attempts: the run did not finish, so nothing was found or cleared")
     model = setup.get("plugins.target_name") or setup.get("plugins.model_name")
     evaluated = {"model_version": str(model)} if model else {}
     day = _day(setup.get("transient.starttime_iso"))
