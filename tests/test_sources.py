@@ -306,7 +306,7 @@ def test_corpus_runner_imports_every_fixture(tmp_path, capsys):
     runner = runpy.run_path(str(Path(__file__).parent.parent / "scripts" / "import_corpus.py"))
     assert runner["run"](folder) == 0
     out = capsys.readouterr().out
-    assert "20 files, 20 imported, 0 failed" in out
+    assert "21 files, 21 imported, 0 failed" in out
     assert "kserve-canary.yaml" in out and "traffic churn: canary 0%" in out
 
 
@@ -347,6 +347,7 @@ _HEADS = [
     {"groups": [{"name": "g", "rules": [{"alert": "A", "expr": "x > 1"}]}]},
     {"evalId": "e", "results": {"results": []}},
     {"results": {"task": {"acc,none": 0.5}}, "config": {}},
+    {"eval": {"task": "t", "model": "openai/gpt-4o-2024-08-06"}, "status": "success"},
 ]
 
 

@@ -45,7 +45,7 @@ def audit(project, cli, manifest: str, files: dict[str, str], *rules: str) -> di
 
 @pytest.mark.parametrize("name, expected", [
     ("promptfoo-results.json", "promptfoo_results"), ("promptfoo-redteam-results.json", "promptfoo_results"),
-    ("lm-eval-results.json", "lm_eval"), ("garak.report.jsonl", "garak"), ("prometheus-rules.yaml", "prometheus"),
+    ("lm-eval-results.json", "lm_eval"), ("inspect-log.json", "inspect_log"), ("garak.report.jsonl", "garak"), ("prometheus-rules.yaml", "prometheus"),
     ("argo-rollout.yaml", "argo_rollouts"), ("flagger-canary.yaml", "flagger"),
 ])
 def test_each_tool_output_is_detected_by_its_content(name, expected):
@@ -65,6 +65,23 @@ def test_lm_eval_results_name_the_revision_and_every_task_metric():
     assert (run["model"], run["model_version"], run["date"]) == ("acme/support-llm-7b", "4f1c2e9a", "2026-11-20")
     assert run["metrics"] == {"arc_easy/acc": 0.7912, "arc_easy/acc_norm": 0.7601, "gsm8k/exact_match,strict-match": 0.6421,
                               "gsm8k/exact_match,flexible-extract": 0.6603}
+
+
+def test_inspect_logs_name_the_model_the_date_and_each_scorer_metric(project, cli):
+    (run,) = facts_from("log.json", fixture("inspect-log.json")).data["eval_runs"]
+    assert (run["model_version"], run["date"], run["metrics"]) == ("claude-sonnet-4-5-20250929", "2026-11-21", {"model_graded_fact/accuracy": 0.8875})
+    manifest = """\
+readiness: 1
+model: {provider: anthropic, name: claude-sonnet-4-5, version: claude-sonnet-4-5-20250929}
+evaluation:
+  metrics: [{name: model_graded_fact/accuracy, method: llm_judge, threshold: 0.85}]
+  last_run: {date: 2026-11-21, results: logs/refunds.json}
+"""
+    results = audit(project, cli, manifest, {"logs/refunds.json": fixture("inspect-log.json")}, "VER009", "EVL001")
+    assert results["VER009"]["status"] == "pass" and results["EVL001"]["status"] == "pass", results
+    unfinished = fixture("inspect-log.json").replace('"status": "success"', '"status": "error"')
+    with pytest.raises(InputError, match="the run did not finish"):
+        facts_from("log.json", unfinished)
 
 
 def test_red_team_outputs_are_counted_into_open_findings_by_severity():
@@ -225,5 +242,5 @@ def test_red_team_and_results_readers_never_crash_on_odd_tool_output(text, words
 def test_a_results_file_in_no_known_layout_names_the_layouts_it_accepts():
     from readiness.evidence import parse_results
 
-    with pytest.raises(EvidenceProblem, match="or a promptfoo or lm-evaluation-harness results file"):
+    with pytest.raises(EvidenceProblem, match="or a promptfoo, lm-evaluation-harness or Inspect AI results file"):
         parse_results(b'{"scores": {"acc": 0.9}}', "evals/results.json")

@@ -33,7 +33,7 @@ from ..evidence import Evidence, EvidenceProblem
 from ..loader import Document, JsonPath, Limits, decode, load_documents, load_json
 from ..paths import pointer
 
-FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo", "promptfoo_results", "lm_eval", "garak",
+FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo", "promptfoo_results", "lm_eval", "inspect_log", "garak",
            "prometheus", "argo_rollouts", "flagger")
 FACTS = "facts"
 

@@ -260,7 +260,7 @@ def rollout_aborts(value: Any, options: dict, call: Call) -> str | None:
 
 @function("eval_run_identified", reads_evidence=True)
 def eval_run_identified(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a ``facts.eval_runs`` entry (a promptfoo, lm-evaluation-harness or garak output) that records the
+    """The value is a ``facts.eval_runs`` entry (a promptfoo, lm-evaluation-harness or Inspect AI output) that records the
     model it evaluated and when; when the manifest pins ``model.version``, the run evaluated that version."""
     if not isinstance(value, dict):
         return None

@@ -1,4 +1,4 @@
-"""What the eval and red-team tools teams run wrote: promptfoo results, lm-evaluation-harness results, garak reports.
+"""What the eval and red-team tools teams run wrote: promptfoo results, lm-evaluation-harness results, Inspect AI logs, garak reports.
 
 One reading per format, used in two places: as ``sources:`` facts (``eval_runs``, ``red_team``), and as the
 evidence a manifest cites. An eval output cited at ``evaluation.last_run.results`` is read as an eval
@@ -14,6 +14,8 @@ Only documented fields are read:
   red-team tests), ``results.prompts[]`` (``raw``, ``label``), ``results.timestamp``;
 - lm-evaluation-harness ``results*.json``: ``results`` (task → ``metric,filter`` → value), ``config.model``
   and ``config.model_args`` (``pretrained=…,revision=…``), ``model_name``, ``date`` (a Unix time);
+- Inspect AI JSON logs (``--log-format json``): ``status``, ``eval.model``, ``eval.created``,
+  ``results.scores[]`` (``name``, ``metrics`` → ``value``), ``results.completed_samples``;
 - garak ``*.report.jsonl``: the ``start_run setup`` entry (``plugins.target_name`` or ``plugins.model_name``,
   ``transient.starttime_iso``) and one ``eval`` entry per probe and detector (``passed``, ``fails``,
   ``total_evaluated`` or the older ``total``).
@@ -189,6 +191,32 @@ def lm_eval_run(data: dict) -> Run:
     return Run("lm-evaluation-harness", model, evaluated, metrics, where=where)
 
 
+def is_inspect(data: Any) -> bool:
+    header = _mapping(_mapping(data).get("eval"))
+    return "task" in header and "model" in header and ("results" in data or "status" in data)
+
+
+def inspect_run(data: dict, cited: str) -> Run:
+    header = _mapping(data.get("eval"))
+    if data.get("status") not in (None, "success"):
+        raise EvidenceProblem(f"{cited}: the Inspect log's status is {data.get('status')!r}: the run did not finish, so its scores are not the task's")
+    model = str(header["model"])
+    evaluated: dict[str, Any] = {"model_version": model.partition("/")[2] or model}
+    where = {"model_version": "model"}
+    day = _day(header.get("created"))
+    if day:
+        evaluated["date"], where["date"] = day, "created"
+    metrics: dict[str, float] = {}
+    for score in map(_mapping, _list(_mapping(data.get("results")).get("scores"))):
+        for name, metric in _mapping(score.get("metrics")).items():
+            value = _mapping(metric).get("value")
+            if _number(value) and name != "stderr":
+                metrics[f"{score.get('name', 'score')}/{name}"] = float(value)
+    results = _mapping(data.get("results"))
+    tests = results.get("completed_samples") if _number(results.get("completed_samples")) else None
+    return Run("inspect", model, evaluated, metrics, tests, None, where=where)
+
+
 def garak_run(text: str, cited: str) -> Run:
     setup: dict = {}
     open_high, pairs, attempts = 0, 0, 0
@@ -238,6 +266,8 @@ def read(text: str, cited: str) -> Run | None:
         return promptfoo_run(data)
     if is_lm_eval(data):
         return lm_eval_run(data)
+    if is_inspect(data):
+        return inspect_run(data, cited)
     return None
 
 
@@ -249,6 +279,8 @@ def results(document: Any, cited: str, text: str) -> Any:
         run = promptfoo_run(document)
     elif is_lm_eval(document):
         run = lm_eval_run(document)
+    elif is_inspect(document):
+        run = inspect_run(document, cited)
     else:
         return None
     if not run.metrics:
@@ -259,7 +291,7 @@ def results(document: Any, cited: str, text: str) -> Any:
 def red_team(text: str, cited: str) -> RedTeam | None:
     """A red-team output (garak report, promptfoo red-team results) counted into open findings, or None when it is not one."""
     run = read(text, cited)
-    if run is None or (run.tool == "lm-evaluation-harness"):
+    if run is None or run.tool in ("lm-evaluation-harness", "inspect"):
         return None
     if run.red_team is None:
         raise EvidenceProblem(f"{cited}: a promptfoo results file with no red-team tests (no pluginId in any result's metadata)")
