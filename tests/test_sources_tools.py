@@ -244,3 +244,18 @@ def test_a_results_file_in_no_known_layout_names_the_layouts_it_accepts():
 
     with pytest.raises(EvidenceProblem, match="or a promptfoo, lm-evaluation-harness or Inspect AI results file"):
         parse_results(b'{"scores": {"acc": 0.9}}', "evals/results.json")
+
+
+def test_a_flagger_ab_canary_runs_iterations_instead_of_steps(project, cli):
+    ab = fixture("flagger-canary.yaml").replace("    maxWeight: 40\n    stepWeight: 10\n", "    iterations: 10\n")
+    (rollout,) = facts_from("canary.yaml", ab).data["rollouts"]
+    assert (rollout["steps"], rollout["iterations"]) == ([], 10)
+    assert audit(project, cli, "readiness: 1\nsources: [{path: canary.yaml}]\n", {"canary.yaml": ab}, "SRC034")["SRC034"]["status"] == "pass"
+
+
+def test_a_promptfoo_run_over_several_models_is_evidence_of_none(project, cli):
+    results = json.loads(fixture("promptfoo-results.json"))
+    results["results"]["results"][0]["provider"]["id"] = "openai:chat:gpt-4o-mini-2024-07-18"
+    manifest = "readiness: 1\nmodel: {provider: openai, name: gpt-4o, version: gpt-4o-2024-08-06}\nsources: [{path: results.json}]\n"
+    result = audit(project, cli, manifest, {"results.json": json.dumps(results)}, "SRC036")["SRC036"]
+    assert result["status"] == "fail" and "mixes the results of openai:chat:gpt-4o-2024-08-06, openai:chat:gpt-4o-mini-2024-07-18" in result["message"]

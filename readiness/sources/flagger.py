@@ -2,7 +2,8 @@
 
 Facts: a ``traffic`` record (``stepWeight``, or the first of ``stepWeights``, is the canary's initial
 share), and a ``rollouts`` record: the weights up to ``maxWeight``, the metrics checked at each
-interval (those with a ``thresholdRange`` abort), and ``threshold``, the failed checks before rollback.
+interval (those with a ``thresholdRange`` abort), and ``threshold``, the failed checks before rollback;
+an A/B or blue/green canary (``iterations``) is checked for that many intervals instead of in steps.
 The older ``canaryAnalysis`` key is read as ``analysis``.
 """
 
@@ -48,6 +49,8 @@ def extract(source: Source, facts: Facts) -> None:
                                   "aborts_on": [str(metric.get("name")) for metric in metrics if mapping(metric.get("thresholdRange"))]}
         if _number(analysis.get("threshold")):
             record["failed_checks_before_rollback"] = analysis["threshold"]
+        if _number(analysis.get("iterations")):  # A/B testing or blue/green: checked for N intervals, not shifted in steps
+            record["iterations"] = analysis["iterations"]
         facts.add("rollouts", record, source.at(document, at), {"steps": source.at(document, at)})
         if weights:
             origin = source.at(document, at + weight_key)

@@ -237,14 +237,14 @@ def signal_alerted(value: Any, options: dict, call: Call) -> str | None:
 
 @function("rollout_aborts", reads_evidence=True)
 def rollout_aborts(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a ``facts.rollouts`` entry (Argo Rollouts, Flagger) that shifts traffic in steps and runs an
-    analysis that aborts it: a Flagger metric with a ``thresholdRange``, or an Argo ``AnalysisTemplate`` (in a cited
+    """The value is a ``facts.rollouts`` entry (Argo Rollouts, Flagger) that shifts traffic in steps (or, for a Flagger
+    A/B or blue/green canary, runs ``iterations``) and runs an analysis that aborts it: a Flagger metric with a ``thresholdRange``, or an Argo ``AnalysisTemplate`` (in a cited
     file) with a ``failureCondition`` or ``successCondition``."""
     if not isinstance(value, dict):
         return None
     label = f"{value.get('tool')} rollout {value.get('name')!r} ({call.place(call.value_path)})"
-    if not value.get("steps"):
-        return f"the {label} shifts no traffic in steps (no setWeight, stepWeight or stepWeights)"
+    if not value.get("steps") and not value.get("iterations"):
+        return f"the {label} shifts no traffic in steps (no setWeight, stepWeight or stepWeights) and runs no iterations"
     if not value.get("analysis"):
         return f"the {label} runs no analysis, so nothing aborts it when the new version misbehaves"
     if value.get("tool") == "flagger":
@@ -266,12 +266,14 @@ def eval_run_identified(value: Any, options: dict, call: Call) -> str | None:
         return None
     place = call.place(call.value_path)
     missing = [what for what, key in (("the model", "model_version"), ("the date", "date")) if not value.get(key)]
+    if value.get("models"):
+        return f"{place}: the {value.get('tool')} output {value.get('name')!r} mixes the results of {', '.join(value['models'])}: evaluate the model that ships on its own"
     if missing:
         return f"{place}: the {value.get('tool')} output {value.get('name')!r} does not record {' or '.join(missing)} it evaluated"
     model = call.root.get("model") if isinstance(call.root.get("model"), dict) else {}
     shipped = model.get("version")
     recorded = str(value["model_version"])
-    if shipped is not None and str(shipped).lower() not in recorded.lower():
+    if shipped is not None and recorded.lower() != str(shipped).lower():
         return (f"the manifest ships model.version {shipped} ({call.place(('model', 'version'))}) but {call.place(call.value_path + ('model_version',))} "
                 f"records that {value.get('tool')} evaluated {recorded!r}")
     return None

@@ -114,8 +114,8 @@ def promptfoo_run(data: dict) -> Run:
     results = _mapping(data.get("results"))
     rows = [_mapping(row) for row in _list(results.get("results"))]
     providers = sorted({str(_mapping(row.get("provider")).get("id") or row.get("provider")) for row in rows if row.get("provider")})
-    model = providers[0] if len(providers) == 1 else None
-    evaluated: dict[str, Any] = {}
+    model = providers[0] if len(providers) == 1 else None  # a run over several models is the evidence of none of them
+    evaluated: dict[str, Any] = {"models": providers} if len(providers) > 1 else {}
     where = {}
     if model:
         evaluated["model_version"], where["model_version"] = _model_id(model), "provider"
