@@ -171,12 +171,18 @@ def test_prometheus_rules_are_cross_checked_with_the_manifest_alerts_runbooks_an
     results = audit(project, cli, RULES_MANIFEST, files, "SRC031", "SRC032", "SRC033")
     assert results["SRC031"]["status"] == "fail" and "'LatencyHigh'" in results["SRC031"]["message"]
     assert "AnswerQualityLow" not in results["SRC031"]["message"].split("they define")[0]
-    runbooks = results["SRC032"]["message"]
-    assert results["SRC032"]["status"] == "fail"
-    assert "'https://wiki.example.com/ml/drift', which readiness cannot check" in runbooks and "'GatewayErrors' has no runbook_url" in runbooks
-    assert "AnswerQualityLow" not in runbooks  # ../runbooks/quality.md exists beside the rules' folder
+    assert results["SRC032"]["status"] == "pass"  # the one named alert that exists has ../runbooks/quality.md; the others are not the manifest's
     assert results["SRC033"]["status"] == "fail"
     assert "output_drift_psi" in results["SRC033"]["message"] and "answer_correctness" not in results["SRC033"]["message"]
+
+
+def test_without_named_alerts_every_alerting_rule_needs_a_runbook_in_the_project(project, cli):
+    files = {"monitoring/rules.yaml": fixture("prometheus-rules.yaml"), "runbooks/quality.md": "# Answer quality low\n"}
+    result = audit(project, cli, "readiness: 1\nsources: [{path: monitoring/rules.yaml}]\n", files, "SRC032")["SRC032"]
+    runbooks = result["message"]
+    assert result["status"] == "fail"
+    assert "'https://wiki.example.com/ml/drift', which readiness cannot check" in runbooks and "'GatewayErrors' has no runbook_url" in runbooks
+    assert "AnswerQualityLow" not in runbooks  # ../runbooks/quality.md exists beside the rules' folder
 
 
 def test_a_runbook_linked_in_the_repository_is_checked_as_a_file(project, cli):

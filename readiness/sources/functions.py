@@ -195,8 +195,11 @@ _REPOSITORY_FILE = re.compile(r"^https?://[^/]+/[^/]+/[^/]+/(?:-/)?blob/[^/]+/(.
 def alert_runbook(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.alerts`` entry with a runbook (``annotations.runbook_url`` or ``runbook``) that is a file
     in the project: a path relative to the rules file, or a repository link (``…/blob/REF/PATH``, read as PATH from
-    the manifest's folder). A wiki or other URL cannot be checked, so it fails: keep the runbook in the repository."""
-    if not isinstance(value, dict):
+    the manifest's folder). A wiki or other URL cannot be checked, so it fails: keep the runbook in the repository.
+    When ``monitoring.alerts`` names alerts, only those are judged; otherwise every alerting rule is."""
+    monitoring = call.root.get("monitoring") if isinstance(call.root.get("monitoring"), dict) else {}
+    named = {alert.get("name") for alert in monitoring.get("alerts") or [] if isinstance(alert, dict)}
+    if not isinstance(value, dict) or (named and value.get("name") not in named):
         return None
     runbook, name = value.get("runbook"), value.get("name")
     if not runbook:
