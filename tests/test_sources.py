@@ -394,3 +394,13 @@ spec:
     assert facts.data["endpoints"][0]["resources"] == {"limits": {"cpu": "2", "memory": "4Gi"}}
     assert facts.origins[("facts", "endpoints", 0, "resources")][2] == 13
     assert [(a["uri"], a["pinning"], a["pin"]) for a in facts.data["artifacts"]] == [("registry.example/fraud-scorer:2.3.1", "version", "2.3.1")]
+
+
+def test_the_check_vocabulary_does_not_import_the_source_checks_built_on_it():
+    import subprocess
+    import sys
+
+    probe = ("import sys, readiness.functions as f; assert 'readiness.sources.functions' not in sys.modules, 'cycle';"
+             "import readiness.rules; assert {'source_readable', 'in_registry', 'red_team_open'} <= set(f.REGISTRY)")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
