@@ -230,3 +230,9 @@ def test_promptfoo_latency_assert_imports_with_its_dimension_and_direction(proje
     run = cli("audit", str(output), "--as-of", AS_OF, "-f", "json", "--select", "EVL")
     failed = {result["rule"] for result in json.loads(run.stdout)["manifests"][0]["results"] if result["status"] == "fail"}
     assert "EVL002" not in failed, failed
+
+
+def test_a_bare_template_variable_that_breaks_yaml_is_not_called_a_helm_template():
+    with pytest.raises(InputError) as raised:
+        facts_from("promptfooconfig.yaml", "prompts: [{{question}}]\nproviders: [openai:gpt-4o-2024-08-06]\ntests: []\n")
+    assert "Helm" not in raised.value.message

@@ -38,7 +38,8 @@ FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", 
 FACTS = "facts"
 
 Origin = tuple  # (file, JSON pointer, line, column)
-_TEMPLATE = re.compile(r"\{\{-?\s*[.$A-Za-z(/\"]")  # a Go/Helm template action: {{ .Values.x }}, {{- include … }}
+# a Helm (Go template) action: {{ .Values.x }}, {{- include … }}, {{ if … }}; not a bare {{ variable }} (Nunjucks, promptfoo)
+_TEMPLATE = re.compile(r"\{\{-?\s*(\.|\$|/\*|(include|template|tpl|toYaml|if|else|range|with|end|define|default|quote|printf|required)\b)")
 
 
 @dataclass
