@@ -1,4 +1,6 @@
-"""Facts from the files teams already keep: KServe, Seldon, BentoML, MLflow, model cards, LiteLLM, promptfoo.
+"""Facts from the files teams already keep: KServe, Seldon, BentoML, MLflow, model cards, LiteLLM, promptfoo,
+Prometheus alerting rules, Argo Rollouts and Flagger canaries, and the outputs of the eval and red-team tools
+(promptfoo results, lm-evaluation-harness, Inspect AI, garak).
 
 A manifest cites them under ``sources:`` (``{path, format}``; the format is detected when
 omitted and unambiguous). Each file is read through the run's :class:`~readiness.evidence.Evidence`
