@@ -223,7 +223,12 @@ def _evaluated(record: Any, where: str) -> dict[str, Any]:
 
 def _from_document(document: Any, cited: str, text: str) -> Results:
     if not isinstance(document, dict) or not isinstance(document.get("metrics"), dict):
-        raise EvidenceProblem(f"{cited}:1: expected an object with a 'metrics' object of name → value")
+        from .sources import tool_outputs  # promptfoo, lm-evaluation-harness or Inspect output, read as they write it
+
+        tool = tool_outputs.results(document, cited, text)
+        if tool is not None:
+            return tool
+        raise EvidenceProblem(f"{cited}:1: expected an object with a 'metrics' object of name → value (or a promptfoo, lm-evaluation-harness or Inspect AI results file)")
 
     def number(value: Any, *keys: str) -> float:
         return _number(value, f"{cited}:{_key_line(text, keys) or 1}: {'.'.join(keys)}")

@@ -168,7 +168,13 @@ class RedTeam:
 
 
 def red_team_findings(content: bytes, cited: str) -> RedTeam:
-    """Open findings by severity in a red-team findings file (per finding ``id``, ``severity``, ``status``)."""
+    """Open findings by severity in a red-team findings file (per finding ``id``, ``severity``, ``status``), or in the
+    output of the red-team tool itself (a garak report, promptfoo red-team results: readiness/sources/tool_outputs.py)."""
+    from .sources import tool_outputs  # the tools' formats are read where the other tool outputs are
+
+    tool = tool_outputs.red_team(text_of(content, cited), cited)
+    if tool is not None:
+        return tool
     found, extra = records(content, cited, "findings")
     attempts = extra.get("attempts")
     if isinstance(attempts, bool) or not isinstance(attempts, int):

@@ -317,7 +317,6 @@ def pinned_version(value: Any, options: dict, call: Call) -> str | None:
 
 from . import checks_eval as _eval_functions  # noqa: E402,F401 - registers the checks over evaluation runs
 from . import checks_context as _context_functions, checks_cost as _cost_functions  # noqa: E402,F401 - register the cost and deployment-context checks
-from .sources import functions as _source_functions  # noqa: E402,F401 - registers the checks over facts from source files
 from . import checks_operations as _operations  # noqa: E402,F401 - registers the checks of monitoring, release and retrieval freshness
 from . import evidence_checks as _evidence_checks  # noqa: E402,F401 - registers the checks that read cited reports
 from . import versioning_checks as _versioning_checks  # noqa: E402,F401 - registers the model pinning and trace checks

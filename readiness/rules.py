@@ -21,6 +21,7 @@ from . import precompiled, schema
 from .capabilities import KINDS  # noqa: F401 - the kinds a rule applies to, defined with how they are inferred
 from .errors import InputError
 from .functions import REGISTRY, Function
+from .sources import functions as _source_functions  # noqa: F401 - registers the checks over facts from source files (they build on .functions)
 from .loader import Document, Limits, display_path, load_file
 from .paths import Path as RulePath, PathSyntaxError
 

@@ -14,6 +14,7 @@ from typing import Any
 from . import pinning
 from .functions import Call, function
 from .loader import describe
+from .sources.litellm import route_problem
 
 _CONVENTIONS = {"conventions": pinning.CONVENTIONS_OPTION}
 _NOT_A_MODEL = ("rules", "static", "human")  # fallback kinds that serve no model, so have no version
@@ -57,17 +58,12 @@ def route_pinned(value: Any, options: dict, call: Call) -> str | None:
     carries a digest; a route to a self-hosted server (``api_base``) must name a version of what it serves."""
     if not isinstance(value, dict):
         return None
-    model, provider, extra = value.get("model"), value.get("provider"), options.get("conventions")
-    if not isinstance(model, str) or model in ("", "None"):
+    detail = route_problem(value, options.get("conventions"))
+    if detail is None:
+        return None
+    if detail == "which names no model":
         return f"{call.place(call.value_path)}: the route {value.get('model_name')!r} names no model"
-    model_id = model.partition("/")[2] if "/" in model and (provider or value.get("self_hosted")) else model
-    if pinning.identifies(model_id, provider, extra):
-        detail = pinning.version_problem(model_id, provider, None, extra)
-        if detail is None:
-            return None
-    else:
-        detail = "which names no version or digest" + (" of the model the server at api_base serves" if value.get("self_hosted") else "")
-    return f"{call.place(call.value_path)}: the route {value.get('model_name')!r} calls {model!r}, {detail}"
+    return f"{call.place(call.value_path)}: the route {value.get('model_name')!r} calls {value.get('model')!r}, {detail}"
 
 
 _IO = ("input", "output")

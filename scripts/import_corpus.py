@@ -52,6 +52,16 @@ def summary(facts: dict[str, list[dict]]) -> str:
     for item in facts.get("eval_suites", []):
         asserts = facts.get("eval_asserts", [])
         parts.append(f"suite {item['tests']} tests, {len(asserts)} asserts ({sum(1 for a in asserts if not a['gates'])} not gating)" + (" redteam" if item["redteam"] else ""))
+    for item in facts.get("eval_runs", []):
+        scores = ", ".join(f"{name} {value:g}" for name, value in list(item["metrics"].items())[:3])
+        parts.append(f"{item['tool']} run of {item.get('model_version', 'no model')} on {item.get('date', 'no date')}: {scores or 'no scores'}")
+    for item in facts.get("red_team", []):
+        opened = ", ".join(f"{count} {severity}" for severity, count in item["open"].items() if count) or "none"
+        parts.append(f"{item['tool']} red team: {item['attempts']} attempts, open {opened}")
+    for item in facts.get("alerts", []):
+        parts.append(f"alert {item['name']}" + (" threshold" if item["threshold"] else " no threshold") + (" runbook" if item.get("runbook") else " no runbook"))
+    for item in facts.get("rollouts", []):
+        parts.append(f"{item['tool']} rollout {item['name']}: steps {'/'.join(map(str, item['steps']))}, analysis {', '.join(item['analysis']) or 'none'}")
     return "; ".join(parts) or "(no facts)"
 
 

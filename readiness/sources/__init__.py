@@ -1,4 +1,6 @@
-"""Facts from the files teams already keep: KServe, Seldon, BentoML, MLflow, model cards, LiteLLM, promptfoo.
+"""Facts from the files teams already keep: KServe, Seldon, BentoML, MLflow, model cards, LiteLLM, promptfoo,
+Prometheus alerting rules, Argo Rollouts and Flagger canaries, and the outputs of the eval and red-team tools
+(promptfoo results, lm-evaluation-harness, Inspect AI, garak).
 
 A manifest cites them under ``sources:`` (``{path, format}``; the format is detected when
 omitted and unambiguous). Each file is read through the run's :class:`~readiness.evidence.Evidence`
@@ -21,20 +23,25 @@ Adding a format is one module, its name in :data:`FORMATS`, and its tests.
 from __future__ import annotations
 
 import importlib
+import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from ..errors import InputError
 from ..evidence import Evidence, EvidenceProblem
-from ..loader import Document, JsonPath, Limits, decode, load_documents
+from ..loader import Document, JsonPath, Limits, decode, load_documents, load_json
 from ..paths import pointer
 
-FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo")
+FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo", "promptfoo_results", "lm_eval", "inspect_log", "garak",
+           "prometheus", "argo_rollouts", "flagger")
 FACTS = "facts"
 
 Origin = tuple  # (file, JSON pointer, line, column)
+# a Helm (Go template) action: {{ .Values.x }}, {{- include … }}, {{ if … }}; not a bare {{ variable }} (Nunjucks, promptfoo)
+_TEMPLATE = re.compile(r"\{\{-?\s*(\.|\$|/\*|(include|template|tpl|toYaml|if|else|range|with|end|define|default|quote|printf|required)\b)")
 
 
 @dataclass
@@ -52,7 +59,26 @@ class Source:
 
     @cached_property
     def documents(self) -> list[Document]:
-        return load_documents(self.text, self.file, self.limits)
+        try:
+            return load_documents(self.text, self.file, self.limits)
+        except InputError:
+            template = _TEMPLATE.search(self.text)
+            if template is None:
+                raise
+            line = self.text.count("\n", 0, template.start()) + 1
+            raise InputError("a Helm (Go) template, not the manifest it renders ({{ … }} on this line); cite the rendered file "
+                             "(helm template RELEASE CHART > deploy/rendered.yaml) instead", self.file, line, 1) from None
+
+    @cached_property
+    def json(self) -> Any:
+        """The file parsed as JSON when it is a JSON object (the tools' outputs), else None: cheaper than the YAML loader."""
+        text = self.text.lstrip()
+        if not text.startswith("{"):
+            return None
+        try:
+            return load_json(text)
+        except json.JSONDecodeError:
+            return None
 
     @property
     def mappings(self) -> list[Document]:

@@ -1,7 +1,7 @@
 """KServe ``InferenceService`` (``serving.kserve.io/v1beta1``; KFServing ``serving.kubeflow.org/v1alpha2`` too).
 
-Facts per service: the artifact of each component (``storageUri``, ``storageUris`` or a
-container image) with its pinning, the canary percent, replicas, resources, the request
+Facts per service: the artifact of each component (``storageUri``, ``storageUris``, a
+container image, or the v1alpha2 ``custom.container.image``) with its pinning, the canary percent, replicas, resources, the request
 logger and the explainer.
 """
 
@@ -94,6 +94,8 @@ def _artifacts(component: dict, at: tuple) -> list[tuple[str, tuple, bool]]:
                 found.append((uri, at + (framework, "storageUris", index, "uri"), False))
         if isinstance(spec.get("image"), str):
             found.append((spec["image"], at + (framework, "image"), True))
+        if isinstance(mapping(spec.get("container")).get("image"), str):  # v1alpha2: predictor.custom.container
+            found.append((spec["container"]["image"], at + (framework, "container", "image"), True))
     for index, container in enumerate(listing(component.get("containers"))):
         container = mapping(container)
         if isinstance(container.get("image"), str):

@@ -2,7 +2,8 @@
 
 Routes: each ``model_list`` deployment, with the model it calls and the provider its prefix names
 (``openai/gpt-4o-2024-08-06``), located at its ``litellm_params.model`` so that a route to an
-unpinned model is a finding in this file (SRC015).
+unpinned model is a finding in this file (SRC015); each route is also an artifact fact (marked
+``route``), so that the manifest's pinned version is cross-checked with what the gateway calls (SRC004).
 
 One gateway per file. Budgets: the proxy's ``max_budget`` over ``budget_duration`` (scope
 ``proxy``, also given per month), per end user (``max_end_user_budget``), per deployment
@@ -16,7 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import Facts, Source, listing, mapping
+from .. import pinning
+from . import Facts, Source, add_artifact, listing, mapping
+from .references import ALIAS, VERSION, Pinning
 from .secrets import walk_secrets
 
 EXPECTED = "a LiteLLM proxy config: model_list entries with litellm_params, and/or litellm_settings, router_settings, general_settings"
@@ -79,7 +82,25 @@ def _gateway(source: Source, facts: Facts, document: Any) -> None:
         fields["master_key"] = source.at(document, ("general_settings", "master_key"))
         record["master_key"] = "inline" if not str(general["master_key"]).startswith("os.environ/") else "environment"
     facts.add("gateways", record, source.at(document, ()), fields)
+    for index, route in enumerate(record["routes"]):
+        judged = route_problem(route)
+        kind = Pinning(VERSION, "pinned by its provider's convention", route["model"].partition("/")[2] or route["model"]) if judged is None else Pinning(ALIAS, judged)
+        add_artifact(facts, fields[("routes", index)], f"{source.name}/{route['model_name']}", route["model"], "model", kind)
+        facts.data["artifacts"][-1]["route"] = True  # judged by SRC015 already; the artifact feeds the cross-check with the manifest
     walk_secrets(source, facts, document, data)
+
+
+def route_problem(route: dict, extra: list[dict] | None = None) -> str | None:
+    """Why a route's model can change under the gateway (None: it is pinned). One judgement for SRC015,
+    the artifact facts and ``readiness import``: the provider's convention (docs/pinning.md), or a digest;
+    a self-hosted server's model must name a version."""
+    model, provider = route.get("model"), route.get("provider")
+    if not isinstance(model, str) or model in ("", "None"):
+        return "which names no model"
+    model_id = model.partition("/")[2] if "/" in model and (provider or route.get("self_hosted")) else model
+    if pinning.identifies(model_id, provider, extra):
+        return pinning.version_problem(model_id, provider, None, extra)
+    return "which names no version or digest" + (" of the model the server at api_base serves" if route.get("self_hosted") else "")
 
 
 def _route(model: dict) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 An ``MLmodel`` describes one logged model: its run (``runs:/RUN/PATH``, fixed once the run
 ends), its flavors and how it is serialised, and its signature, which MLflow stores as JSON
 text inside the YAML (``inputs: '[{"name": "age", "type": "long"}]'``); the signature is
-parsed too, and a broken one is reported at its line. A registry export (``registered_models``
+parsed too, and a broken one is reported at its line. An ``artifact_path`` that is itself a location
+(``dbfs:/…``, ``s3://…``) is the artifact, judged as any path (the run does not fix what is there). A registry export (``registered_models``
 or ``model_versions``, as the REST API returns them) lists versions with their stage and
 aliases: a reference through a stage or an alias moves when someone promotes a version.
 """
@@ -11,6 +12,8 @@ aliases: a reference through a stage or an alias moves when someone promotes a v
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 from typing import Any
 
 from ..errors import InputError
@@ -19,6 +22,7 @@ from . import Facts, Source, add_artifact, listing, mapping
 from .references import ALIAS, VERSION, classify
 
 EXPECTED = "an MLmodel file (flavors with artifact_path, run_id or model_uuid), or a registry export (registered_models or model_versions)"
+_ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:/|/)", re.IGNORECASE)
 _PICKLED = {"cloudpickle": "pickle", "pickle": "pickle", "joblib": "joblib"}
 
 
@@ -49,14 +53,18 @@ def _mlmodel(source: Source, facts: Facts, document: Any) -> None:
     path = str(data.get("artifact_path", "model"))
     run = data.get("run_id")
     flavors = mapping(data["flavors"])
-    record: dict[str, Any] = {"name": path, "flavors": sorted(flavors), "mlflow_version": str(data.get("mlflow_version", ""))}
+    located = _ABSOLUTE.match(path) is not None  # dbfs:/…, s3://…, /mnt/…: the model lives there, not inside the run
+    name = posixpath.basename(path.rstrip("/")) if located else path
+    record: dict[str, Any] = {"name": name or path, "flavors": sorted(flavors), "mlflow_version": str(data.get("mlflow_version", ""))}
     serialization = next((_PICKLED[str(f.get("serialization_format", "")).lower()] for f in map(mapping, flavors.values()) if str(f.get("serialization_format", "")).lower() in _PICKLED), None)
     if serialization or any("pickled_model" in mapping(f) or "python_model" in mapping(f) for f in flavors.values()):
         record["serialization"] = serialization or "pickle"
     signature = mapping(data.get("signature"))
     record["signature"] = {part: _columns(source, document, part, signature[part]) for part in ("inputs", "outputs") if part in signature}
     facts.add("models", record, source.at(document, ()), {"signature": source.at(document, ("signature",))})
-    if isinstance(run, str) and run:
+    if located:
+        add_artifact(facts, source.at(document, ("artifact_path",)), record["name"], path, "artifact_path", classify(path))
+    elif isinstance(run, str) and run:
         reference = f"runs:/{run}/{path}"
         add_artifact(facts, source.at(document, ("run_id",)), path, reference, "run_id", classify(reference))
 

@@ -2,9 +2,11 @@
 
 v1 (``machinelearning.seldon.io``): each predictor is an endpoint with its replicas, its
 traffic share, the request logger of its inference graph, its explainer, and the
-``modelUri`` of every graph node and the explainer. v2 (``mlops.seldon.io``): a Model's
+``modelUri`` of every graph node and the explainer, the container images of its
+``componentSpecs`` (``componentSpec`` in v1alpha1) and the deployment's credentials
+(``oauth_key``, ``oauth_secret``). v2 (``mlops.seldon.io``): a Model's
 ``storageUri`` and replicas (an alibi-detect Model is a drift or outlier detector); an
-Experiment's candidate weights are a traffic split.
+Experiment's candidate weights are a traffic split (one candidate is no split; a mirror is a shadow).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, Iterator
 
 from . import Facts, Source, add_artifact, listing, mapping
 from .references import classify, image
+from .secrets import walk_secrets
 
 EXPECTED = "apiVersion machinelearning.seldon.io/… with kind SeldonDeployment, or mlops.seldon.io/… with kind Model or Experiment"
 V1, V2 = "machinelearning.seldon.io/", "mlops.seldon.io/"
@@ -74,8 +77,8 @@ def _deployment(source: Source, facts: Facts, document: Any, name: str, spec: di
             endpoint["explainer"] = str(explainer.get("type", "declared"))
             fields["explainer"] = source.at(document, at + ("explainer",))
             facts.add("explainers", {"endpoint": label, "type": endpoint["explainer"]}, source.at(document, at + ("explainer",)))
-        containers = [(mapping(container), at + ("componentSpecs", spec_index, "spec", "containers", container_index))
-                      for spec_index, component in enumerate(listing(predictor.get("componentSpecs")))
+        containers = [(mapping(container), component_at + ("spec", "containers", container_index))
+                      for component, component_at in _component_specs(predictor, at)
                       for container_index, container in enumerate(listing(mapping(mapping(component).get("spec")).get("containers")))]
         sized = [(container["resources"], container_at) for container, container_at in containers if isinstance(container.get("resources"), dict)]
         if sized:
@@ -89,10 +92,18 @@ def _deployment(source: Source, facts: Facts, document: Any, name: str, spec: di
             _artifact(source, facts, document, f"{label}/{container.get('name', 'container')}", container.get("image"), container_at + ("image",), is_image=True)
         if not predictor.get("shadow"):
             split.append({"target": label, "percent": predictor.get("traffic", 100 if len(spec.get("predictors") or []) == 1 else 0)})
+    walk_secrets(source, facts, document, {key: value for key, value in spec.items() if key != "predictors"}, ("spec",))
     if len(split) > 1:
         canary = sum(item["percent"] for item in split[1:] if isinstance(item["percent"], (int, float)))
         origin = source.at(document, ("spec", "predictors"))
         facts.add("traffic", {"name": name, "split": split, "canary_percent": canary, "key": "traffic"}, origin, {"canary_percent": origin})
+
+
+def _component_specs(predictor: dict, at: tuple) -> list[tuple[Any, tuple]]:
+    """``componentSpecs`` (v1), or the single ``componentSpec`` of ``v1alpha1`` deployments."""
+    if isinstance(predictor.get("componentSpec"), dict):
+        return [(predictor["componentSpec"], at + ("componentSpec",))]
+    return [(component, at + ("componentSpecs", index)) for index, component in enumerate(listing(predictor.get("componentSpecs")))]
 
 
 def _artifact(source: Source, facts: Facts, document: Any, component: str, reference: Any, at: tuple, is_image: bool = False) -> None:
@@ -122,6 +133,10 @@ def _model(source: Source, facts: Facts, document: Any, name: str, spec: dict) -
 
 def _experiment(source: Source, facts: Facts, document: Any, name: str, spec: dict) -> None:
     candidates = [mapping(item) for item in listing(spec.get("candidates"))]
+    if isinstance(mapping(spec.get("mirror")).get("name"), str):
+        facts.add("traffic", {"name": f"{name} (mirror)", "shadow": spec["mirror"]["name"], "key": "mirror"}, source.at(document, ("spec", "mirror")))
+    if len(candidates) < 2:  # one candidate takes all the traffic: no split, and no canary (a mirror is a shadow test)
+        return
     weights = [item.get("weight", 1) if isinstance(item.get("weight", 1), (int, float)) else 0 for item in candidates]
     total = sum(weights) or 1
     split = [{"target": str(item.get("name")), "percent": round(100 * weight / total, 2)} for item, weight in zip(candidates, weights)]
@@ -132,5 +147,3 @@ def _experiment(source: Source, facts: Facts, document: Any, name: str, spec: di
     if canary is not None:
         record["canary_percent"] = canary
     facts.add("traffic", record, origin, {"canary_percent": origin})
-    if isinstance(mapping(spec.get("mirror")).get("name"), str):
-        facts.add("traffic", {"name": f"{name} (mirror)", "shadow": spec["mirror"]["name"], "key": "mirror"}, source.at(document, ("spec", "mirror")))
