@@ -80,7 +80,8 @@ def _tested_version(load_test: dict, call: Call) -> list[str]:
     if ships is None:
         return [f"{source} is missing, so nothing says which version must be load-tested"]
     if tested is None or str(tested) != ships:
-        return [f"{call.where}.version is {describe(tested) if tested is not None else 'missing'}, not the version that ships ({source}: {ships})"]
+        shown = "missing" if tested is None else repr(str(tested))
+        return [f"{call.where}.version is {shown}, not the version that ships ({source}: {ships})"]
     content, problem = _read(load_test.get("report"), call, f"{call.where}.report")
     if problem:
         return [problem]
