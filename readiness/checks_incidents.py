@@ -12,11 +12,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import evidence_formats as formats
-from .checks_cost import peak_rates
+from . import checks_cost, evidence_checks, evidence_formats as formats
 from .dates import parse_date
 from .evidence import EvidenceProblem
-from .evidence_checks import _read, document
 from .functions import MISSING, Call, function
 from .loader import describe, load_json
 
@@ -55,13 +53,13 @@ def load_test_at_peak(value: Any, options: dict, call: Call) -> str | None:
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected the load test"
     problems = []
-    rates, lacking = peak_rates(_mapping(call.root.get("cost")))
+    rates, lacking = checks_cost.peak_rates(_mapping(call.root.get("cost")))
     tested = _number(value.get("peak_rps"))
+    if tested is None:
+        problems.append(f"{call.where}.peak_rps is missing")
     if lacking:
         problems.append("cannot size the forecast peak without " + ", ".join(f"cost.{item}" for item in lacking))
-    elif tested is None:
-        problems.append(f"{call.where}.peak_rps is missing")
-    elif tested < rates["requests"] / 60:
+    elif tested is not None and tested < rates["requests"] / 60:
         problems.append(f"{call.where}.peak_rps is {tested:g}, below the forecast peak of {rates['requests'] / 60:.2f} requests/second")
     p95, objective = _number(value.get("p95_ms")), _number(_mapping(_mapping(call.root.get("monitoring")).get("slo")).get("latency_p95_ms"))
     if p95 is None:
@@ -82,7 +80,7 @@ def _tested_version(load_test: dict, call: Call) -> list[str]:
     if tested is None or str(tested) != ships:
         shown = "missing" if tested is None else repr(str(tested))
         return [f"{call.where}.version is {shown}, not the version that ships ({source}: {ships})"]
-    content, problem = _read(load_test.get("report"), call, f"{call.where}.report")
+    content, problem = evidence_checks._read(load_test.get("report"), call, f"{call.where}.report")
     if problem:
         return [problem]
     try:
@@ -132,7 +130,7 @@ def provider_retention(value: Any, options: dict, call: Call) -> str | None:
         if agreement is MISSING:
             return f"{call.where}.provider_logs_days is 0 but {call.where}.zero_retention_agreement does not cite the agreement that grants it"
         inner = Call(call.root, value, call.node_path, call.value_path + ("zero_retention_agreement",), call.as_of, call.evidence, call.document)
-        return document(agreement, {"min_words": 20}, inner)
+        return evidence_checks.document(agreement, {"min_words": 20}, inner)
     return None
 
 
@@ -161,7 +159,7 @@ def commercial_licences(value: Any, options: dict, call: Call) -> str | None:
 def incident_cases(value: Any, options: dict, call: Call) -> str | None:
     """The value is the path of an eval set (CSV, JSON or JSONL) holding at least ``min`` (default 1)
     cases that name the incident they came from (an ``incident``, ``incident_id`` or ``postmortem`` field)."""
-    content, problem = _read(value, call, call.where)
+    content, problem = evidence_checks._read(value, call, call.where)
     if problem:
         return problem
     try:
@@ -186,7 +184,7 @@ def denylist_unused(value: Any, options: dict, call: Call) -> str | None:
     if not isinstance(denied, list) or not denied:
         return f"{call.where}.denylist is {describe(denied) if denied is not None else 'missing'}: name the features that must never be used (protected attributes, their proxies, leaky fields)"
     cited = _mapping(_mapping(call.root.get("data")).get("input_schema")).get("path")
-    content, problem = _read(cited, call, "data.input_schema.path")
+    content, problem = evidence_checks._read(cited, call, "data.input_schema.path")
     if problem:
         return f"cannot check the denylist against the inputs: {problem}"
     try:
@@ -219,7 +217,7 @@ def test_files(value: Any, options: dict, call: Call) -> str | None:
         return f"{call.where} is {describe(value)}, expected a list of test files"
     problems = []
     for index, path in enumerate(value):
-        content, problem = _read(path, call, f"{call.where}[{index}]")
+        content, problem = evidence_checks._read(path, call, f"{call.where}[{index}]")
         if problem:
             problems.append(problem)
             continue
