@@ -274,3 +274,35 @@ def fine_tuned_model(value: Any, options: dict, call: Call) -> str | None:
     if "fine_tuning" in model or any(str(model.get(key, "")).startswith("ft:") for key in ("version", "name")):
         return None
     return "the model declares no fine_tuning and its version is not a fine-tune id (ft:…)"
+
+
+def _captures_feedback(root: dict) -> bool:
+    records = _mapping(root.get("tracing")).get("records")
+    signals = _mapping(root.get("monitoring")).get("signals")
+    return (
+        (isinstance(records, list) and any(isinstance(item, str) and "feedback" in item for item in records))
+        or (isinstance(signals, list) and any(_mapping(signal).get("type") == "feedback" for signal in signals))
+        or _mapping(_mapping(root.get("evaluation")).get("online")).get("feedback") is True
+    )
+
+
+@function("feedback_captured", accepts_missing=True)
+def feedback_captured(value: Any, options: dict, call: Call) -> str | None:
+    """For ``when``: the system captures user feedback: ``tracing.records`` records it, a monitoring
+    signal has ``type: feedback``, or ``evaluation.online.feedback`` is true. The value is not used."""
+    return None if _captures_feedback(call.root) else "no user feedback is captured (tracing.records, a feedback signal or evaluation.online.feedback)"
+
+
+@function("document_mentions", options={"words": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}}, required=("words",), reads_evidence=True)
+def document_mentions(value: Any, options: dict, call: Call) -> str | None:
+    """The value is the path of a text document that mentions at least one of ``words`` (case-insensitive)."""
+    content, problem = evidence_checks._read(value, call, call.where)
+    if problem:
+        return problem
+    try:
+        text = formats.text_of(content, value).lower()
+    except EvidenceProblem as error:
+        return f"{call.where}: {error}"
+    if any(word.lower() in text for word in options["words"]):
+        return None
+    return f"{call.where}: {value} does not mention {' or '.join(options['words'])}"

@@ -186,3 +186,15 @@ def test_a_failing_declared_rule_earns_nothing_and_so_adds_nothing_to_the_declar
     report = audit(cli, project, SERVICE + "governance: {incident_plan: docs/incident-plan.md}\n", "GOV001", "GOV003", files={"docs/incident-plan.md": "# Plan\n\n" + "The on-call engineer flips the kill switch and pages the owner. " * 5})
     assert by_rule(report)["GOV001"]["status"] == "fail"
     assert report["manifests"][0]["declared_share"] == 0
+
+
+def test_captured_feedback_needs_a_retention_and_a_deletion_process_that_covers_it(cli, project):
+    manifest = SERVICE + "tracing: {records: [request_id, input, output, user_feedback], retention_days: 30}\ndata:\n  retention: {provider_logs_days: 30, feedback_days: 365, deletion_process: docs/deletion.md}\n"
+    traces_only = "# Deleting personal data\n\nOn an erasure request we delete the customer's traces in Langfuse within 30 days and close the ticket.\n"
+    message = by_rule(audit(cli, project, manifest, "DAT034", files={"docs/deletion.md": traces_only}))["DAT034"]["message"]
+    assert "data.retention.deletion_process: docs/deletion.md does not mention feedback" in message
+    covered = traces_only.replace("traces in Langfuse", "traces and feedback in Langfuse")
+    assert by_rule(audit(cli, project, manifest, "DAT034", files={"docs/deletion.md": covered}))["DAT034"]["status"] == "pass"
+    no_feedback = manifest.replace(", user_feedback", "")
+    skipped = by_rule(audit(cli, project, no_feedback, "DAT034", files={"docs/deletion.md": traces_only}))["DAT034"]
+    assert skipped["status"] == "skipped" and "no user feedback is captured" in skipped["message"]

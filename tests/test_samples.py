@@ -107,9 +107,9 @@ def test_refund_agent_is_blocked_by_its_money_moving_tool(cli):
     _, manifest = audit(cli, "refund-agent")
     by_rule = results(manifest)
     # its own flaws, and the incident classes of issue 14 it has not addressed (no retirement watch, retries,
-    # 429 handling, error budget, abuse signal, digest-pinned image, licence, postmortems; zero retention
+    # 429 handling, error budget, abuse signal, digest-pinned image, licence, postmortems, feedback retention; zero retention
     # claimed without the agreement; a load test that does not name the version that ships)
-    gaps_since_issue_14 = {"VER030", "DAT030", "EVL030", "REL007", "REL030", "REL031", "MON030", "MON031", "SEC031", "GOV030", "GOV031"}
+    gaps_since_issue_14 = {"VER030", "DAT030", "DAT034", "EVL030", "REL007", "REL030", "REL031", "MON030", "MON031", "SEC031", "GOV030", "GOV031"}
     assert {"SEC007", "SEC008", "SEC014", "EVL001", "EVL013", "CST007", "GOV005"} == failing(manifest) - gaps_since_issue_14
     assert "data.retention.provider_logs_days is 0 but data.retention.zero_retention_agreement does not cite the agreement" in by_rule["DAT030"]["message"]
     assert by_rule["SEC008"]["severity"] == "critical"
