@@ -198,3 +198,29 @@ def test_captured_feedback_needs_a_retention_and_a_deletion_process_that_covers_
     no_feedback = manifest.replace(", user_feedback", "")
     skipped = by_rule(audit(cli, project, no_feedback, "DAT034", files={"docs/deletion.md": traces_only}))["DAT034"]
     assert skipped["status"] == "skipped" and "no user feedback is captured" in skipped["message"]
+
+
+RUNBOOK = "# Provider throttling\n\n1. Check the provider console for the organisation's tokens per minute.\n2. If the fallback is throttled too, lower per-user limits in the gateway.\n3. Ask platform-ai to raise the quota tier and note the peak in the load-test report.\n"
+RESILIENT = SERVICE + """release:
+  dependencies:
+    - {name: openai-api, owner: platform-ai, notify: "#llm-status", timeout_seconds: 30, fallback: gpt-4o-mini,
+       retries: {max_attempts: 2, backoff: exponential_jitter}, circuit_breaker: {failure_threshold: 0.5, open_seconds: 30}}
+cost:
+  quota: {requests_per_minute: 500, on_429: {honours_retry_after: true, then: fallback, alert: provider_throttling}}
+monitoring:
+  slo: {availability: 99.5, error_budget: {window_days: 30, policy: freeze releases}, burn_rate_alerts: [{window: 1h, burn_rate: 14.4, alert: provider_throttling}]}
+  alerts:
+    - {name: provider_throttling, signal: provider_429_rate, severity: page, owner: ml-oncall, runbook: runbooks/throttling.md}
+"""
+
+
+def test_a_resilient_provider_setup_passes_and_each_missing_piece_is_named(cli, project):
+    files = {"runbooks/throttling.md": RUNBOOK}
+    results = by_rule(audit(cli, project, RESILIENT, "REL030", "REL031", "MON030", files=files))
+    assert {rule: result["status"] for rule, result in results.items()} == {"REL030": "pass", "REL031": "pass", "MON030": "pass"}
+    fragile = RESILIENT.replace("backoff: exponential_jitter", "backoff: fixed").replace(", circuit_breaker: {failure_threshold: 0.5, open_seconds: 30}", "")
+    fragile = fragile.replace("honours_retry_after: true, then: fallback", "honours_retry_after: false, then: fail_fast").replace("alert: provider_throttling}]", "alert: slo_burn}]")
+    results = by_rule(audit(cli, project, fragile, "REL030", "REL031", "MON030", files=files))
+    assert "release.dependencies[0].retries.backoff is" in results["REL030"]["message"] and "release.dependencies[0].circuit_breaker is missing" in results["REL030"]["message"]
+    assert "cost.quota.on_429.honours_retry_after" in results["REL031"]["message"] and "cost.quota.on_429.then" in results["REL031"]["message"]
+    assert "monitoring.slo.burn_rate_alerts[0].alert is string 'slo_burn', which is not an alert in monitoring.alerts" in results["MON030"]["message"]
