@@ -93,7 +93,7 @@ def _tested_version(load_test: dict, call: Call) -> list[str]:
 @function("retirement_beyond_horizon", options={"horizon_days": {"type": "integer", "minimum": 0}})
 def retirement_beyond_horizon(value: Any, options: dict, call: Call) -> str | None:
     """The value is ``model.retirement``: the provider's retirement ``date`` for the pinned model falls
-    after the horizon (its ``horizon_days``, else the option, default 180) counted from
+    after the horizon (the option ``horizon_days``, default 180, or the longer ``horizon_days`` it declares) counted from
     ``release.launch_date`` (else the audit date); with no date announced, a ``watch`` channel names
     where the provider's deprecation notices are followed. Takes the manifest's word for the date."""
     if not isinstance(value, dict):
@@ -105,8 +105,10 @@ def retirement_beyond_horizon(value: Any, options: dict, call: Call) -> str | No
         watch = value.get("watch")
         return None if isinstance(watch, str) and watch.strip() else f"{call.where} has neither the provider's retirement date nor a watch channel for deprecation notices"
     launch = parse_date(_mapping(call.root.get("release")).get("launch_date")) or call.as_of
-    horizon = value.get("horizon_days", options.get("horizon_days", 180))
-    horizon = horizon if isinstance(horizon, int) and not isinstance(horizon, bool) else 180
+    declared = value.get("horizon_days")
+    horizon = options.get("horizon_days", 180)
+    if isinstance(declared, int) and not isinstance(declared, bool):
+        horizon = max(horizon, declared)  # a team may look further ahead, never less far
     if date <= launch + dt.timedelta(days=horizon):
         return f"the model retires on {date}, {(date - launch).days} days after {launch} (launch), inside the {horizon}-day horizon: migrate and re-evaluate before launch"
     return None
