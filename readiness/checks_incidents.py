@@ -93,9 +93,9 @@ def _tested_version(load_test: dict, call: Call) -> list[str]:
 @function("retirement_beyond_horizon", options={"horizon_days": {"type": "integer", "minimum": 0}})
 def retirement_beyond_horizon(value: Any, options: dict, call: Call) -> str | None:
     """The value is ``model.retirement``: the provider's retirement ``date`` for the pinned model falls
-    after the horizon (the option ``horizon_days``, default 180, or the longer ``horizon_days`` it declares) counted from
-    ``release.launch_date`` (else the audit date); with no date announced, a ``watch`` channel names
-    where the provider's deprecation notices are followed. Takes the manifest's word for the date."""
+    more than ``horizon_days`` days (default 180) after ``release.launch_date`` (else the audit date), or
+    more than the longer horizon the retirement itself declares; with no date announced, a ``watch``
+    channel names where the provider's deprecation notices are followed. Takes the manifest's word for the date."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected the model's retirement date or a watch channel"
     date = parse_date(value.get("date"))
