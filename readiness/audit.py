@@ -21,9 +21,9 @@ from .evidence import Evidence, find_project_root
 from .frameworks import framework_views
 from .loader import Document, Limits, display_path, excerpt, load_file
 from .report import WAIVED, Configuration, ManifestReport, Report, RuleInfo
-from .rules import Rule, category_title
+from .rules import DECLARATION, Rule, category_title
 from .sources import read_sources
-from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, gate, threshold_misses, verdict, weakest, weighted_score
+from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, declared_share, gate, threshold_misses, verdict, weakest, weighted_score
 from .waivers import without_waivers
 
 MANIFEST_NAMES = ("readiness.yaml", "readiness.yml")
@@ -143,6 +143,7 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
         frameworks=framework_views(document.data, results, {rule.id: list(rule.references) for rule in rules}, options.frameworks),
         score_without_waivers=unwaived_score,
         verdict_without_waivers=unwaived_verdict,
+        declared_share=declared_share(results, {rule.id for rule in rules if rule.verifies == DECLARATION}, options.weights),
         capabilities=list(effective_kinds(document.data) or KINDS),
         turned_off=turned_off,
     )

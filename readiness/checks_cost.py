@@ -99,7 +99,7 @@ def cost_within_budget(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-def _peak_rates(cost: dict) -> tuple[dict[str, float], list[str]]:
+def peak_rates(cost: dict) -> tuple[dict[str, float], list[str]]:
     """Peak requests, calls and tokens per minute, each when its factors are declared."""
     traffic = _section(cost, "traffic")
     requests, multiplier = _number(traffic, "requests_per_day"), _number(traffic, "peak_multiplier")
@@ -137,7 +137,7 @@ def peak_within_limits(value: Any, options: dict, call: Call) -> str | None:
     if _number(quota, "requests_per_minute") is None and _number(quota, "tokens_per_minute") is None:
         state = "declares neither requests_per_minute nor tokens_per_minute" if "quota" in value else "is missing"
         return f"{call.where}.quota {state}: declare the provider quota (or the serving capacity) in requests_per_minute and/or tokens_per_minute"
-    rates, lacking = _peak_rates(value)
+    rates, lacking = peak_rates(value)
     if lacking:
         return f"{call.where}: cannot compute the peak without " + ", ".join(f"{call.where}.{item}" for item in lacking)
     problems = []

@@ -321,3 +321,4 @@ from . import checks_operations as _operations  # noqa: E402,F401 - registers th
 from . import evidence_checks as _evidence_checks  # noqa: E402,F401 - registers the checks that read cited reports
 from . import versioning_checks as _versioning_checks  # noqa: E402,F401 - registers the model pinning and trace checks
 from . import capabilities as _capabilities  # noqa: E402,F401 - registers the checks of declared kinds and flags
+from . import checks_incidents as _incident_checks  # noqa: E402,F401 - registers the checks of capacity, retirement, retention, licences and incident learning

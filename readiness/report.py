@@ -190,6 +190,7 @@ class ManifestReport:
     frameworks: Frameworks | None = None
     score_without_waivers: float | None = None  # every waived rule counted as the failure it is
     verdict_without_waivers: str | None = None  # None in a report saved before waivers were shown this way
+    declared_share: float | None = None  # percent of the earned score from rules that take the manifest's word (scoring.declared_share)
 
     capabilities: list[str] = field(default_factory=list)  # the kinds whose rules applied: declared ∪ inferred from the facts
     turned_off: list[TurnedOff] = field(default_factory=list)

@@ -16,6 +16,10 @@ failure it is), so that a waiver never hides how far a manifest is from ready. T
 overall score is the same sum over all of the manifest's rules (not an average of the
 categories); the report also names the weakest category. No scored rule: n/a.
 
+How much of the score rests on declarations alone: the share of the earned credit,
+Σ weight × credit over the scored rules, that comes from rules whose checks all take the
+manifest's word (``verifies: declaration``) rather than read a cited file.
+
 Verdict: not ready if a critical or high rule fails or errors, or the score or a category
 score is below a configured minimum; ready with risks if only medium or low rules fail;
 ready otherwise.
@@ -81,6 +85,15 @@ def weighted_score(results: list[Result], weights: dict[str, float]) -> float | 
     if not total:
         return None
     return round(100 * sum(weights[r.severity] * r.credit for r in scored) / total, 1)
+
+
+def declared_share(results: list[Result], declaration_only: set[str], weights: dict[str, float]) -> float | None:
+    """Percent of the earned score that comes from rules reading no evidence; None when nothing was earned."""
+    earned = [(weights[r.severity] * r.credit, r.rule in declaration_only) for r in results if r.status in (PASS, FAIL, ERROR)]
+    total = sum(credit for credit, _ in earned)
+    if not total:
+        return None
+    return round(100 * sum(credit for credit, declared in earned if declared) / total, 1)
 
 
 def categories(results: list[Result], category_of: dict[str, str], weights: dict[str, float]) -> list[CategoryScore]:

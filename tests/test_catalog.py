@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -75,3 +76,14 @@ def test_docs_catalog_lists_every_rule_of_the_category_packs():
     packs = {f"{category}.yaml" for category in CATEGORIES}
     expected = {rule.id for rule in CATALOG.rules if Path(rule.source.rsplit(":", 1)[0]).name in packs}
     assert listed == expected
+
+
+def test_docs_catalog_maps_every_ml_test_score_test_and_owasp_item_as_the_checklist_does():
+    script = Path(__file__).resolve().parent.parent / "scripts" / "catalog_mapping.py"
+    spec = importlib.util.spec_from_file_location("catalog_mapping", script)
+    mapping = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mapping)
+    text = mapping.CATALOG_DOC.read_text(encoding="utf-8")
+    assert mapping.updated(text, CATALOG.rules) == text, "docs/catalog.md is out of date: run python scripts/catalog_mapping.py"
+    assert "| model-5 | A simpler model is not better | EVL031 (declaration) | **only declared** |" in text
+    assert "| data-2 | All features are beneficial | — | not checked |" in text

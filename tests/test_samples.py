@@ -106,7 +106,12 @@ def test_churn_model_fails_on_its_alias_its_stale_drill_and_missing_quality_moni
 def test_refund_agent_is_blocked_by_its_money_moving_tool(cli):
     _, manifest = audit(cli, "refund-agent")
     by_rule = results(manifest)
-    assert {"SEC007", "SEC008", "SEC014", "EVL001", "EVL013", "CST007", "GOV005"} == failing(manifest)
+    # its own flaws, and the incident classes of issue 14 it has not addressed (no retirement watch, retries,
+    # 429 handling, error budget, abuse signal, digest-pinned image, licence, postmortems, feedback retention; zero retention
+    # claimed without the agreement; a load test that does not name the version that ships)
+    gaps_since_issue_14 = {"VER030", "DAT030", "DAT034", "EVL030", "REL007", "REL030", "REL031", "MON030", "MON031", "SEC031", "GOV030", "GOV031"}
+    assert {"SEC007", "SEC008", "SEC014", "EVL001", "EVL013", "CST007", "GOV005"} == failing(manifest) - gaps_since_issue_14
+    assert "data.retention.provider_logs_days is 0 but data.retention.zero_retention_agreement does not cite the agreement" in by_rule["DAT030"]["message"]
     assert by_rule["SEC008"]["severity"] == "critical"
     assert "security.tools[2] has side_effects: true but requires_approval is boolean false, expected true" in by_rule["SEC008"]["message"]
     assert "unsafe_action_rate[adversarial_tickets] measured 0.019 misses its threshold 0.01" in by_rule["EVL001"]["message"]
@@ -141,10 +146,10 @@ def test_every_cited_evidence_file_is_beside_the_manifest(name):
 def test_churn_model_self_assessed_ml_test_score_is_its_weakest_section(cli):
     run = cli("audit", SAMPLES / "churn-model", "--as-of", AS_OF, "--framework", "ml-test-score", "--format", "json")
     score = json.loads(run.stdout)["manifests"][0]["frameworks"]["ml_test_score"]
-    assert score["final"] == 2.0
-    assert {section["section"]: section["score"] for section in score["sections"]} == {"data": 3.5, "model": 2.5, "infra": 3.0, "monitor": 2.0}
+    assert score["final"] == 1.5  # monitor-6: its load test does not name the version that ships (REL007)
+    assert {section["section"]: section["score"] for section in score["sections"]} == {"data": 3.5, "model": 2.5, "infra": 3.0, "monitor": 1.5}
     contradicted = {test["id"]: test["contradicted_by"] for section in score["sections"] for test in section["tests"] if test["contradicted_by"]}
     assert contradicted == {
-        "data-7": ["DAT002"], "model-1": ["VER001"], "infra-4": ["VER009"], "infra-6": ["REL009"], "infra-7": ["REL002"],
-        "monitor-2": ["MON010"], "monitor-4": ["MON005"],
+        "data-7": ["DAT002", "DAT032"], "model-1": ["VER001"], "infra-4": ["VER009"], "infra-6": ["REL009"], "infra-7": ["REL002"],
+        "monitor-2": ["MON010"], "monitor-4": ["MON005"], "monitor-6": ["REL007"],
     }  # claims its own audit refutes earn 0

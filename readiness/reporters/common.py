@@ -138,6 +138,13 @@ def without_waivers(manifest: ManifestReport) -> str | None:
     return f"without waivers: {score}, {VERDICT_TEXT[manifest.verdict_without_waivers].lower()}"
 
 
+def declared_share_line(manifest: ManifestReport) -> str | None:
+    """``"41.2% of the score rests on declarations alone"``: the trust level of the score (scoring.declared_share)."""
+    if manifest.declared_share is None:
+        return None
+    return f"{manifest.declared_share:g}% of the score rests on declarations alone (rules that read no cited file)"
+
+
 def change_line(change: ConfigChange) -> str:
     """``".readiness.yaml sets REL002 to low (from critical)"``: one change, with who made it."""
     return f"{change.source} {change.message}"

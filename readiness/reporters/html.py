@@ -12,7 +12,7 @@ from html import escape
 
 from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
-from .common import GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, configuration_heading, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, service_facts, split_blockers, summary_line, turned_off_by, without_waivers
+from .common import GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, configuration_heading, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, service_facts, split_blockers, summary_line, declared_share_line, turned_off_by, without_waivers
 
 STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;max-width:960px;margin:2em auto;padding:0 1em}
@@ -132,6 +132,9 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
         f'<p class="meta"><code>{escape(manifest.file)}</code></p>',
         f'<p><span class="verdict {escape(manifest.verdict)}">{escape(VERDICT_TEXT[manifest.verdict])}</span> score <strong>{_score(manifest.score)}</strong>/100{_weakest(manifest)}{_unwaived(manifest)}</p>',
     ]
+    trust = declared_share_line(manifest)
+    if trust:
+        parts.append(f'<p class="meta">{escape(trust)}</p>')
     rows = [[escape(c.title), _bar(c.score), _score(c.score), str(c.counts.get(PASS, 0)), str(c.counts.get("fail", 0) + c.counts.get(ERROR, 0)), str(c.counts.get(WAIVED, 0))] for c in manifest.categories]
     parts.append(_table(["Category", "", "Score", "Pass", "Fail", "Waived"], rows))
     blockers, others = split_blockers(failing(manifest))

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
-from .common import GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, configuration_heading, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, service_facts, split_blockers, summary_line, turned_off_by, without_waivers
+from .common import GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, configuration_heading, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, service_facts, split_blockers, summary_line, declared_share_line, turned_off_by, without_waivers
 
 BAR_WIDTH = 20
 VERDICT_MARK = {"ready": "✅", "ready_with_risks": "⚠️", "not_ready": "❌"}
@@ -178,7 +178,8 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
     unwaived = without_waivers(manifest)
     if unwaived:
         headline += f" · **{escape(unwaived)}**"
-    lines += [headline, ""] + _category_table(manifest) + [""]
+    trust = declared_share_line(manifest)
+    lines += [headline, ""] + ([f"*{escape(trust)}*", ""] if trust else []) + _category_table(manifest) + [""]
     blockers, others = split_blockers(failing(manifest))
     for title, group in (("Blockers — critical and high", blockers), ("Other failures — medium and low", others)):
         if group:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
 from . import RenderOptions, terminal_frameworks
-from .common import GATE_LOOSENED, change_line, configuration_heading, gate_terms, service_facts, turned_off_by, without_waivers
+from .common import GATE_LOOSENED, change_line, configuration_heading, gate_terms, service_facts, declared_share_line, turned_off_by, without_waivers
 from .text import Text
 
 if TYPE_CHECKING:
@@ -83,6 +83,9 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
     if weakest and weakest.score is not None and weakest.score < 100:
         headline.append(f"   weakest: {weakest.title} ({weakest.score:g})")
     console.print(headline)
+    trust = declared_share_line(manifest)
+    if trust:
+        console.print(Text(f"  {trust}", style="dim"))
     console.print()
     title_width = max([30] + [len(category.title) + 2 for category in manifest.categories])  # custom categories can be longer
     for category in manifest.categories:
