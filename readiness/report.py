@@ -110,6 +110,7 @@ class CategoryScore:
     title: str
     score: float | None
     counts: dict[str, int]
+    failing: str | None = None  # the most severe severity among its failed or errored rules, if any
 
 
 @dataclass(slots=True)
@@ -227,6 +228,23 @@ class Gate:
 
 
 @dataclass
+class PortfolioRow:
+    """One service in the overview a multi-service review opens with (:func:`readiness.portfolio.rows`)."""
+
+    file: str
+    service: str | None
+    kind: str | None
+    risk: str | None
+    verdict: str
+    score: float | None
+    weakest: str | None  # the weakest category's title
+    weakest_score: float | None
+    blockers: int  # failed or errored critical and high rules
+    failures: int  # every failed or errored rule
+    waivers: int
+
+
+@dataclass
 class Report:
     tool_version: str
     as_of: str
@@ -236,6 +254,9 @@ class Report:
     weights: dict[str, float]
     configuration: Configuration = field(default_factory=Configuration)
     schema_version: int = SCHEMA_VERSION
+    portfolio: list[PortfolioRow] = field(default_factory=list)  # one row per manifest, worst first
+    category: str = "readiness"  # the code scanning category (SARIF automationDetails.id is CATEGORY/)
+    repository_prefix: str = ""  # the folder the paths are relative to, relative to the repository root ("services/")
 
     def remediation(self, result: Result) -> str:
         """How to fix ``result``: the advice for its system's kind when the rule has one, else the rule's."""
@@ -304,6 +325,7 @@ _NESTED.update({
     "Report.manifests": ManifestReport,
     "Report.gate": Gate,
     "Report.configuration": Configuration,
+    "Report.portfolio": PortfolioRow,
     "Configuration.changes": ConfigChange,
     "ManifestReport.categories": CategoryScore,
     "ManifestReport.results": Result,

@@ -17,6 +17,8 @@ class RenderOptions:
     color: bool = False
     verbose: bool = False
     width: int = 100
+    wrap: bool = False  # terminal: break prose at ``width`` (on a terminal; piped output keeps one line per message)
+    full: bool = False  # markdown: the whole review document, not the comment-sized report
 
 
 class Reporter(Protocol):

@@ -8,13 +8,14 @@ without ``NO_COLOR``; otherwise plain text that reads the same.
 from __future__ import annotations
 
 import io
+import textwrap
 from functools import cache
 from typing import TYPE_CHECKING, Callable
 
 from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
 from . import RenderOptions, terminal_frameworks
-from .common import GATE_LOOSENED, change_line, configuration_heading, gate_terms, service_facts, turned_off_by, without_waivers
+from .common import GATE_LOOSENED, change_line, configuration_heading, gate_terms, overview_title, service_facts, turned_off_by, without_waivers
 from .text import Text
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 BAR_WIDTH = 20
 VERDICT_STYLE = {NOT_READY: "bold white on red", AT_RISK: "bold black on yellow"}
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+VERDICT_COLOR = {NOT_READY: "bold red", AT_RISK: "yellow"}
 MARK = {FAIL: "✗", ERROR: "!", WAIVED: "~", PASS: "✓", SKIPPED: "-"}
 
 
@@ -35,7 +37,7 @@ def _bar(score: float | None, color: bool) -> Text:
     return Text(full * filled, style=style) + Text(empty * (BAR_WIDTH - filled), style="dim") + Text(f" {score:5.1f}")
 
 
-def _result_lines(console: Console, report: Report, result: Result, detail: bool) -> None:
+def _result_lines(console: Console, report: Report, result: Result, detail: bool, width: int) -> None:
     rule = report.rules[result.rule]
     headline = Text.assemble("  ", (MARK[result.status], SEVERITY_STYLE.get(result.severity, "")), f" {result.rule}  ", (rule.title, "bold"))
     if result.baseline:
@@ -43,7 +45,8 @@ def _result_lines(console: Console, report: Report, result: Result, detail: bool
     console.print(headline)
     indent = " " * 10
     if result.message:
-        console.print(Text(indent + result.message))
+        for line in wrapped(result.message, indent, indent, width):
+            console.print(Text(line))
     if result.location and result.status != PASS:
         loc = result.location
         console.print(Text(f"{indent}at {loc.file}:{loc.line}:{loc.column}", style="dim"))
@@ -52,10 +55,22 @@ def _result_lines(console: Console, report: Report, result: Result, detail: bool
         declared = f" (waiver at {waiver.location.file}:{waiver.location.line})" if waiver.location else ""
         console.print(Text(f"{indent}waived until {waiver.expires} by {waiver.owner}: {waiver.reason}{declared}", style="dim"))
     if detail:
-        lines = report.remediation(result).splitlines() or [""]
-        console.print(Text(f"{indent}fix: {lines[0]}", style="green"))
-        for line in lines[1:]:
-            console.print(Text(f"{indent}     {line}", style="green"))
+        first = True
+        for line in report.remediation(result).splitlines() or [""]:
+            if line[:1].isspace():  # a YAML snippet: wrapping would change what it says
+                shown = [f"{indent}     {line}"]
+            else:
+                shown = wrapped(line, f"{indent}{'fix: ' if first else '     '}", f"{indent}     ", width)
+            first = False
+            for item in shown:
+                console.print(Text(item, style="green"))
+
+
+def wrapped(text: str, first: str, rest: str, width: int) -> list[str]:
+    """Prose broken at spaces to ``width`` columns (a word longer than a line stays whole); one line when ``width`` is 0."""
+    if not width:
+        return [first + text]
+    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
 
 def _turned_off(console: Console, manifest: ManifestReport) -> None:
@@ -96,7 +111,7 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
             console.print()
             console.print(Text(f"  {severity.capitalize()} ({len(group)})", style=SEVERITY_STYLE[severity]))
             for result in group:
-                _result_lines(console, report, result, detail=True)
+                _result_lines(console, report, result, detail=True, width=options.width if options.wrap else 0)
     sections = [(WAIVED, "Waived")] + ([(PASS, "Passed"), (SKIPPED, "Not applicable")] if options.verbose else [])
     for status, title in sections:
         group = [r for r in manifest.results if r.status == status]
@@ -104,7 +119,7 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
             console.print()
             console.print(Text(f"  {title} ({len(group)})", style="bold"))
             for result in group:
-                _result_lines(console, report, result, detail=False)
+                _result_lines(console, report, result, detail=False, width=options.width if options.wrap else 0)
     if manifest.fixed:
         console.print()
         console.print(Text(f"  Fixed since the baseline ({len(manifest.fixed)})", style="bold green"))
@@ -124,6 +139,36 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
     console.print(Text(f"  {counts[PASS]} passed · {counts[FAIL] + counts[ERROR]} failed · {counts[WAIVED]} waived · {counts[SKIPPED]} not applicable", style="dim"))
     if not options.verbose and counts[PASS]:
         console.print(Text("  (--verbose lists the passes and the rules that do not apply)", style="dim"))
+
+
+def _overview(console: Console, report: Report) -> None:
+    """One line per service, worst first (:attr:`Report.portfolio`), when the run audited several."""
+    if len(report.portfolio) < 2:
+        return
+    names = [row.service or row.file for row in report.portfolio]
+    width = max(len("Service"), *map(len, names))
+    console.print()
+    console.print(Text(f"  {'Service':<{width}}  {'Verdict':<16}  {'Score':>5}  {'Blockers':>8}  {'Waivers':>7}  Weakest category", style="bold"))
+    for name, row in zip(names, report.portfolio):
+        score = "n/a" if row.score is None else f"{row.score:g}"
+        weakest = f"{row.weakest} ({row.weakest_score:g})" if row.weakest and row.weakest_score is not None and row.weakest_score < 100 else "-"
+        line = Text(f"  {name:<{width}}  ") + Text(f"{VERDICT_TEXT[row.verdict]:<16}", style=VERDICT_COLOR.get(row.verdict, "green"))
+        console.print(line + Text(f"  {score:>5}  {row.blockers:>8}  {row.waivers:>7}  {weakest}"))
+
+
+def _gate_reasons(console: Console, report: Report) -> None:
+    """The gate's reasons under the manifest each names (one heading per file, not one per line)."""
+    prefixes = [f"{manifest.file}: " for manifest in report.manifests]
+    current = None
+    for reason in report.gate.reasons:
+        prefix = next((item for item in prefixes if reason.startswith(item)), None)
+        if prefix is None:
+            console.print(Text(f"  {reason}"))
+            continue
+        if prefix != current:
+            console.print(Text(f"  {prefix[:-2]}"))
+            current = prefix
+        console.print(Text(f"    {reason[len(prefix):]}"))
 
 
 class PlainConsole:
@@ -153,7 +198,9 @@ class TerminalReporter:
             return Console(file=buffer, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, emoji=False, soft_wrap=True)
 
         console = rich_console() if options.color else PlainConsole(buffer, rich_console)
+        console.print(Text(overview_title(report), style="bold"))
         console.print(Text(f"readiness {report.tool_version} · as of {report.as_of}", style="dim"))
+        _overview(console, report)
         if report.configuration.changes:
             console.print()
             console.print(Text(configuration_heading(report), style="bold"))
@@ -168,8 +215,7 @@ class TerminalReporter:
             console.print(Text(f"Gate passed ({gate_terms(gate)})", style="green"))
         else:
             console.print(Text(f"Gate failed ({gate_terms(gate)}):", style="bold red"))
-            for reason in gate.reasons:
-                console.print(Text(f"  {reason}"))
+            _gate_reasons(console, report)
         if gate.loosened_by:
             console.print(Text(GATE_LOOSENED, style="bold yellow"))
             for change in gate.loosened_by:
