@@ -240,7 +240,8 @@ def _manifest_lines(report: Report, manifest: ManifestReport, full: bool) -> lis
 class MarkdownReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
         head = ["# " + escape(overview_title(report)), "", f"readiness {escape(report.tool_version)} · as of {report.as_of}", ""]
-        blocks = [head] + _overview(report) + [[""], _gate(report) + [""] + _configuration(report)]
+        overview = _overview(report)
+        blocks = [head] + overview + ([[""]] if overview else []) + [_gate(report) + [""] + _configuration(report)]
         for manifest in report.manifests:
             blocks += _manifest(report, manifest, options.full)
         if options.full:
