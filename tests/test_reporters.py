@@ -184,13 +184,25 @@ def test_junit_has_one_testcase_per_rule_with_the_right_outcome(report):
     suite = junit(report).find("testsuite")
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("6", "3", "0", "2")
     cases = {case.get("name").split()[0]: case for case in suite.iter("testcase")}
-    assert all(case.get("classname") == "readiness.yaml" for case in cases.values())
+    assert cases["TST001"].get("classname") == "support-bot.Versioning & reproducibility"
+    assert cases["TST004"].get("classname") == "support-bot.Monitoring & observability"
+
     assert cases["TST001"].get("name") == "TST001 The model is pinned to an immutable version"
     assert cases["TST001"].find("failure").get("type") == "critical"
     assert "readiness.yaml:9:3" in cases["TST001"].find("failure").text
     assert len(cases["TST002"]) == 0
     assert cases["TST005"].find("skipped").get("message") == "waived until 2026-12-15 by ana@example.com: Budget alerts land next sprint"
     assert cases["TST003"].find("skipped").get("message") == "not applicable: applies to ml systems; this one is llm; turned off by service.kind: llm (no fact shows another kind)"
+
+def test_junit_class_names_split_where_jenkins_splits_them(report):
+    odd = edited(report)
+    odd.manifests[0].service = "payments.v2"
+    names = {case.get("classname") for case in junit(odd).iter("testcase")}
+    # Jenkins: package = before the last dot, class = after it
+    assert {name.rpartition(".")[0] for name in names} == {"payments_v2"}
+    assert {name.rpartition(".")[2] for name in names} == {"Versioning & reproducibility", "Monitoring & observability", "Cost", "Security & safety"}
+    odd.manifests[0].service = None
+    assert {case.get("classname").rpartition(".")[0] for case in junit(odd).iter("testcase")} == {"readiness_yaml"}
 
 
 def test_junit_errors_and_illegal_characters(report):

@@ -157,8 +157,8 @@ def _overview(console: Console, report: Report) -> None:
 
 
 def _gate_reasons(console: Console, report: Report) -> None:
-    """The gate's reasons under the manifest each names (one heading per file, not one per line)."""
-    prefixes = [f"{manifest.file}: " for manifest in report.manifests]
+    """The gate's reasons; with several manifests, under the manifest each names (one heading per file, not one per line)."""
+    prefixes = [f"{manifest.file}: " for manifest in report.manifests] if len(report.manifests) > 1 else []
     current = None
     for reason in report.gate.reasons:
         prefix = next((item for item in prefixes if reason.startswith(item)), None)
