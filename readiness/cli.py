@@ -108,6 +108,11 @@ def write_all_atomic(files: list[tuple[Path, str]]) -> None:
             folder = path.parent if str(path.parent) else Path(".")
             try:
                 folder.mkdir(parents=True, exist_ok=True)  # --output sarif:build/readiness.sarif on a fresh checkout
+            except FileExistsError:
+                raise InputError(f"cannot write {path}: {folder} is a file, not a folder") from None
+            except OSError as error:
+                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+            try:
                 handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
             except OSError as error:
                 raise InputError(f"cannot write {path}: {error.strerror or error}") from None
