@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, List, Optional
+from typing import TYPE_CHECKING, Callable, List, Optional, Union
 
 import typer
 
@@ -96,7 +96,10 @@ def write_atomic(path: Path, text: str) -> None:
     write_all_atomic([(path, text)])
 
 
-def write_all_atomic(files: list[tuple[Path, str]]) -> None:
+Output = Union[str, Callable[[Callable[[str], object]], None]]  # the text, or a writer handing it over piece by piece
+
+
+def write_all_atomic(files: list[tuple[Path, Output]]) -> None:
     """Write every file or none: all are staged as temporary files beside their targets before
     the first is renamed into place, so a full disk or a missing folder for one output leaves
     no other output written."""
@@ -119,7 +122,10 @@ def write_all_atomic(files: list[tuple[Path, str]]) -> None:
             staged.append((temporary, path))
             try:
                 with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                    stream.write(text)
+                    if isinstance(text, str):
+                        stream.write(text)
+                    else:
+                        text(stream.write)
                 os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
             except OSError as error:
                 raise InputError(f"cannot write {path}: {error.strerror or error}") from None
@@ -174,10 +180,12 @@ def render_options(verbose: bool, full: bool, color: bool = False, stdout: bool 
 
 def write_outputs(report: "Report", targets: list[tuple[str, Path]], output_format: str, verbose: bool, full: bool, color: str) -> None:
     """Every ``--output`` file (all or none), then stdout, then the job summary with the github format."""
-    from .reporters import get
+    from functools import partial
 
-    write_all_atomic([(target, get(name).render(report, render_options(verbose, full))) for name, target in targets])
-    emit(get(output_format).render(report, render_options(verbose, full, use_color(color), stdout=True)))
+    from .reporters import get, write_to
+
+    write_all_atomic([(target, partial(write_to, get(name), report, render_options(verbose, full))) for name, target in targets])
+    emit(partial(write_to, get(output_format), report, render_options(verbose, full, use_color(color), stdout=True)))
     write_job_summary(report, [output_format, *(name for name, _ in targets)], full)
 
 
@@ -253,16 +261,19 @@ def check_category(category: str) -> str:
     return category.strip().rstrip("/")
 
 
-def emit(text: str) -> None:
+def emit(text: Output) -> None:
     """Print to stdout as UTF-8 with ``\\n`` line ends, whatever the console's encoding and platform:
-    the same bytes as ``--output`` writes. A closed pipe (``| head``; EINVAL on Windows) is not an error."""
+    the same bytes as ``--output`` writes; a writer's pieces as they come. A closed pipe (``| head``;
+    EINVAL on Windows) is not an error."""
     binary = getattr(sys.stdout, "buffer", None)
+    write: Callable[[str], object] = sys.stdout.write if binary is None else lambda piece: binary.write(piece.encode("utf-8"))
     try:
-        if binary is None:
-            sys.stdout.write(text)
+        sys.stdout.flush()
+        if isinstance(text, str):
+            write(text)
         else:
-            sys.stdout.flush()
-            binary.write(text.encode("utf-8"))
+            text(write)
+        if binary is not None:
             binary.flush()
         sys.stdout.flush()
     except OSError as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from functools import cache
 from operator import attrgetter
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 SCHEMA_VERSION = 1
 PASS, FAIL, WAIVED, SKIPPED, ERROR = "pass", "fail", "waived", "skipped", "error"
@@ -262,9 +262,19 @@ class Report:
         """How to fix ``result``: the advice for its system's kind when the rule has one, else the rule's."""
         return result.remediation or self.rules[result.rule].remediation
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-shaped data; read only: equal parts may be one shared object."""
-        return _as_dict(self, {})
+    def to_dict(self, manifests: Callable[[Iterator[dict[str, Any]]], Any] | None = None) -> dict[str, Any]:
+        """The report as JSON-shaped data; read only: equal parts may be one shared object.
+
+        With ``manifests``, the manifests' data is made one manifest at a time as ``manifests``
+        consumes the iterator it is given (the JSON writer streams them), so that the data of a
+        fleet is never all in memory at once."""
+        if manifests is None:
+            return _as_dict(self, {})
+        converted: dict[int, dict] = {}
+        return {
+            name: manifests(_as_dict(manifest, {}) for manifest in self.manifests) if name == "manifests" else _as_dict(getattr(self, name), converted)
+            for name in _field_names(Report)
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Report":

@@ -38,13 +38,13 @@ GitHub's ``primaryLocationLineHash`` is left to ``upload-sarif``, which computes
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 from ..report import ERROR, FAIL, WAIVED, Location, ManifestReport, Report, Result, RuleInfo
 from ..rules import SEVERITIES
 from . import RenderOptions
-from .jsontext import json_text
+from .jsontext import Stream, write_json
 from .common import FINGERPRINT_KEY, LEVEL, change_line, escape, findings, fingerprint, heading_anchor, one_line, remediation_markdown, repository_path, summary_line, turned_off_by, where
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -150,6 +150,12 @@ def _turned_off(report: Report, manifest: ManifestReport) -> list[dict[str, Any]
 
 class SarifReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
+        chunks: list[str] = []
+        self.write(report, options, chunks.append)
+        return "".join(chunks)
+
+    def write(self, report: Report, options: RenderOptions, write: Callable[[str], Any]) -> None:
+        """The log, its results made one at a time as they are written."""
         rules = list(report.rules.values())
         rule_index = {rule.id: index for index, rule in enumerate(rules)}
         severity: dict[str, str] = {}  # each rule's most severe effective severity among its findings
@@ -169,7 +175,7 @@ class SarifReporter:
             "originalUriBaseIds": {SOURCE_ROOT: {"description": {"text": "The repository root; every path is relative to it."}}},
             "columnKind": "unicodeCodePoints",
             "invocations": [_invocation(report, rule_index)],
-            "results": [sarif_result(report, manifest, result, rule_index[result.rule]) for manifest, result in findings(report, (FAIL, ERROR, WAIVED))],
+            "results": Stream(sarif_result(report, manifest, result, rule_index[result.rule]) for manifest, result in findings(report, (FAIL, ERROR, WAIVED))),
             "properties": {
                 "asOf": report.as_of,
                 "gate": {"passed": report.gate.passed, "failOn": report.gate.fail_on, "minScore": report.gate.min_score, "reasons": report.gate.reasons, "loosenedBy": report.gate.loosened_by},
@@ -180,8 +186,7 @@ class SarifReporter:
                 "configuration": {"config": report.configuration.config, "policy": report.configuration.policy, "changes": [change_line(change) for change in report.configuration.changes]},
             },
         }
-        log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-        return json_text(log)
+        write_json({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, write)
 
 
 REPORTER = SarifReporter()
