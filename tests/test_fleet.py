@@ -266,3 +266,74 @@ def test_the_action_pins_its_actions_and_reports_outputs():
     assert any(item.startswith("github/codeql-action/upload-sarif@") for item in uses)
     assert {"verdict", "score", "gate", "sarif-file"} <= set(action["outputs"])
     assert "category" in action["inputs"]
+
+
+# HTML and the terminal ------------------------------------------------------------------------
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def css_rules(html: str) -> dict[str, str]:
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    return {selector.strip(): body for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", style)}
+
+
+def test_html_badges_and_text_pass_wcag_aa_contrast(cli, fleet):
+    rules = css_rules(cli("audit", "services", "--as-of", AS_OF, "--format", "html").stdout)
+    for verdict in ("ready", "ready_with_risks", "not_ready"):
+        body = rules[f".{verdict}"]
+        background, colour = re.search(r"background:(#\w{6})", body).group(1), re.search(r"(?<![-\w])color:(#\w{3,6})", body).group(1)
+        colour = "#ffffff" if colour == "#fff" else colour
+        assert contrast(colour, background) >= 4.5, verdict
+    for grade in ("good", "fair", "poor"):  # a bar is a graphical object: 3:1 against its track
+        assert contrast(re.search(r"background:(#\w{6})", rules[f".{grade}"]).group(1), "#eaeef2") >= 3, grade
+    assert contrast(re.search(r"color:(#\w{6})", rules[".warn"]).group(1), "#ffffff") >= 4.5
+
+
+def test_html_fits_a_phone_and_prints(cli, fleet):
+    html = cli("audit", "services", "--as-of", AS_OF, "--format", "html").stdout
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    fixed = [int(width) for width in re.findall(r"(?<![-\w])(?:min-)?width:(\d+)px", style)]
+    bars = re.search(r"\.bar\{[^}]*\}", style).group(0)
+    assert all(width <= 200 for width in fixed) and "max-width:30vw" in bars  # nothing forces the page past 390 px
+    assert html.count("<table>") == html.count('<div class="scroll"><table>')  # wide tables scroll in their own box
+    assert "overflow-wrap:anywhere" in style and "@media print" in style
+
+
+def test_html_headings_sit_in_their_service_section_and_bars_show_blockers(cli, fleet):
+    html = cli("audit", "services/churn-model", "--as-of", AS_OF, "--format", "html").stdout
+    assert "<title>Readiness: churn-model — Not ready</title>" in html
+    section = html[html.index('<section id="service-1">') : html.index("</section>")]
+    assert section.count("<h2>") == 1 and "<h3>Blockers" in section and "<h2>" not in html[html.index("</section>") :]
+    report = audit_json(cli, "services/churn-model")
+    for category in report["manifests"][0]["categories"]:
+        row = next(row for row in section.split("<tr>") if f"<td>{category['title'].replace('&', '&amp;')}</td>" in row)
+        if category["failing"] in ("critical", "high"):
+            assert 'class="fill poor"' in row, category["title"]
+        elif category["failing"]:
+            assert 'class="fill good"' not in row, category["title"]
+
+
+def test_terminal_wraps_to_its_width_and_pipes_stay_plain(cli, fleet):
+    report_text = cli("audit", "services/churn-model", "--as-of", AS_OF, "--format", "json", "--exit-zero").stdout
+    from readiness.report import Report
+
+    report = Report.from_dict(json.loads(report_text))
+    wrapped = get("terminal").render(report, RenderOptions(width=80, wrap=True))
+    prose = [line for line in wrapped.splitlines() if not line.startswith(" " * 15)]  # indented YAML snippets are left whole
+    assert [line for line in prose if len(line) > 80 and " " in line.strip()] == []
+    piped = cli("audit", "services/churn-model", "--as-of", AS_OF).stdout
+    assert "\x1b[" not in piped
+    longest = max(report.manifests[0].results, key=lambda result: len(result.message))
+    assert longest.message in piped  # one line per message: grep finds it

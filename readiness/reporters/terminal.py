@@ -39,10 +39,14 @@ def _bar(score: float | None, color: bool) -> Text:
 
 def _result_lines(console: Console, report: Report, result: Result, detail: bool, width: int) -> None:
     rule = report.rules[result.rule]
-    headline = Text.assemble("  ", (MARK[result.status], SEVERITY_STYLE.get(result.severity, "")), f" {result.rule}  ", (rule.title, "bold"))
+    lead = f"  {MARK[result.status]} {result.rule}  "
+    title = wrapped(rule.title, lead, " " * 10, width)
+    headline = Text.assemble("  ", (MARK[result.status], SEVERITY_STYLE.get(result.severity, "")), f" {result.rule}  ", (title[0][len(lead):], "bold"))
     if result.baseline:
         headline.append(f"  [{result.baseline}]", style="bold" if result.baseline == NEW else "dim")
     console.print(headline)
+    for line in title[1:]:
+        console.print(Text(line, style="bold"))
     indent = " " * 10
     if result.message:
         for line in wrapped(result.message, indent, indent, width):
@@ -73,7 +77,7 @@ def wrapped(text: str, first: str, rest: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
 
-def _turned_off(console: Console, manifest: ManifestReport) -> None:
+def _turned_off(console: Console, manifest: ManifestReport, width: int) -> None:
     """The rules the manifest's declarations turned off, one line per declaration, with its reason."""
     declared = turned_off_by(manifest)
     if not declared:
@@ -82,8 +86,10 @@ def _turned_off(console: Console, manifest: ManifestReport) -> None:
     console.print(Text(f"  Turned off by a declaration ({len(manifest.turned_off)})", style="bold"))
     for item in declared:
         at = f"  (at {item.location.file}:{item.location.line}:{item.location.column})" if item.location else ""
-        console.print(Text(f"  - {item.summary()}{at}"))
-        console.print(Text(f"          {item.reason}", style="dim"))
+        for line in wrapped(f"{item.summary()}{at}", "  - ", "    ", width):
+            console.print(Text(line))
+        for line in wrapped(item.reason, " " * 10, " " * 10, width):
+            console.print(Text(line, style="dim"))
 
 
 def _manifest(console: Console, report: Report, manifest: ManifestReport, options: RenderOptions) -> None:
@@ -131,8 +137,9 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
         console.print(Text("  Notes", style="bold"))
         for note in manifest.notes:
             where = f"  (at {note.location.file}:{note.location.line}:{note.location.column})" if note.location else ""
-            console.print(Text(f"  ! {note.message}{where}", style="yellow"))
-    _turned_off(console, manifest)
+            for line in wrapped(f"{note.message}{where}", "  ! ", "    ", options.width if options.wrap else 0):
+                console.print(Text(line, style="yellow"))
+    _turned_off(console, manifest, options.width if options.wrap else 0)
     terminal_frameworks.render(console, manifest.frameworks, options)
     counts = {status: sum(1 for r in manifest.results if r.status == status) for status in MARK}
     console.print()
@@ -156,19 +163,21 @@ def _overview(console: Console, report: Report) -> None:
         console.print(line + Text(f"  {score:>5}  {row.blockers:>8}  {row.waivers:>7}  {weakest}"))
 
 
-def _gate_reasons(console: Console, report: Report) -> None:
+def _gate_reasons(console: Console, report: Report, width: int) -> None:
     """The gate's reasons; with several manifests, under the manifest each names (one heading per file, not one per line)."""
     prefixes = [f"{manifest.file}: " for manifest in report.manifests] if len(report.manifests) > 1 else []
     current = None
     for reason in report.gate.reasons:
         prefix = next((item for item in prefixes if reason.startswith(item)), None)
         if prefix is None:
-            console.print(Text(f"  {reason}"))
-            continue
-        if prefix != current:
-            console.print(Text(f"  {prefix[:-2]}"))
-            current = prefix
-        console.print(Text(f"    {reason[len(prefix):]}"))
+            lines = wrapped(reason, "  ", "      ", width)
+        else:
+            if prefix != current:
+                console.print(Text(f"  {prefix[:-2]}"))
+                current = prefix
+            lines = wrapped(reason[len(prefix):], "    ", "      ", width)
+        for line in lines:
+            console.print(Text(line))
 
 
 class PlainConsole:
@@ -215,7 +224,7 @@ class TerminalReporter:
             console.print(Text(f"Gate passed ({gate_terms(gate)})", style="green"))
         else:
             console.print(Text(f"Gate failed ({gate_terms(gate)}):", style="bold red"))
-            _gate_reasons(console, report)
+            _gate_reasons(console, report, options.width if options.wrap else 0)
         if gate.loosened_by:
             console.print(Text(GATE_LOOSENED, style="bold yellow"))
             for change in gate.loosened_by:
