@@ -270,6 +270,10 @@ def test_github_job_summary_is_the_markdown_report_appended_when_set(report, tmp
 def test_github_job_summary_is_cut_below_the_limit(report):
     text = step_summary(report, limit=400)
     assert len(text.encode("utf-8")) < 600 and text.endswith("the full report is in the job log.*\n")
+    full = get("markdown").render(report, RenderOptions(full=True))
+    inside = full.index("<summary>Passed") + 20  # cut inside a folded section
+    text = step_summary(report, limit=len(full[:inside].encode("utf-8")), full=True)
+    assert text.count("<details>") == text.count("</details>") >= 1
 
 
 # Markdown, HTML, GitLab --------------------------------------------------------------------

@@ -108,6 +108,7 @@ def step_summary(report: Report, limit: int = SUMMARY_LIMIT, full: bool = False)
     if len(text.encode("utf-8")) <= limit:
         return text
     cut = text.encode("utf-8")[:limit].decode("utf-8", "ignore").rsplit("\n", 1)[0]
+    cut += "\n\n</details>" * (cut.count("<details>") - cut.count("</details>"))  # a section cut open is closed
     return cut + "\n\n*The report was cut here to fit GitHub's 1 MiB step summary limit; the full report is in the job log.*\n"
 
 

@@ -18,16 +18,12 @@ anyone or link an issue; every ``<details>`` closes in the block that opens it.
 
 from __future__ import annotations
 
-import re
-
 from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, PortfolioRow, Report, Result
 from . import RenderOptions
 from .common import (
-    GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, code_block, code_span, configuration_heading, coverage_shown, coverage_summary, escape, escape_block, failing,
+    GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, code_span, configuration_heading, coverage_shown, coverage_summary, escape, escape_block, failing,
     gate_terms, heading_anchor, item_status, mts_warnings, overview_title, remediation_markdown, rule_statuses, service_facts, split_blockers, summary_line, turned_off_by, without_waivers,
 )
-
-__all__ = ["REPORTER", "code_block", "code_span", "escape", "escape_block", "remediation_markdown"]  # the markup helpers moved to common
 
 BAR_WIDTH = 20
 COMMENT_LIMIT = 60_000  # characters: GitHub's 65,536 for a comment, with room for a bot's own header
