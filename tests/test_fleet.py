@@ -17,7 +17,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from conftest import AS_OF, REPO
-from reporting import edited, fixture_report
+from jsonschema import Draft4Validator
+from reporting import SCHEMAS, edited, fixture_report
 from readiness.report import FAIL, Location, Result
 from readiness.reporters import RenderOptions, get
 from readiness.reporters.github import PER_LEVEL
@@ -193,6 +194,17 @@ def sarif_run(cli, *args) -> dict:
     return json.loads(result.stdout)["runs"][0]
 
 
+def test_fleet_sarif_is_valid_and_every_rule_links_its_help(cli, fleet):
+    result = cli("audit", ".", "--as-of", AS_OF, "--format", "sarif")
+    log = json.loads(result.stdout)
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text("utf-8"))
+    assert [error.message for error in Draft4Validator(schema).iter_errors(log)] == []
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert all(rule["helpUri"].startswith("https://readiness.dev/docs/catalog.md#") for rule in rules)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris and all(not uri.startswith(("/", "file:")) and ":" not in uri for uri in uris)
+
+
 def test_jobs_auditing_different_folders_get_different_categories(cli, fleet):
     services = sarif_run(cli, "services")["automationDetails"]["id"]
     teams = sarif_run(cli, "teams")["automationDetails"]["id"]
@@ -337,3 +349,9 @@ def test_terminal_wraps_to_its_width_and_pipes_stay_plain(cli, fleet):
     assert "\x1b[" not in piped
     longest = max(report.manifests[0].results, key=lambda result: len(result.message))
     assert longest.message in piped  # one line per message: grep finds it
+
+
+def test_ci_recipes_pin_every_action_by_commit():
+    text = (REPO / "docs" / "ci.md").read_text("utf-8")
+    uses = [item for item in re.findall(r"uses: (\S+)", text) if not item.startswith("OWNER/")]  # OWNER/readiness: this action, at your tag
+    assert uses and all(re.fullmatch(r"[\w-]+/[\w/-]+@[0-9a-f]{40}", item) for item in uses), uses
