@@ -5,7 +5,8 @@ By default the report fits one GitHub comment (:data:`COMMENT_LIMIT` characters;
 each linking to its section), then per service its verdict, the blockers in full, the other
 failures folded in a table, waivers, notes and declarations, and the passes counted. When the
 services do not all fit, the report stops at a whole block and says how many sections are
-left out and where the full report is. ``--full`` renders the review document instead:
+left out and where the full report is. Services come in the overview's order, worst first,
+so a cut keeps those that need attention. ``--full`` renders the review document instead:
 the gate and its reasons first; then, per manifest, the verdict and score, a table of
 category scores with a text bar (renders the same on GitHub, GitLab and any plain viewer),
 the blockers (critical and high) with their remediation and ``file:line:column``, the other
@@ -94,8 +95,8 @@ def _waivers(report: Report, waived: list[Result]) -> list[str]:
     return lines + [""]
 
 
-def _folded(report: Report, title: str, results: list[Result], show_reason: bool) -> list[str]:
-    header = "| Rule | Severity | Title | Reason |" if show_reason else "| Rule | Severity | Title |"
+def _folded(report: Report, title: str, results: list[Result], show_reason: bool, reason: str = "Reason") -> list[str]:
+    header = f"| Rule | Severity | Title | {reason} |" if show_reason else "| Rule | Severity | Title |"
     lines = ["<details>", f"<summary>{title} ({len(results)})</summary>", "", header, "| --- " * (4 if show_reason else 3) + "|"]
     for result in results:
         cells = [escape(result.rule), result.severity, escape(report.rules[result.rule].title)] + ([escape(result.message)] if show_reason else [])
@@ -202,7 +203,7 @@ def _manifest_lines(report: Report, manifest: ManifestReport, full: bool) -> lis
         for result in others:
             lines += _finding(report, result)
     elif others:
-        lines += [f"### Other failures — medium and low ({len(others)})", ""] + _folded(report, "Their messages", others, show_reason=True)
+        lines += [f"### Other failures — medium and low ({len(others)})", ""] + _folded(report, "Their messages", others, show_reason=True, reason="Message")
     waived = [r for r in manifest.results if r.status == WAIVED]
     if waived:
         lines += _waivers(report, waived)
@@ -238,11 +239,18 @@ class MarkdownReporter:
         head = ["# " + escape(overview_title(report)), "", f"readiness {escape(report.tool_version)} · as of {report.as_of}", ""]
         overview = _overview(report)
         blocks = [head] + overview + ([[""]] if overview else []) + [_gate(report) + [""] + _configuration(report)]
-        for manifest in report.manifests:
+        for manifest in _worst_first(report):
             blocks += _manifest(report, manifest, options.full)
         if options.full:
             return _joined(blocks)
         return _within(blocks, COMMENT_LIMIT)
+
+
+def _worst_first(report: Report) -> list[ManifestReport]:
+    """The manifests in the overview's order, so that a comment cut short keeps the services that need it most."""
+    by_file = {manifest.file: manifest for manifest in report.manifests}
+    ordered = [by_file.pop(row.file) for row in report.portfolio if row.file in by_file]
+    return ordered + list(by_file.values())
 
 
 def _joined(blocks: list[list[str]]) -> str:
