@@ -20,7 +20,9 @@ on the machine hits every measurement alike.
     jsonschema"``, measured in the same run; the ratio is audit ÷ floor;
 (b) ``readiness audit DIR`` on folders of 1, 100 and 1,000 manifests: wall, peak memory and
     milliseconds per manifest (overall, and marginal over the previous size);
-(c) one manifest with 10,000 alerts.
+(c) one manifest with 10,000 alerts;
+(d) ``readiness audit DIR --format json`` on the largest folder: the canonical report of a
+    fleet, written manifest by manifest (its peak memory must not grow with the fleet).
 """
 
 from __future__ import annotations
@@ -228,6 +230,9 @@ def measure_all(root: Path, runs: int, counts: list[int], alerts: int) -> list[R
         rows.append(previous)
     sample = interleaved({"huge": [*audit, "--format", "json", str(inputs["huge"])]}, root, runs)["huge"]
     rows.append(Row("c", f"audit one manifest of {alerts:,} alerts --format json", 1, *astuple(sample), runs))
+    largest = max(counts)
+    sample = interleaved({"json": [*audit, "--format", "json", str(inputs[f"fleet-{largest}"])]}, root, runs)["json"]
+    rows.append(Row("d", f"audit DIR of {largest:,} --format json", largest, *astuple(sample), runs, per_manifest_ms=sample.wall_ms / largest))
     return rows
 
 

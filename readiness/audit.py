@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from . import __version__, schema
+from . import __version__, portfolio, schema
 from .baseline import Baseline, compare as compare_with_baseline
 from .capabilities import KINDS, declared_kinds, effective_kinds
 from .engine import Settings, evaluate
@@ -41,6 +41,7 @@ class AuditOptions:
     frameworks: list[str] = field(default_factory=list)
     baseline: Baseline | None = None
     configuration: Configuration = field(default_factory=Configuration)  # what config, command line and policy changed
+    shard: tuple[int, int] | None = None  # --shard K/N: audit only the K-th of N shares of the manifests found
 
 
 def is_manifest_name(name: str) -> bool:
@@ -150,7 +151,10 @@ def audit_document(document: Document, file: Path, rules: list[Rule], options: A
 
 
 def run(paths: list[Path], rules: list[Rule], options: AuditOptions) -> Report:
-    manifests = audit_all(discover(paths), rules, options)
+    files = discover(paths)
+    if options.shard:
+        files = portfolio.take_shard(files, options.shard, [display_path(file) for file in files])
+    manifests = audit_all(files, rules, options)
     if options.baseline:
         for manifest in manifests:
             compare_with_baseline(manifest, options.baseline)
@@ -163,6 +167,8 @@ def run(paths: list[Path], rules: list[Rule], options: AuditOptions) -> Report:
         gate=gate(manifests, options.thresholds, options.baseline.path if options.baseline else None, options.configuration),
         weights=options.weights,
         configuration=options.configuration,
+        portfolio=portfolio.rows(manifests),
+        repository_prefix=portfolio.repository_prefix(Path.cwd(), options.root or find_project_root(Path.cwd().resolve())),
     )
 
 

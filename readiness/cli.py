@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, List, Optional
+from typing import TYPE_CHECKING, Callable, List, Optional, Union
 
 import typer
 
@@ -24,6 +24,7 @@ from .errors import InputError, InputErrors
 
 if TYPE_CHECKING:
     from .report import Report
+    from .reporters import RenderOptions
 
 app = typer.Typer(
     name="readiness",
@@ -95,7 +96,10 @@ def write_atomic(path: Path, text: str) -> None:
     write_all_atomic([(path, text)])
 
 
-def write_all_atomic(files: list[tuple[Path, str]]) -> None:
+Output = Union[str, Callable[[Callable[[str], object]], None]]  # the text, or a writer handing it over piece by piece
+
+
+def write_all_atomic(files: list[tuple[Path, Output]]) -> None:
     """Write every file or none: all are staged as temporary files beside their targets before
     the first is renamed into place, so a full disk or a missing folder for one output leaves
     no other output written."""
@@ -106,13 +110,22 @@ def write_all_atomic(files: list[tuple[Path, str]]) -> None:
         for path, text in files:
             folder = path.parent if str(path.parent) else Path(".")
             try:
+                folder.mkdir(parents=True, exist_ok=True)  # --output sarif:build/readiness.sarif on a fresh checkout
+            except FileExistsError:
+                raise InputError(f"cannot write {path}: {folder} is a file, not a folder") from None
+            except OSError as error:
+                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+            try:
                 handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
             except OSError as error:
                 raise InputError(f"cannot write {path}: {error.strerror or error}") from None
             staged.append((temporary, path))
             try:
                 with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                    stream.write(text)
+                    if isinstance(text, str):
+                        stream.write(text)
+                    else:
+                        text(stream.write)
                 os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
             except OSError as error:
                 raise InputError(f"cannot write {path}: {error.strerror or error}") from None
@@ -157,6 +170,25 @@ def parse_outputs(outputs: List[str]) -> list[tuple[str, Path]]:
     return parsed
 
 
+def render_options(verbose: bool, full: bool, color: bool = False, stdout: bool = False) -> "RenderOptions":
+    """How to render: stdout on a terminal in colour when asked and wrapped to its width; files and pipes plain, unwrapped."""
+    from .reporters import RenderOptions
+
+    on_terminal = stdout and sys.stdout.isatty()
+    return RenderOptions(color=color, verbose=verbose, width=shutil.get_terminal_size((100, 24)).columns if on_terminal else 100, full=full, wrap=on_terminal)
+
+
+def write_outputs(report: "Report", targets: list[tuple[str, Path]], output_format: str, verbose: bool, full: bool, color: str) -> None:
+    """Every ``--output`` file (all or none), then stdout, then the job summary with the github format."""
+    from functools import partial
+
+    from .reporters import get, write_to
+
+    write_all_atomic([(target, partial(write_to, get(name), report, render_options(verbose, full))) for name, target in targets])
+    emit(partial(write_to, get(output_format), report, render_options(verbose, full, use_color(color), stdout=True)))
+    write_job_summary(report, [output_format, *(name for name, _ in targets)], full)
+
+
 @app.command()
 def audit(
     paths: List[Path] = typer.Argument(None, help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
@@ -176,13 +208,18 @@ def audit(
     frameworks: List[str] = typer.Option([], "--framework", help="Also show a framework view: ml-test-score, owasp-llm, nist-ai-rmf, eu-ai-act or all (repeatable, or a comma list)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List passes and not-applicable rules too."),
     color: str = typer.Option("auto", "--color", help="auto, always or never."),
+    full: bool = typer.Option(False, "--full", help="Markdown and the job summary: the whole review document, not the report sized for one PR comment."),
+    category: Optional[str] = typer.Option(None, "--category", help="Code scanning category (SARIF automationDetails.id); default: readiness, or readiness-PATHS when paths are given."),
+    shard: Optional[str] = typer.Option(None, "--shard", metavar="K/N", help="Audit only shard K of N of the manifests found (stable across machines: by path); merge the shards' JSON with `readiness report`."),
 ) -> None:
     """Audit manifests and print a scored readiness report."""
 
     def body() -> int:
         from . import audit as auditing, config, policy
         from .frameworks import parse_frameworks
-        from .reporters import FORMATS, RenderOptions, get
+        from .loader import display_path
+        from .portfolio import default_category, parse_shard
+        from .reporters import FORMATS
         from .plugins import load as load_plugins
 
         project_config = config.load(config_path)
@@ -199,33 +236,44 @@ def audit(
         )
         plan = config.plan_audit(project_config, request, policy.load(policy_path))
         targets = parse_outputs(plan.outputs)
-        report = auditing.run(list(paths or [Path(".")]), plan.rules, plan.options)
-        write_all_atomic([(target, get(name).render(report, RenderOptions(verbose=verbose))) for name, target in targets])
-        emit(get(output_format).render(report, RenderOptions(color=use_color(color), verbose=verbose)))
-        write_job_summary(report, [output_format, *(name for name, _ in targets)])
+        if shard is not None:
+            plan.options.shard = parse_shard(shard)
+        audited = list(paths or [Path(".")])
+        report = auditing.run(audited, plan.rules, plan.options)
+        report.category = check_category(category) if category is not None else default_category([report.repository_prefix + display_path(path) for path in audited])
+        write_outputs(report, targets, output_format, verbose, full, color)
         return EXIT_OK if report.gate.passed or exit_zero else EXIT_GATE
 
     guarded(body)
 
 
-def write_job_summary(report: Report, formats: List[str]) -> None:
+def write_job_summary(report: Report, formats: List[str], full: bool = False) -> None:
     """With the github format, also append the markdown report to ``$GITHUB_STEP_SUMMARY``."""
     if "github" in formats:
         from .reporters.github import write_step_summary
 
-        write_step_summary(report)
+        write_step_summary(report, full=full)
 
 
-def emit(text: str) -> None:
+def check_category(category: str) -> str:
+    if not category.strip() or any(not character.isprintable() for character in category):
+        raise InputError(f"--category: expected a name such as readiness-services, found {category!r}")
+    return category.strip().rstrip("/")
+
+
+def emit(text: Output) -> None:
     """Print to stdout as UTF-8 with ``\\n`` line ends, whatever the console's encoding and platform:
-    the same bytes as ``--output`` writes. A closed pipe (``| head``; EINVAL on Windows) is not an error."""
+    the same bytes as ``--output`` writes; a writer's pieces as they come. A closed pipe (``| head``;
+    EINVAL on Windows) is not an error."""
     binary = getattr(sys.stdout, "buffer", None)
+    write: Callable[[str], object] = sys.stdout.write if binary is None else lambda piece: binary.write(piece.encode("utf-8"))
     try:
-        if binary is None:
-            sys.stdout.write(text)
+        sys.stdout.flush()
+        if isinstance(text, str):
+            write(text)
         else:
-            sys.stdout.flush()
-            binary.write(text.encode("utf-8"))
+            text(write)
+        if binary is not None:
             binary.flush()
         sys.stdout.flush()
     except OSError as error:
@@ -279,31 +327,37 @@ def schema(
 
 @app.command("report")
 def rerender(
-    report_file: Path = typer.Argument(..., metavar="REPORT.json", help="A report saved with --format json or --output json:PATH."),
-    output_format: str = typer.Option("terminal", "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    report_files: List[Path] = typer.Argument(..., metavar="REPORT.json...", help="Reports saved with --format json or --output json:PATH; several (CI shards, one per folder) are merged into one."),
+    output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
+    outputs: List[str] = typer.Option([], "--output", "-o", help="Also write FORMAT:PATH (repeatable), e.g. html:review.html, as audit does."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List passes and not-applicable rules too."),
     color: str = typer.Option("auto", "--color", help="auto, always or never."),
+    full: bool = typer.Option(False, "--full", help="Markdown and the job summary: the whole review document, not the report sized for one PR comment."),
+    category: Optional[str] = typer.Option(None, "--category", help="Code scanning category for the SARIF output; default: the saved report's."),
+    check_gate: bool = typer.Option(False, "--gate", help="Exit 1 when the gate failed (judged again over the merged reports); default: exit 0."),
 ) -> None:
-    """Render a saved JSON report in another format; exits 0 (the gate was judged when it was saved)."""
+    """Render saved JSON reports in any format, merged into one report when several are given."""
 
     def body() -> int:
         from .plugins import load as load_plugins
+        from .portfolio import merge, rows
         from .report_file import load_report
-        from .reporters import FORMATS, RenderOptions, get
+        from .reporters import FORMATS
 
         load_plugins()
         if output_format not in FORMATS:
             raise InputError(f"--format: expected one of {', '.join(FORMATS)}, found {output_format!r}")
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        report = load_report(report_file)
-        if output is None:
-            emit(get(output_format).render(report, RenderOptions(color=use_color(color), verbose=verbose)))
-        else:
-            write_atomic(output, get(output_format).render(report, RenderOptions(verbose=verbose)))
-        write_job_summary(report, [output_format])
-        return EXIT_OK
+        targets = parse_outputs(outputs)
+        loaded = [(path.as_posix(), load_report(path)) for path in report_files]
+        report = merge(loaded) if len(loaded) > 1 else loaded[0][1]
+        if not report.portfolio:  # a report saved before the overview was recorded
+            report.portfolio = rows(report.manifests)
+        if category is not None:
+            report.category = check_category(category)
+        write_outputs(report, targets, output_format, verbose, full, color)
+        return EXIT_GATE if check_gate and not report.gate.passed else EXIT_OK
 
     guarded(body)
 

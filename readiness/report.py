@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from functools import cache
 from operator import attrgetter
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 SCHEMA_VERSION = 1
 PASS, FAIL, WAIVED, SKIPPED, ERROR = "pass", "fail", "waived", "skipped", "error"
@@ -110,6 +110,7 @@ class CategoryScore:
     title: str
     score: float | None
     counts: dict[str, int]
+    failing: str | None = None  # the most severe severity among its failed or errored rules, if any
 
 
 @dataclass(slots=True)
@@ -228,6 +229,23 @@ class Gate:
 
 
 @dataclass
+class PortfolioRow:
+    """One service in the overview a multi-service review opens with (:func:`readiness.portfolio.rows`)."""
+
+    file: str
+    service: str | None
+    kind: str | None
+    risk: str | None
+    verdict: str
+    score: float | None
+    weakest: str | None  # the weakest category's title
+    weakest_score: float | None
+    blockers: int  # failed or errored critical and high rules
+    failures: int  # every failed or errored rule
+    waivers: int
+
+
+@dataclass
 class Report:
     tool_version: str
     as_of: str
@@ -237,14 +255,27 @@ class Report:
     weights: dict[str, float]
     configuration: Configuration = field(default_factory=Configuration)
     schema_version: int = SCHEMA_VERSION
+    portfolio: list[PortfolioRow] = field(default_factory=list)  # one row per manifest, worst first
+    category: str = "readiness"  # the code scanning category (SARIF automationDetails.id is CATEGORY/)
+    repository_prefix: str = ""  # the folder the paths are relative to, relative to the repository root ("services/")
 
     def remediation(self, result: Result) -> str:
         """How to fix ``result``: the advice for its system's kind when the rule has one, else the rule's."""
         return result.remediation or self.rules[result.rule].remediation
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-shaped data; read only: equal parts may be one shared object."""
-        return _as_dict(self, {})
+    def to_dict(self, manifests: Callable[[Iterator[dict[str, Any]]], Any] | None = None) -> dict[str, Any]:
+        """The report as JSON-shaped data; read only: equal parts may be one shared object.
+
+        With ``manifests``, the manifests' data is made one manifest at a time as ``manifests``
+        consumes the iterator it is given (the JSON writer streams them), so that the data of a
+        fleet is never all in memory at once."""
+        if manifests is None:
+            return _as_dict(self, {})
+        converted: dict[int, dict] = {}
+        return {
+            name: manifests(_as_dict(manifest, {}) for manifest in self.manifests) if name == "manifests" else _as_dict(getattr(self, name), converted)
+            for name in _field_names(Report)
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Report":
@@ -305,6 +336,7 @@ _NESTED.update({
     "Report.manifests": ManifestReport,
     "Report.gate": Gate,
     "Report.configuration": Configuration,
+    "Report.portfolio": PortfolioRow,
     "Configuration.changes": ConfigChange,
     "ManifestReport.categories": CategoryScore,
     "ManifestReport.results": Result,

@@ -105,7 +105,8 @@ def categories(results: list[Result], category_of: dict[str, str], weights: dict
     for category in order:
         members = [r for r in results if category_of[r.rule] == category]
         counts = {status: sum(1 for r in members if r.status == status) for status in STATUSES}
-        scores.append(CategoryScore(category, category_title(category), weighted_score(members, weights), counts))
+        failed = [SEVERITIES.index(r.severity) for r in members if r.status in (FAIL, ERROR)]
+        scores.append(CategoryScore(category, category_title(category), weighted_score(members, weights), counts, SEVERITIES[min(failed)] if failed else None))
     return scores
 
 

@@ -44,15 +44,16 @@ def test_quick_benchmark_prints_every_measurement(tmp_path: Path) -> None:
         "audit DIR of 1",
         "audit DIR of 10",
         "audit one manifest of 200 alerts --format json",
+        "audit DIR of 10 --format json",
     ]
     for row in rows:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert len(cells) == 8, row
         assert all(re.fullmatch(r"[\d,]+", cell) for cell in cells[2:4]) and re.fullmatch(r"[\d.]+", cells[4]), row  # wall, CPU, MiB
     ratios = [row.strip("|").split("|")[5].strip() for row in rows]
-    assert ratios[0] == "1.00×" and all(ratio.endswith("×") for ratio in ratios[:4]) and ratios[4:] == ["", "", ""]
+    assert ratios[0] == "1.00×" and all(ratio.endswith("×") for ratio in ratios[:4]) and ratios[4:] == ["", "", "", ""]
     per_manifest = [row.strip("|").split("|")[6].strip() for row in rows]
-    assert per_manifest[:4] == ["", "", "", ""] and all(per_manifest[4:6]) and per_manifest[6] == ""
+    assert per_manifest[:4] == ["", "", "", ""] and all(per_manifest[4:6]) and per_manifest[6] == "" and per_manifest[7]
     saved = json.loads(output.read_text())
     assert [row["label"] for row in saved["rows"]] == labels and saved["runs"] == 1
 

@@ -30,7 +30,7 @@ def plain() -> Report:
 
 
 def render(report: Report, name: str) -> str:
-    return get(name).render(report, RenderOptions())
+    return get(name).render(report, RenderOptions(full=True))
 
 
 def table_rows(markdown: str) -> list[list[str]]:

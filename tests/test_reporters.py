@@ -33,7 +33,7 @@ def report() -> Report:
 
 
 def render(report: Report, name: str) -> str:
-    return get(name).render(report, RenderOptions())
+    return get(name).render(report, RenderOptions(full=True))
 
 
 def results_of(report: Report) -> dict:
@@ -94,7 +94,8 @@ def test_sarif_levels_follow_severity_and_passes_are_not_results(report):
     assert set(results) == {"TST001", "TST005", "TST006", "TST004"}  # no pass (TST002), no skipped (TST003)
     assert (results["TST001"]["level"], results["TST006"]["level"], results["TST004"]["level"]) == ("error", "warning", "note")
     assert results["TST001"]["locations"][0]["physicalLocation"]["region"] == {"startLine": 9, "startColumn": 3, "endLine": 9, "endColumn": 4}
-    assert results["TST001"]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "readiness.yaml", "uriBaseId": "%SRCROOT%"}
+    # the fixture was audited in tests/fixtures/outputs: code scanning resolves paths from the repository root
+    assert results["TST001"]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "tests/fixtures/outputs/readiness.yaml", "uriBaseId": "%SRCROOT%"}
 
 
 def test_sarif_security_severity_only_on_security_rules_as_a_number(report):
@@ -128,6 +129,7 @@ def test_sarif_uri_is_percent_encoded_and_errors_are_notified(report):
     odd = edited(report)
     result = results_of(odd)["TST004"]
     result.status, result.message = ERROR, "the check raised KeyError: 'x'"
+    odd.repository_prefix = ""
     for item in odd.manifests[0].results:
         if item.location:
             item.location.file = "deploy/my app/ré.yaml"
@@ -182,13 +184,25 @@ def test_junit_has_one_testcase_per_rule_with_the_right_outcome(report):
     suite = junit(report).find("testsuite")
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("6", "3", "0", "2")
     cases = {case.get("name").split()[0]: case for case in suite.iter("testcase")}
-    assert all(case.get("classname") == "readiness.yaml" for case in cases.values())
+    assert cases["TST001"].get("classname") == "support-bot.Versioning & reproducibility"
+    assert cases["TST004"].get("classname") == "support-bot.Monitoring & observability"
+
     assert cases["TST001"].get("name") == "TST001 The model is pinned to an immutable version"
     assert cases["TST001"].find("failure").get("type") == "critical"
     assert "readiness.yaml:9:3" in cases["TST001"].find("failure").text
     assert len(cases["TST002"]) == 0
     assert cases["TST005"].find("skipped").get("message") == "waived until 2026-12-15 by ana@example.com: Budget alerts land next sprint"
     assert cases["TST003"].find("skipped").get("message") == "not applicable: applies to ml systems; this one is llm; turned off by service.kind: llm (no fact shows another kind)"
+
+def test_junit_class_names_split_where_jenkins_splits_them(report):
+    odd = edited(report)
+    odd.manifests[0].service = "payments.v2"
+    names = {case.get("classname") for case in junit(odd).iter("testcase")}
+    # Jenkins: package = before the last dot, class = after it
+    assert {name.rpartition(".")[0] for name in names} == {"payments_v2"}
+    assert {name.rpartition(".")[2] for name in names} == {"Versioning & reproducibility", "Monitoring & observability", "Cost", "Security & safety"}
+    odd.manifests[0].service = None
+    assert {case.get("classname").rpartition(".")[0] for case in junit(odd).iter("testcase")} == {"readiness_yaml"}
 
 
 def test_junit_errors_and_illegal_characters(report):
@@ -231,6 +245,7 @@ def test_github_escaping_matches_the_toolkit():
 def test_github_annotations_round_trip_through_the_runner_parser(report):
     odd = edited(report)
     tricky = "deploy/a,line=99,title=PASS:x%.yaml"
+    odd.repository_prefix = ""
     for result in odd.manifests[0].results:
         if result.location:
             result.location.file = tricky
@@ -249,12 +264,16 @@ def test_github_job_summary_is_the_markdown_report_appended_when_set(report, tmp
     assert not summary.exists()
     summary.write_text("earlier step\n", encoding="utf-8")
     write_step_summary(report, {"GITHUB_STEP_SUMMARY": str(summary)})
-    assert summary.read_text(encoding="utf-8") == "earlier step\n" + render(report, "markdown")
+    assert summary.read_text(encoding="utf-8") == "earlier step\n" + get("markdown").render(report, RenderOptions())  # sized for GitHub
 
 
 def test_github_job_summary_is_cut_below_the_limit(report):
     text = step_summary(report, limit=400)
     assert len(text.encode("utf-8")) < 600 and text.endswith("the full report is in the job log.*\n")
+    full = get("markdown").render(report, RenderOptions(full=True))
+    inside = full.index("<summary>Passed") + 20  # cut inside a folded section
+    text = step_summary(report, limit=len(full[:inside].encode("utf-8")), full=True)
+    assert text.count("<details>") == text.count("</details>") >= 1
 
 
 # Markdown, HTML, GitLab --------------------------------------------------------------------
@@ -304,12 +323,13 @@ def test_html_escapes_everything_and_fetches_nothing(report):
 
 def test_gitlab_code_quality_fields(report):
     issues = json.loads(render(report, "gitlab"))
+    rooted = "tests/fixtures/outputs/readiness.yaml"  # relative to the repository root, where GitLab resolves it
     assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
-        ("TST001", "blocker", {"path": "readiness.yaml", "lines": {"begin": 9}}),
-        ("TST004", "minor", {"path": "readiness.yaml", "lines": {"begin": 1}}),
-        ("TST005", "info", {"path": "readiness.yaml", "lines": {"begin": 12}}),  # waived: an accepted risk, shown
-        ("TST006", "major", {"path": "readiness.yaml", "lines": {"begin": 1}}),
-        ("readiness-waivers", "info", {"path": "readiness.yaml", "lines": {"begin": 1}}),  # its score and verdict without waivers
+        ("TST001", "blocker", {"path": rooted, "lines": {"begin": 9}}),
+        ("TST004", "minor", {"path": rooted, "lines": {"begin": 1}}),
+        ("TST005", "info", {"path": rooted, "lines": {"begin": 12}}),  # waived: an accepted risk, shown
+        ("TST006", "major", {"path": rooted, "lines": {"begin": 1}}),
+        ("readiness-waivers", "info", {"path": rooted, "lines": {"begin": 1}}),  # its score and verdict without waivers
     ]
     assert all(i["description"] and len(i["fingerprint"]) == 32 for i in issues)
     waived = next(i for i in issues if i["check_name"] == "TST005")
@@ -317,7 +337,11 @@ def test_gitlab_code_quality_fields(report):
     assert len({i["fingerprint"] for i in issues}) == len(issues)
 
 
-def test_sarif_absolute_paths_become_file_uris_without_a_base():
-    from readiness.reporters.sarif import artifact_location
-
-    assert artifact_location("/srv/my app/readiness.yaml") == {"uri": "file:///srv/my%20app/readiness.yaml"}
+def test_sarif_paths_are_never_absolute_nor_carry_a_drive_letter(report):
+    odd = edited(report)
+    odd.repository_prefix = "services/"
+    files = ["/srv/my app/readiness.yaml", "C:\\ci\\svc\\readiness.yaml", "../outside/readiness.yaml", "a/readiness.yaml"]
+    for item, file in zip((r for r in odd.manifests[0].results if r.location), files * 3):
+        item.location.file = file
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif(odd)["runs"][0]["results"]}
+    assert uris <= {"srv/my%20app/readiness.yaml", "ci/svc/readiness.yaml", "outside/readiness.yaml", "services/a/readiness.yaml"} and uris

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Protocol
+from typing import Any, Callable, Protocol
 
 from ..report import Report
 
@@ -17,10 +17,24 @@ class RenderOptions:
     color: bool = False
     verbose: bool = False
     width: int = 100
+    wrap: bool = False  # terminal: break prose at ``width`` (on a terminal; piped output keeps one line per message)
+    full: bool = False  # markdown: the whole review document, not the comment-sized report
 
 
 class Reporter(Protocol):
+    """Renders a report; a reporter may also have ``write(report, options, write)``, which hands
+    the same text to ``write`` piece by piece (the JSON and SARIF reporters do, for large fleets)."""
+
     def render(self, report: Report, options: RenderOptions) -> str: ...
+
+
+def write_to(reporter: Reporter, report: Report, options: RenderOptions, write: Callable[[str], Any]) -> None:
+    """The reporter's text handed to ``write``: piece by piece when the reporter can, else whole."""
+    streaming = getattr(reporter, "write", None)
+    if streaming is not None:
+        streaming(report, options, write)
+    else:
+        write(reporter.render(report, options))
 
 
 FORMATS: dict[str, "str | Reporter"] = {  # plugins add their reporters (readiness.plugins)

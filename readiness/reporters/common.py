@@ -6,8 +6,11 @@ Everything here reads the finished report; nothing scores or judges.
 from __future__ import annotations
 
 import hashlib
+import posixpath
+import re
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ConfigChange, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus, TurnedOff
@@ -44,9 +47,41 @@ def findings(report: Report, statuses: tuple[str, ...] = (FAIL, ERROR)) -> Itera
                 yield manifest, result
 
 
+def overview_title(report: Report) -> str:
+    """What was audited and how it came out: ``Readiness: support-assistant — Not ready`` or
+    ``Readiness: 8 services — 5 not ready, 2 ready with risks, 1 ready``."""
+    if not report.manifests:
+        return "Readiness: no manifests audited"
+    if len(report.manifests) == 1:
+        manifest = report.manifests[0]
+        return f"Readiness: {manifest.service or manifest.file} — {VERDICT_TEXT[manifest.verdict]}"
+    counts = [(sum(1 for m in report.manifests if m.verdict == verdict), text.lower()) for verdict, text in VERDICT_TEXT.items()]
+    return f"Readiness: {len(report.manifests)} services — " + ", ".join(f"{count} {text}" for count, text in reversed(counts) if count)
+
+
 def where(manifest: ManifestReport, result: Result) -> Location:
     """The result's location; the top of its manifest when it has none (a hand-edited report)."""
     return result.location or Location(manifest.file, "", 1, 1)
+
+
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:)?[\\/]+|^(?:\.\./)+")
+
+
+def repository_path(report: Report, path: str) -> str:
+    """``path`` (relative to the folder readiness ran in) relative to the repository root, with ``/``,
+    as code scanning, annotations and Code Quality resolve it. Never absolute, never a drive letter:
+    a file outside the repository keeps the part of its path below the root or the drive."""
+    path = path.replace("\\", "/")
+    if not _ABSOLUTE.match(path):
+        path = posixpath.normpath(report.repository_prefix + path)
+    while _ABSOLUTE.match(path):
+        path = _ABSOLUTE.sub("", path, count=1)
+    return path or "."
+
+
+def repository_location(report: Report, location: Location) -> Location:
+    """``location`` with its file relative to the repository root (:func:`repository_path`)."""
+    return Location(repository_path(report, location.file), location.pointer, location.line, location.column)
 
 
 def fingerprint(manifest: ManifestReport, result: Result) -> str:
@@ -208,3 +243,53 @@ def service_facts(manifest: ManifestReport) -> str:
     added = [kind for kind in manifest.capabilities if kind not in covered_kinds(declared)] if declared else []
     kind = f"{manifest.kind} + {', '.join(added)} from its facts" if added else manifest.kind
     return ", ".join(part for part in (kind, f"risk {manifest.risk}" if manifest.risk else None) if part)
+
+
+# Markdown text, for the markdown report and the SARIF rule help.
+# Markup characters, ``_`` only at a word edge (GFM never emphasises inside a word), ``&`` only
+# where it would start an entity.
+_SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?\w+;))")
+# Text at the start of a line that would make it a heading, list item, rule or setext underline.
+_BLOCK_MARK = re.compile(r"^([#+=-])")
+_ORDERED_MARK = re.compile(r"^(\d+)([.)])")
+# What GitHub turns into a notification or a link in a comment: @user or @org/team, #123 or
+# owner/repo#123. A zero-width space after the sign keeps the text and drops the link.
+_NOTIFIES = re.compile(r"(?<![0-9A-Za-z])@(?=[0-9A-Za-z])|#(?=[0-9])")
+ZERO_WIDTH_SPACE = "&#8203;"
+
+
+@lru_cache(maxsize=4096)  # a fleet's reports repeat the same rule titles, statuses and skip reasons
+def escape(text: str) -> str:
+    """Plain text safe inside a markdown line or a table cell: one line, no markup, no mention or reference."""
+    return _NOTIFIES.sub(lambda sign: sign.group() + ZERO_WIDTH_SPACE, _SPECIAL.sub(r"\\\1", " ".join(text.split())))
+
+
+def escape_block(text: str) -> str:
+    """Plain text safe at the start of a paragraph or a list item as well."""
+    return _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", escape(text)))
+
+
+def code_span(text: str) -> str:
+    """Inline code that survives backticks and table pipes inside ``text``."""
+    text = " ".join(text.split()).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def code_block(text: str, language: str = "") -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
+def remediation_markdown(remediation: str) -> str:
+    """Prose as escaped paragraphs, indented YAML snippets as fenced ``yaml`` blocks."""
+    return "\n\n".join(code_block(body, "yaml") if kind == "code" else escape_block(body) for kind, body in remediation_blocks(remediation))
+
+
+def heading_anchor(heading: str) -> str:
+    """The id GitHub gives a markdown heading: its text lower-cased, without punctuation, spaces as hyphens."""
+    text = re.sub(r"&#?\w+;|\\", "", heading.replace("`", "")).lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")

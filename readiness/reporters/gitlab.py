@@ -11,7 +11,8 @@ formats show them). Two kinds of issue are not findings:
 each change of the configuration that loosens the audit (check_name ``readiness-configuration``,
 severity major, at the config file or the policy), and for a manifest with waivers its score
 and verdict without them (``readiness-waivers``, severity info). ``type`` and ``categories``
-keep the file valid CodeClimate too.
+keep the file valid CodeClimate too. Paths are relative to the repository root, as GitLab
+resolves them, wherever readiness ran (never absolute).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import hashlib
 from ..report import ERROR, FAIL, WAIVED, Report
 from . import RenderOptions
 from .jsontext import json_text
-from .common import change_line, findings, fingerprint, summary_line, where, without_waivers
+from .common import change_line, findings, fingerprint, repository_path, summary_line, where, without_waivers
 
 SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor"}
 
@@ -43,17 +44,17 @@ class GitlabReporter:
                 "categories": ["Security" if rule.category == "security" else "Bug Risk"],
                 "severity": "info" if result.status == WAIVED else SEVERITY[result.severity],
                 "fingerprint": fingerprint(manifest, result),
-                "location": {"path": location.file, "lines": {"begin": location.line}},
+                "location": {"path": repository_path(report, location.file), "lines": {"begin": location.line}},
             })
         for change in report.configuration.changes:
             if change.loosens:
                 at = change.source if change.source in (report.configuration.config, report.configuration.policy) else (report.manifests[0].file if report.manifests else ".")
-                issues.append(_issue("readiness-configuration", change_line(change), "major", at))
+                issues.append(_issue("readiness-configuration", change_line(change), "major", repository_path(report, at)))
         for manifest in report.manifests:
             unwaived = without_waivers(manifest)
             if unwaived:
                 score = "n/a" if manifest.score is None else f"{manifest.score:g}/100"
-                issues.append(_issue("readiness-waivers", f"{manifest.file}: score {score} with its waivers; {unwaived}", "info", manifest.file))
+                issues.append(_issue("readiness-waivers", f"{manifest.file}: score {score} with its waivers; {unwaived}", "info", repository_path(report, manifest.file)))
         return json_text(issues)
 
 

@@ -1,11 +1,17 @@
 """``--format junit``: JUnit XML for GitLab test reports, Jenkins and GitHub test-report actions.
 
-One ``<testsuite>`` per manifest and one ``<testcase>`` per rule (classname = manifest path,
-name = "RULEID title"): a pass is an empty testcase, a failure a ``<failure>`` (type = the
+One ``<testsuite>`` per manifest and one ``<testcase>`` per rule (name = "RULEID title"): a pass is an empty testcase, a failure a ``<failure>`` (type = the
 severity), a rule whose check raised an ``<error>``, and a rule that does not apply or is
 waived a ``<skipped>`` with the reason. Notes and what the configuration changed go to the
 suite's ``<system-out>``; the score and verdict without waivers are suite properties. Valid
 against Jenkins' ``junit-10.xsd`` (no ``file``/``line`` on testcases, which it forbids).
+
+The classname is ``SERVICE.CATEGORY`` (``support-assistant.Monitoring & observability``):
+Jenkins splits a classname at its last dot into package and class, so it lists the service as
+the package and the rule's category as the class, and GitLab shows the same words as they
+are. Dots inside the service name or the category become ``_`` so the split falls where it
+should; a manifest without a service name uses its path. The suite name and ``file`` keep the
+manifest path.
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ def _counts(results: list[Result]) -> dict[str, str]:
     return {"tests": str(len(results)), "failures": str(count[FAIL]), "errors": str(count[ERROR]), "skipped": str(count[SKIPPED] + count[WAIVED])}
 
 
+def classname(manifest: ManifestReport, category: str) -> str:
+    """``service.Category``: Jenkins' package and class (see the module's docstring)."""
+    return f"{(manifest.service or manifest.file).replace('.', '_')}.{category.replace('.', '_')}"
+
+
 def _turned_off(manifest: ManifestReport) -> dict[str, str]:
     """For each rule a declaration turned off, the words that say which and why."""
     return {rule: f"turned off by {item.declaration}: {item.value} ({item.reason})" for item in turned_off_by(manifest) for rule in item.rules}
@@ -44,7 +55,7 @@ def _turned_off(manifest: ManifestReport) -> dict[str, str]:
 
 def _testcase(suite: ET.Element, report: Report, manifest: ManifestReport, result: Result, turned_off: dict[str, str]) -> None:
     rule = report.rules[result.rule]
-    case = _element(suite, "testcase", classname=manifest.file, name=f"{result.rule} {rule.title}", time="0")
+    case = _element(suite, "testcase", classname=classname(manifest, rule.category_title), name=f"{result.rule} {rule.title}", time="0")
     text = summary_line(result, rule.title)
     if result.status in (FAIL, ERROR):
         where = f"{result.location.file}:{result.location.line}:{result.location.column} ({result.location.pointer or '/'})\n" if result.location else ""

@@ -1,62 +1,35 @@
 """``--format markdown``: a report to paste into a pull request, a review doc or a ticket.
 
-The gate and its reasons first; then, per manifest, the verdict and score, a table of
+By default the report fits one GitHub comment (:data:`COMMENT_LIMIT` characters; GitHub takes
+65,536): the verdict of the run and the gate, the overview (one row per service, worst first,
+each linking to its section), then per service its verdict, the blockers in full, the other
+failures folded in a table, waivers, notes and declarations, and the passes counted. When the
+services do not all fit, the report stops at a whole block and says how many sections are
+left out and where the full report is. Services come in the overview's order, worst first,
+so a cut keeps those that need attention. ``--full`` renders the review document instead:
+the gate and its reasons first; then, per manifest, the verdict and score, a table of
 category scores with a text bar (renders the same on GitHub, GitLab and any plain viewer),
 the blockers (critical and high) with their remediation and ``file:line:column``, the other
 failures, waivers with their expiry, notes, the framework views named with ``--framework``
 (the ML Test Score with its 28 tests folded, a coverage table per framework), and the passes
 folded in ``<details>``.
-Everything taken from the report is escaped, so a message cannot break the layout.
+Everything taken from the report is escaped, so a message cannot break the layout, mention
+anyone or link an issue; every ``<details>`` closes in the block that opens it.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
-from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, Report, Result
+from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, Coverage, ManifestReport, MlTestScore, PortfolioRow, Report, Result
 from . import RenderOptions
-from .common import GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, configuration_heading, coverage_shown, coverage_summary, failing, gate_terms, item_status, mts_warnings, remediation_blocks, rule_statuses, service_facts, split_blockers, summary_line, declared_share_line, turned_off_by, without_waivers
+from .common import (
+    GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, code_span, configuration_heading, coverage_shown, coverage_summary, declared_share_line, escape, escape_block, failing,
+    gate_terms, heading_anchor, item_status, mts_warnings, overview_title, remediation_markdown, rule_statuses, service_facts, split_blockers, summary_line, turned_off_by, without_waivers,
+)
 
 BAR_WIDTH = 20
+COMMENT_LIMIT = 60_000  # characters: GitHub's 65,536 for a comment, with room for a bot's own header
+FOLDED_GATE = 10  # a gate with more reasons than this shows them folded
 VERDICT_MARK = {"ready": "✅", "ready_with_risks": "⚠️", "not_ready": "❌"}
-# Markup characters, ``_`` only at a word edge (GFM never emphasises inside a word), ``&`` only
-# where it would start an entity.
-_SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|&(?=#?\w+;))")
-# Text at the start of a line that would make it a heading, list item, rule or setext underline.
-_BLOCK_MARK = re.compile(r"^([#+=-])")
-_ORDERED_MARK = re.compile(r"^(\d+)([.)])")
-
-
-@lru_cache(maxsize=4096)  # a fleet's reports repeat the same rule titles, statuses and skip reasons
-def escape(text: str) -> str:
-    """Plain text safe inside a markdown line or a table cell: one line, no markup."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
-
-
-def escape_block(text: str) -> str:
-    """Plain text safe at the start of a paragraph or a list item as well."""
-    return _ORDERED_MARK.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", escape(text)))
-
-
-def code_span(text: str) -> str:
-    """Inline code that survives backticks and table pipes inside ``text``."""
-    text = " ".join(text.split()).replace("|", "\\|")
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    padding = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{padding}{text}{padding}{fence}"
-
-
-def code_block(text: str, language: str = "") -> str:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{text}\n{fence}"
-
-
-def remediation_markdown(remediation: str) -> str:
-    """Prose as escaped paragraphs, indented YAML snippets as fenced ``yaml`` blocks."""
-    return "\n\n".join(code_block(body, "yaml") if kind == "code" else escape_block(body) for kind, body in remediation_blocks(remediation))
 
 
 def bar(score: float | None) -> str:
@@ -76,7 +49,10 @@ def _gate(report: Report) -> list[str]:
     loosened = [f"**{escape(GATE_LOOSENED)}**", ""] + [f"- ⚠️ {escape_block(change)}" for change in gate.loosened_by] if gate.loosened_by else []
     if gate.passed:
         return [f"**Gate: passed** ✅ ({line})"] + ([""] + loosened if loosened else [])
-    return [f"**Gate: failed** ❌ ({line}) because:", ""] + [f"- {escape_block(reason)}" for reason in gate.reasons] + ([""] + loosened if loosened else [])
+    reasons = [f"- {escape_block(reason)}" for reason in gate.reasons]
+    if len(reasons) > FOLDED_GATE:
+        reasons = ["<details>", f"<summary>The {len(reasons)} reasons</summary>", ""] + reasons + ["", "</details>"]
+    return [f"**Gate: failed** ❌ ({line}) because:", ""] + reasons + ([""] + loosened if loosened else [])
 
 
 def _configuration(report: Report) -> list[str]:
@@ -119,8 +95,8 @@ def _waivers(report: Report, waived: list[Result]) -> list[str]:
     return lines + [""]
 
 
-def _folded(report: Report, title: str, results: list[Result], show_reason: bool) -> list[str]:
-    header = "| Rule | Severity | Title | Reason |" if show_reason else "| Rule | Severity | Title |"
+def _folded(report: Report, title: str, results: list[Result], show_reason: bool, reason: str = "Reason") -> list[str]:
+    header = f"| Rule | Severity | Title | {reason} |" if show_reason else "| Rule | Severity | Title |"
     lines = ["<details>", f"<summary>{title} ({len(results)})</summary>", "", header, "| --- " * (4 if show_reason else 3) + "|"]
     for result in results:
         cells = [escape(result.rule), result.severity, escape(report.rules[result.rule].title)] + ([escape(result.message)] if show_reason else [])
@@ -167,10 +143,48 @@ def _turned_off(manifest: ManifestReport) -> list[str]:
     return lines + [""]
 
 
-def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
+def _heading(manifest: ManifestReport) -> str:
     facts = service_facts(manifest)
     service = escape(manifest.service or "unnamed service") + (f" ({escape(facts)})" if facts else "")
-    lines = [f"## {code_span(manifest.file)} — {service}", ""]
+    return f"{code_span(manifest.file)} — {service}"
+
+
+def _overview(report: Report) -> list[list[str]]:
+    """The overview as blocks: its heading and table head, then one row each (rows cut cleanly)."""
+    if len(report.portfolio) < 2:
+        return []
+    by_file = {manifest.file: manifest for manifest in report.manifests}
+    head = ["## Overview", "", "| Service | Kind | Risk | Verdict | Score | Weakest category | Blockers | Waivers |", "| --- | --- | --- | --- | ---: | --- | ---: | ---: |"]
+    return [head] + [[_overview_row(row, by_file.get(row.file))] for row in report.portfolio]
+
+
+def _overview_row(row: PortfolioRow, manifest: ManifestReport | None) -> str:
+    name = escape(row.service or row.file)
+    link = f"[{name}](#{heading_anchor(_heading(manifest))})" if manifest else name
+    weakest = f"{escape(row.weakest)} ({_score(row.weakest_score)})" if row.weakest and row.weakest_score is not None and row.weakest_score < 100 else "—"
+    cells = [link, escape(row.kind or "—"), escape(row.risk or "—"), f"{VERDICT_MARK[row.verdict]} {VERDICT_TEXT[row.verdict]}", _score(row.score), weakest, str(row.blockers), str(row.waivers)]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _manifest(report: Report, manifest: ManifestReport, full: bool = True) -> list[list[str]]:
+    """A manifest's section as blocks, each whole markdown (a cut between blocks leaves nothing open)."""
+    return _split(_manifest_lines(report, manifest, full))
+
+
+def _split(lines: list[str]) -> list[list[str]]:
+    """Lines as blocks: a new block at each ``####`` finding or ``###`` section, ``<details>`` kept whole."""
+    blocks: list[list[str]] = [[]]
+    depth = 0
+    for line in lines:
+        if depth == 0 and line.startswith(("### ", "#### ", "<details>")) and blocks[-1]:
+            blocks.append([])
+        blocks[-1].append(line)
+        depth += line.count("<details>") - line.count("</details>")
+    return blocks
+
+
+def _manifest_lines(report: Report, manifest: ManifestReport, full: bool) -> list[str]:
+    lines = [f"## {_heading(manifest)}", ""]
     headline = f"**{VERDICT_TEXT[manifest.verdict]}** {VERDICT_MARK[manifest.verdict]} · score **{_score(manifest.score)}**/100"
     weakest = next((c for c in manifest.categories if c.category == manifest.weakest), None)
     if weakest and weakest.score is not None and weakest.score < 100:
@@ -181,11 +195,16 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
     trust = declared_share_line(manifest)
     lines += [headline, ""] + ([f"*{escape(trust)}*", ""] if trust else []) + _category_table(manifest) + [""]
     blockers, others = split_blockers(failing(manifest))
-    for title, group in (("Blockers — critical and high", blockers), ("Other failures — medium and low", others)):
-        if group:
-            lines += [f"### {title} ({len(group)})", ""]
-            for result in group:
-                lines += _finding(report, result)
+    if blockers:
+        lines += [f"### Blockers — critical and high ({len(blockers)})", ""]
+        for result in blockers:
+            lines += _finding(report, result)
+    if others and full:
+        lines += [f"### Other failures — medium and low ({len(others)})", ""]
+        for result in others:
+            lines += _finding(report, result)
+    elif others:
+        lines += [f"### Other failures — medium and low ({len(others)})", ""] + _folded(report, "Their messages", others, show_reason=True, reason="Message")
     waived = [r for r in manifest.results if r.status == WAIVED]
     if waived:
         lines += _waivers(report, waived)
@@ -207,6 +226,8 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
         lines += _coverage(view)
     passed = [r for r in manifest.results if r.status == PASS]
     skipped = [r for r in manifest.results if r.status == SKIPPED]
+    if not full:
+        return lines + [f"*{len(passed)} passed · {len(skipped)} not applicable (listed in the full report)*", ""]
     if passed:
         lines += _folded(report, "Passed", passed, show_reason=False)
     if skipped:
@@ -216,10 +237,42 @@ def _manifest(report: Report, manifest: ManifestReport) -> list[str]:
 
 class MarkdownReporter:
     def render(self, report: Report, options: RenderOptions) -> str:
-        lines = ["# Readiness report", ""] + _gate(report) + ["", f"readiness {escape(report.tool_version)} · as of {report.as_of}", ""] + _configuration(report)
-        for manifest in report.manifests:
-            lines += _manifest(report, manifest)
-        return "\n".join(lines).rstrip("\n") + "\n"
+        head = ["# " + escape(overview_title(report)), "", f"readiness {escape(report.tool_version)} · as of {report.as_of}", ""]
+        overview = _overview(report)
+        blocks = [head] + overview + ([[""]] if overview else []) + [_gate(report) + [""] + _configuration(report)]
+        for manifest in _worst_first(report):
+            blocks += _manifest(report, manifest, options.full)
+        if options.full:
+            return _joined(blocks)
+        return _within(blocks, COMMENT_LIMIT)
+
+
+def _worst_first(report: Report) -> list[ManifestReport]:
+    """The manifests in the overview's order, so that a comment cut short keeps the services that need it most."""
+    by_file = {manifest.file: manifest for manifest in report.manifests}
+    ordered = [by_file.pop(row.file) for row in report.portfolio if row.file in by_file]
+    return ordered + list(by_file.values())
+
+
+def _joined(blocks: list[list[str]]) -> str:
+    return "\n".join(line for block in blocks for line in block).rstrip("\n") + "\n"
+
+
+def _within(blocks: list[list[str]], limit: int) -> str:
+    """The blocks that fit in ``limit`` characters, then a line saying what was left out."""
+    kept: list[list[str]] = []
+    size = 0
+    for index, block in enumerate(blocks):
+        length = sum(len(line) + 1 for line in block)
+        if size + length > limit - 400:  # room for the closing note
+            rest = blocks[index:]
+            sections = sum(1 for item in rest if item and item[0].startswith("## "))
+            left = f"{len(rest)} more blocks" + (f", {sections} services among them," if sections else "")
+            note = f"*This report was cut to fit a comment: {left} are in the full report (the job's report artifact, or `readiness report REPORT.json --format markdown --full`).*"
+            return _joined(kept + [["", note]])
+        kept.append(block)
+        size += length
+    return _joined(kept)
 
 
 REPORTER = MarkdownReporter()

@@ -8,13 +8,14 @@ without ``NO_COLOR``; otherwise plain text that reads the same.
 from __future__ import annotations
 
 import io
+import textwrap
 from functools import cache
 from typing import TYPE_CHECKING, Callable
 
 from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from ..rules import SEVERITIES
 from . import RenderOptions, terminal_frameworks
-from .common import GATE_LOOSENED, change_line, configuration_heading, gate_terms, service_facts, declared_share_line, turned_off_by, without_waivers
+from .common import GATE_LOOSENED, change_line, configuration_heading, declared_share_line, gate_terms, overview_title, service_facts, turned_off_by, without_waivers
 from .text import Text
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 BAR_WIDTH = 20
 VERDICT_STYLE = {NOT_READY: "bold white on red", AT_RISK: "bold black on yellow"}
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+VERDICT_COLOR = {NOT_READY: "bold red", AT_RISK: "yellow"}
 MARK = {FAIL: "✗", ERROR: "!", WAIVED: "~", PASS: "✓", SKIPPED: "-"}
 
 
@@ -35,15 +37,20 @@ def _bar(score: float | None, color: bool) -> Text:
     return Text(full * filled, style=style) + Text(empty * (BAR_WIDTH - filled), style="dim") + Text(f" {score:5.1f}")
 
 
-def _result_lines(console: Console, report: Report, result: Result, detail: bool) -> None:
+def _result_lines(console: Console, report: Report, result: Result, detail: bool, width: int) -> None:
     rule = report.rules[result.rule]
-    headline = Text.assemble("  ", (MARK[result.status], SEVERITY_STYLE.get(result.severity, "")), f" {result.rule}  ", (rule.title, "bold"))
+    lead = f"  {MARK[result.status]} {result.rule}  "
+    title = wrapped(rule.title, lead, " " * 10, width)
+    headline = Text.assemble("  ", (MARK[result.status], SEVERITY_STYLE.get(result.severity, "")), f" {result.rule}  ", (title[0][len(lead):], "bold"))
     if result.baseline:
         headline.append(f"  [{result.baseline}]", style="bold" if result.baseline == NEW else "dim")
     console.print(headline)
+    for line in title[1:]:
+        console.print(Text(line, style="bold"))
     indent = " " * 10
     if result.message:
-        console.print(Text(indent + result.message))
+        for line in wrapped(result.message, indent, indent, width):
+            console.print(Text(line))
     if result.location and result.status != PASS:
         loc = result.location
         console.print(Text(f"{indent}at {loc.file}:{loc.line}:{loc.column}", style="dim"))
@@ -52,13 +59,25 @@ def _result_lines(console: Console, report: Report, result: Result, detail: bool
         declared = f" (waiver at {waiver.location.file}:{waiver.location.line})" if waiver.location else ""
         console.print(Text(f"{indent}waived until {waiver.expires} by {waiver.owner}: {waiver.reason}{declared}", style="dim"))
     if detail:
-        lines = report.remediation(result).splitlines() or [""]
-        console.print(Text(f"{indent}fix: {lines[0]}", style="green"))
-        for line in lines[1:]:
-            console.print(Text(f"{indent}     {line}", style="green"))
+        first = True
+        for line in report.remediation(result).splitlines() or [""]:
+            if line[:1].isspace():  # a YAML snippet: wrapping would change what it says
+                shown = [f"{indent}     {line}"]
+            else:
+                shown = wrapped(line, f"{indent}{'fix: ' if first else '     '}", f"{indent}     ", width)
+            first = False
+            for item in shown:
+                console.print(Text(item, style="green"))
 
 
-def _turned_off(console: Console, manifest: ManifestReport) -> None:
+def wrapped(text: str, first: str, rest: str, width: int) -> list[str]:
+    """Prose broken at spaces to ``width`` columns (a word longer than a line stays whole); one line when ``width`` is 0."""
+    if not width:
+        return [first + text]
+    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
+def _turned_off(console: Console, manifest: ManifestReport, width: int) -> None:
     """The rules the manifest's declarations turned off, one line per declaration, with its reason."""
     declared = turned_off_by(manifest)
     if not declared:
@@ -67,8 +86,10 @@ def _turned_off(console: Console, manifest: ManifestReport) -> None:
     console.print(Text(f"  Turned off by a declaration ({len(manifest.turned_off)})", style="bold"))
     for item in declared:
         at = f"  (at {item.location.file}:{item.location.line}:{item.location.column})" if item.location else ""
-        console.print(Text(f"  - {item.summary()}{at}"))
-        console.print(Text(f"          {item.reason}", style="dim"))
+        for line in wrapped(f"{item.summary()}{at}", "  - ", "    ", width):
+            console.print(Text(line))
+        for line in wrapped(item.reason, " " * 10, " " * 10, width):
+            console.print(Text(line, style="dim"))
 
 
 def _manifest(console: Console, report: Report, manifest: ManifestReport, options: RenderOptions) -> None:
@@ -99,7 +120,7 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
             console.print()
             console.print(Text(f"  {severity.capitalize()} ({len(group)})", style=SEVERITY_STYLE[severity]))
             for result in group:
-                _result_lines(console, report, result, detail=True)
+                _result_lines(console, report, result, detail=True, width=options.width if options.wrap else 0)
     sections = [(WAIVED, "Waived")] + ([(PASS, "Passed"), (SKIPPED, "Not applicable")] if options.verbose else [])
     for status, title in sections:
         group = [r for r in manifest.results if r.status == status]
@@ -107,7 +128,7 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
             console.print()
             console.print(Text(f"  {title} ({len(group)})", style="bold"))
             for result in group:
-                _result_lines(console, report, result, detail=False)
+                _result_lines(console, report, result, detail=False, width=options.width if options.wrap else 0)
     if manifest.fixed:
         console.print()
         console.print(Text(f"  Fixed since the baseline ({len(manifest.fixed)})", style="bold green"))
@@ -119,14 +140,47 @@ def _manifest(console: Console, report: Report, manifest: ManifestReport, option
         console.print(Text("  Notes", style="bold"))
         for note in manifest.notes:
             where = f"  (at {note.location.file}:{note.location.line}:{note.location.column})" if note.location else ""
-            console.print(Text(f"  ! {note.message}{where}", style="yellow"))
-    _turned_off(console, manifest)
+            for line in wrapped(f"{note.message}{where}", "  ! ", "    ", options.width if options.wrap else 0):
+                console.print(Text(line, style="yellow"))
+    _turned_off(console, manifest, options.width if options.wrap else 0)
     terminal_frameworks.render(console, manifest.frameworks, options)
     counts = {status: sum(1 for r in manifest.results if r.status == status) for status in MARK}
     console.print()
     console.print(Text(f"  {counts[PASS]} passed · {counts[FAIL] + counts[ERROR]} failed · {counts[WAIVED]} waived · {counts[SKIPPED]} not applicable", style="dim"))
     if not options.verbose and counts[PASS]:
         console.print(Text("  (--verbose lists the passes and the rules that do not apply)", style="dim"))
+
+
+def _overview(console: Console, report: Report) -> None:
+    """One line per service, worst first (:attr:`Report.portfolio`), when the run audited several."""
+    if len(report.portfolio) < 2:
+        return
+    names = [row.service or row.file for row in report.portfolio]
+    width = max(len("Service"), *map(len, names))
+    console.print()
+    console.print(Text(f"  {'Service':<{width}}  {'Verdict':<16}  {'Score':>5}  {'Blockers':>8}  {'Waivers':>7}  Weakest category", style="bold"))
+    for name, row in zip(names, report.portfolio):
+        score = "n/a" if row.score is None else f"{row.score:g}"
+        weakest = f"{row.weakest} ({row.weakest_score:g})" if row.weakest and row.weakest_score is not None and row.weakest_score < 100 else "-"
+        line = Text(f"  {name:<{width}}  ") + Text(f"{VERDICT_TEXT[row.verdict]:<16}", style=VERDICT_COLOR.get(row.verdict, "green"))
+        console.print(line + Text(f"  {score:>5}  {row.blockers:>8}  {row.waivers:>7}  {weakest}"))
+
+
+def _gate_reasons(console: Console, report: Report, width: int) -> None:
+    """The gate's reasons; with several manifests, under the manifest each names (one heading per file, not one per line)."""
+    prefixes = [f"{manifest.file}: " for manifest in report.manifests] if len(report.manifests) > 1 else []
+    current = None
+    for reason in report.gate.reasons:
+        prefix = next((item for item in prefixes if reason.startswith(item)), None)
+        if prefix is None:
+            lines = wrapped(reason, "  ", "      ", width)
+        else:
+            if prefix != current:
+                console.print(Text(f"  {prefix[:-2]}"))
+                current = prefix
+            lines = wrapped(reason[len(prefix):], "    ", "      ", width)
+        for line in lines:
+            console.print(Text(line))
 
 
 class PlainConsole:
@@ -156,7 +210,9 @@ class TerminalReporter:
             return Console(file=buffer, force_terminal=options.color, no_color=not options.color, width=options.width, highlight=False, emoji=False, soft_wrap=True)
 
         console = rich_console() if options.color else PlainConsole(buffer, rich_console)
+        console.print(Text(overview_title(report), style="bold"))
         console.print(Text(f"readiness {report.tool_version} · as of {report.as_of}", style="dim"))
+        _overview(console, report)
         if report.configuration.changes:
             console.print()
             console.print(Text(configuration_heading(report), style="bold"))
@@ -171,8 +227,7 @@ class TerminalReporter:
             console.print(Text(f"Gate passed ({gate_terms(gate)})", style="green"))
         else:
             console.print(Text(f"Gate failed ({gate_terms(gate)}):", style="bold red"))
-            for reason in gate.reasons:
-                console.print(Text(f"  {reason}"))
+            _gate_reasons(console, report, options.width if options.wrap else 0)
         if gate.loosened_by:
             console.print(Text(GATE_LOOSENED, style="bold yellow"))
             for change in gate.loosened_by:
