@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from ..functions import Call, function, pinned_version
+from ..functions import Call, function, pinned_version, prepare_path
 from ..loader import describe
 from ..paths import Path as RulePath
 
@@ -113,7 +113,7 @@ def suite_asserts(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("agrees_with_manifest", options={"path": {"type": "string", "minLength": 1}, "tolerance": {"type": "number", "minimum": 0}}, required=("path",), reads_evidence=True)
+@function("agrees_with_manifest", options={"path": {"type": "string", "minLength": 1}, "tolerance": {"type": "number", "minimum": 0}}, required=("path",), reads_evidence=True, prepare=prepare_path)
 def agrees_with_manifest(value: Any, options: dict, call: Call) -> str | None:
     """The value, a fact from a source, equals what the manifest declares at ``path`` (numbers within
     ``tolerance``, default 0.01 relative). When the manifest does not declare it, there is nothing to disagree with."""

@@ -38,12 +38,13 @@ _METRICS_ONLY = {"prometheus", "datadog_metrics"}  # gateway callbacks that coun
 _JUDGED = ("llm-rubric", "model-graded", "factuality", "g-eval", "answer-relevance", "context-", "select-best", "moderation")
 
 
-def import_files(files: list[Path], output: Path, force: bool = False, limits: Limits = Limits()) -> str:
-    """Read ``files`` and return the text of the manifest for ``output``; InputError when a file cannot serve."""
+def import_files(files: list[Path], output: Path, force: bool = False, limits: Limits = Limits(), root: Path | None = None) -> str:
+    """Read ``files`` and return the text of the manifest for ``output``; InputError when a file cannot serve.
+    ``root`` (``--root``) replaces the project root found from ``output``'s folder."""
     if output.exists() and not force:
         raise InputError(f"{output} already exists; use --force to overwrite it")
     base = output.resolve().parent
-    evidence = Evidence(base, find_project_root(base))
+    evidence = Evidence(base, root or find_project_root(base), root_set_by="--root" if root else None)
     facts = Facts()
     for file in files:
         cited = Path(os.path.relpath(file.resolve(), base)).as_posix()
