@@ -309,3 +309,152 @@ def test_a_filled_in_llm_family_starter_audits_ready(cli, project, kind):
     manifest = audit_filled(cli, filled)
     assert not problems(manifest), "\n".join(problems(manifest))
     assert manifest["verdict"] == "ready"
+
+
+def fill_ml(filled: Filled) -> None:
+    """Every TODO of ml.yaml as its comment says: an online churn model scored for an internal team."""
+    r, w = filled.replace, filled.write
+    r("name: TODO-service-name", "name: churn-scorer")
+    r('description: ""                    # TODO: what it predicts, for whom, and what acts on the prediction',
+      "description: Predicts which subscribers will cancel next month; the retention team calls the top 2 %")
+    r("risk: high                         # TODO: low | medium | high (high applies the strictest bar)", "risk: high")
+    r("serving: online                    # TODO: online | streaming | batch (scheduled scoring: a job deadline replaces request latency)", "serving: online")
+    r("  # rationale:                       # TODO: why each flag that turns rules off is true (a false flag, a risk below high)\n"
+      '  #   user_facing: "predictions go to an internal team; no customer sees them or calls the model"',
+      "  rationale:\n"
+      '    user_facing: "predictions go to an internal team; no customer sees them or calls the model"')
+    r("handles_pii: true                  # TODO: false if no personal data reaches the features or the logs", "handles_pii: true")
+    r('inventory_id: ""                   # TODO: id in your AI system inventory', "inventory_id: AI-0031")
+    r("# lifecycle: pilot                 # TODO: experimental | pilot | production | deprecated", "lifecycle: production")
+    r('team: ""                         # TODO: owning team', "team: retention-ml")
+    r('accountable: ""                  # TODO: the person accountable for launch decisions', "accountable: sam.otieno@acme.example")
+    r('oncall: ""                       # TODO: e.g. pagerduty:team-rotation', 'oncall: "pagerduty:retention-ml"')
+    r('escalation: ""                   # TODO: who the on-call escalates to', 'escalation: "pagerduty:data-platform"')
+    r("  # markets: [eu, us]               # TODO: where it is offered (country codes, eu, eea, global); not declared = everywhere", "  markets: [eu, us]")
+    r("    # category: minimal              # TODO: prohibited | high | limited | minimal | gpai", "    category: minimal")
+    r('rationale: ""                    # TODO: why that category', 'rationale: "Ranks subscribers for retention offers; no decision about a person is taken by the model alone"')
+
+    r("name: TODO-model-name", "name: churn-gbm")
+    r("version: latest                    # TODO: the registry version or digest being deployed, never an alias", 'version: "7"')
+    r("artifact: models/model.onnx        # TODO: the artifact (or registry URI) that is served", "artifact: models:/churn-gbm/7")
+    r("serialization: pickle              # TODO: a format that does not run code on load (onnx, safetensors, xgboost_json…)", "serialization: onnx")
+    config = w("config/serving.yaml", "batch_size: 64\nthreshold: 0.42\nfeatures: features/v12.yaml\n")
+    r("config: {path: config/serving.yaml}   # TODO: write the file, add sha256: <its SHA-256>", f"config: {{path: config/serving.yaml, sha256: {sha256(config)}}}")
+    r("code_version: main               # TODO: the commit that trained it", "code_version: 3f9c2a1e")
+    r("data_version: latest             # TODO: the dataset version it was trained on", 'data_version: "2026-10-31"')
+    r("# seed: 42                       # TODO: the random seed", "seed: 42")
+    w("docs/retrain-diff.md", prose("Retraining on the same data, compared"))
+    r("reproducibility_report: docs/retrain-diff.md   # TODO: a retrain on the same data, compared", "reproducibility_report: docs/retrain-diff.md")
+    r('source: ""                       # TODO: where the artifact comes from (registry, training job)', "source: MLflow registry, training job train-churn #212")
+    r("# sha256: <64 hex digits>        # TODO: or a signature", f"sha256: {'ab' * 32}")
+
+    training = w("data/training.csv", "customer_id,tenure_months,plan,churned\n" + "".join(f"c{i:05d},{i % 48},{'pro' if i % 3 else 'basic'},{i % 7 == 0}\n" for i in range(500)))
+    r("name: TODO-training-set", "name: churn-training")
+    r("version: latest                  # TODO: an immutable snapshot version", 'version: "2026-10-31"')
+    r("# sha256: <64 hex digits>        # TODO: or uri: of the immutable snapshot", f"path: data/training.csv\n    sha256: {sha256(training)}\n    size: 500")
+    r("# snapshot_date: YYYY-MM-DD", f"snapshot_date: {days_ago(26)}")
+    w("schemas/features.json", json.dumps({"type": "object", "required": ["tenure_months", "plan"], "properties": {"tenure_months": {"type": "integer", "minimum": 0}, "plan": {"enum": ["basic", "pro"]}}}) + "\n")
+    r("path: schemas/features.json      # TODO: expected features: types, ranges, required", "path: schemas/features.json")
+    r("enforced: false                  # TODO: true once serving validates inputs", "enforced: true")
+    r("on_violation: log                # TODO: reject or quarantine", "on_violation: reject")
+    r('feature_tests: ""                  # TODO: the CI job that unit-tests feature code', "feature_tests: ci/feature-tests")
+    r('skew_check: {enabled: false, method: ""}   # TODO: compare training and serving feature values', "skew_check: {enabled: true, method: daily PSI between training and served features}")
+    r("# classification: confidential     # TODO: public | internal | confidential | restricted", "classification: confidential")
+    r('access_control: ""                 # TODO: who can read the training data, features and predictions', 'access_control: "group retention-ml; predictions table read by retention-ops"')
+    w("docs/data-deletion.md", prose("Deleting a subscriber's data"))
+    r("deletion_process: docs/data-deletion.md   # TODO: how a person's data is deleted", "deletion_process: docs/data-deletion.md")
+
+    r("enabled: false                     # TODO: true once every prediction is logged", "enabled: true")
+    r('backend: ""                        # TODO: e.g. a prediction log table', "backend: bigquery table ml.churn_predictions")
+    r("# retention_days: 90               # TODO: how long prediction logs are kept", "retention_days: 90")
+    r("enabled: false                   # TODO: redact personal data before it is stored", "enabled: true")
+    w("tests/test_pii_redaction.py", 'from churn.logging import redact\n\n\ndef test_emails_are_masked():\n    assert redact("jane@example.com") == "<EMAIL>"\n')
+
+    r("dashboards: []", "dashboards: [grafana/churn-scorer]")
+    r("    # TODO: beyond status codes, e.g.\n", "")
+    for signal in ("auc_on_labelled_sample", "nan_or_inf_predictions", "schema_violations"):
+        r(f"    # - {{name: {signal},", f"    - {{name: {signal},")
+    r("# drift: {input: {method: PSI per feature, threshold: 0.2, window: 1d}}            # TODO", "drift: {input: {method: PSI per feature, threshold: 0.2, window: 1d}}")
+    r("# slo: {latency_p95_ms: 200, error_rate: 0.01}                                    # TODO", "slo: {latency_p95_ms: 200, error_rate: 0.01}")
+    r("  # slo: {job_deadline_minutes: 120, max_input_age_hours: 26, error_rate: 0.001}    # TODO instead, with service.serving: batch\n", "")
+    r("# staleness: {max_model_age_days: 30, max_data_age_hours: 24, alert: stale_model}   # TODO", "staleness: {max_model_age_days: 30, max_data_age_hours: 24, alert: stale_model}")
+    w("runbooks/quality-drop.md", prose("Prediction quality drop"))
+    r('severity: page, owner: "", runbook: runbooks/quality-drop.md}   # TODO: owner and runbook', "severity: page, owner: retention-ml-oncall, runbook: runbooks/quality-drop.md}")
+    r("    # TODO: uncomment with the drift and staleness settings they watch, with an owner and a runbook each\n", "")
+    for alert, runbook in (("input_drift", "drift"), ("stale_model", "retrain")):
+        r(f"    # - {{name: {alert},", f"    - {{name: {alert},")
+        w(f"runbooks/{runbook}.md", prose(f"Alert {alert.replace('_', ' ')}"))
+    filled.text = filled.text.replace('owner: "", runbook: runbooks/', "owner: retention-ml-oncall, runbook: runbooks/")
+
+    holdout = w("data/holdout.csv", "customer_id,tenure_months,plan,churned,segment\n" + "".join(f"h{i:05d},{i % 48},{'pro' if i % 3 else 'basic'},{i % 7 == 0},{'smb' if i % 2 else 'enterprise'}\n" for i in range(240)))
+    r("{name: holdout, path: data/holdout.parquet, version: latest, size: 0, slices: []}   # TODO: pinned version, sha256, ≥ 200 rows, the slices that matter",
+      f"{{name: holdout, path: data/holdout.csv, version: 3, sha256: {sha256(holdout)}, size: 240, slices: [smb, enterprise]}}")
+    r("required_for: []                 # TODO: the high-stakes predictions a person reviews", "required_for: [accounts above 10k EUR a year]")
+    r('reviewers: ""', "reviewers: retention team leads")
+    r('cadence: ""', "cadence: weekly")
+    w("docs/review-guidelines.md", prose("Human review guidelines"))
+    r('baseline: ""                     # TODO: the version in production today', 'baseline: "6"')
+    r("blocking: false                  # TODO: true: a regression blocks the release", "blocking: true")
+    r("sample_rate: 0                   # TODO: share of live predictions scored once labels arrive", "sample_rate: 1.0")
+    r("# window: 7d                     # TODO", "window: 7d                     #")
+    r("# min_samples: 200               # TODO", "min_samples: 200               #")
+    r("# alert: quality_drop            # TODO", "alert: quality_drop            #")
+    r("    metrics: []\n  fairness:", "    metrics: [auc]\n  fairness:")
+    r("slices: []                       # TODO: groups whose quality must not lag", "slices: [region, plan]")
+    w("evals/fairness.md", prose("Fairness across regions and plans"))
+    w("evals/results.json", json.dumps({"evaluated": {"model_version": "7", "config_sha256": sha256(config), "date": days_ago(5)},
+                                        "metrics": {"auc": 0.86, "p95_latency_ms": 120}, "slices": {"smb": {"auc": 0.84}, "enterprise": {"auc": 0.87}}}, indent=2))
+    r("# date: YYYY-MM-DD               # TODO: date of the last full evaluation", f"date: {days_ago(5)}")
+    r("results: evals/results.json      # TODO", "results: evals/results.json      #")
+    r("model_version: TODO-model-version", 'model_version: "7"')
+
+    r("strategy: all_at_once              # TODO: canary or shadow, and uncomment its section", "strategy: shadow")
+    canary = filled.text[filled.text.index("  # canary:"): filled.text.index("  # shadow:")]
+    r(canary, "")
+    shadow = filled.text[filled.text.index("  # shadow:"): filled.text.index("  rollback:")]
+    r(shadow, shadow.replace("  # shadow:", "  shadow:").replace("  #   ", "    "))
+    r('previous_version: ""             # TODO: the version to go back to', 'previous_version: churn-gbm@6')
+    w("runbooks/rollback.md", prose("Rolling back to the previous model version"))
+    r("# last_drill: YYYY-MM-DD         # TODO: rehearse the rollback, record the date", f"last_drill: {days_ago(20)}")
+    r('ci: ""                           # TODO: the CI job that builds and tests a release', "ci: .github/workflows/churn.yml")
+    r('integration_tests: ""            # TODO: raw data → features → training → serving, end to end', "integration_tests: ci/churn-e2e")
+    r('model_validation: ""             # TODO: the job that validates a model before it serves', "model_validation: ci/churn-validate")
+    w("docs/load-test.md", prose("Load test at three times the forecast peak"))
+    r("    # date: YYYY-MM-DD\n    # peak_rps: 0", f"    date: {days_ago(15)}\n    peak_rps: 20")
+    r('{name: TODO-upstream-feature-table, owner: "", notify: ""}   # TODO: owner, change notices, timeout_seconds, fallback',
+      '{name: billing-events-table, owner: data-platform, notify: "#billing-schema-changes", timeout_seconds: 5, fallback: "yesterday\'s scores"}')
+
+    r("# monthly_usd: 0                 # TODO: the monthly budget", "monthly_usd: 2000")
+    r("alert_at_percent: []             # TODO: e.g. [50, 80, 100]", "alert_at_percent: [50, 80, 100]")
+    r("# on_exhaustion: alert_only      # TODO: block | fallback | alert_only", "on_exhaustion: alert_only")
+    r("traffic: {requests_per_day: 0, peak_multiplier: 3}   # TODO: forecast traffic", "traffic: {requests_per_day: 200000, peak_multiplier: 3}")
+    r('# prices: {per_1k_predictions_usd: 0.05, as_of: YYYY-MM-DD, source: ""}   # TODO: serving cost per 1,000 predictions',
+      f"prices: {{per_1k_predictions_usd: 0.05, as_of: {days_ago(25)}, source: cloud bill of October}}")
+    r("# infrastructure_monthly_usd: 0", "infrastructure_monthly_usd: 600")
+    r("rate_limits: {authenticated: false}   # TODO: authenticated, per_user_rpm or per_tenant_tpm", "rate_limits: {authenticated: true, per_user_rpm: 600}")
+    r("# quota: {requests_per_minute: 0}  # TODO: the serving capacity; the peak must fit through it", "quota: {requests_per_minute: 2000}")
+
+    r("authentication: none               # TODO: api_key | oauth | mtls | internal_network", "authentication: mtls")
+    w("sbom.json", json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+        {"type": "machine-learning-model", "name": "churn-gbm", "version": "7"},
+        {"type": "library", "name": "onnxruntime", "version": "1.20.1", "purl": "pkg:pypi/onnxruntime@1.20.1"}]}))
+    r("supply_chain: {sbom: sbom.json, source_verified: false, dependencies_pinned: false}", "supply_chain: {sbom: sbom.json, source_verified: true, dependencies_pinned: true}")
+
+    w("docs/model-card.md", prose("Model card"))
+    r('intended_use: ""                   # TODO: intended purpose and users, out-of-scope uses', "intended_use: Ranks subscribers for retention calls; not for pricing or credit decisions")
+    w("runbooks/incident.md", prose("Incident plan"))
+    r("approvals: []                      # TODO: e.g. - {by: name, role: security, date: YYYY-MM-DD}",
+      f"approvals:\n    - {{by: sam.otieno@acme.example, role: product owner, date: {days_ago(3)}}}\n    - {{by: lee.chen@acme.example, role: security, date: {days_ago(3)}}}")
+
+    for test_id, title in MTS_TESTS.items():
+        evidence = w(f"reports/ml-test-score/{test_id}.md", prose(f"ML Test Score {test_id}: {title}"))
+        r(f"{{mode: none}}   # TODO: {title}", f"{{mode: automated, evidence: {evidence.relative_to(filled.root).as_posix()}}}")
+
+
+def test_a_filled_in_ml_starter_audits_ready(cli, project):
+    filled = Filled(project.root, "ml")
+    fill_ml(filled)
+    assert [line for line in filled.text.split("readiness: 1\n", 1)[1].splitlines() if "TODO" in line] == []
+    manifest = audit_filled(cli, filled)
+    assert not problems(manifest), "\n".join(problems(manifest))
+    assert manifest["verdict"] == "ready"
