@@ -173,7 +173,7 @@ def parse_outputs(outputs: List[str]) -> list[tuple[str, Path]]:
 
 @app.command()
 def audit(
-    paths: List[Path] = typer.Argument(None, help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
+    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
     outputs: List[str] = typer.Option([], "--output", "-o", help="Also write FORMAT:PATH (repeatable), e.g. json:report.json."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Fail the gate on findings of this severity or worse: critical, high, medium, low. Default: high (the verdict)."),
@@ -252,7 +252,7 @@ def emit(text: str) -> None:
 
 @app.command()
 def validate(
-    paths: List[Path] = typer.Argument(None, help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
+    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its limits); default: found from the current folder up."),
 ) -> None:
     """Check manifests against the schema only (shape and types); fast, for editors and pre-commit."""
@@ -425,7 +425,7 @@ def init(
 
 @app.command("import")
 def import_sources(
-    files: List[Path] = typer.Argument(..., help="KServe, Seldon, BentoML, MLflow, model card, LiteLLM or promptfoo files."),
+    files: List[Path] = typer.Argument(..., metavar="FILE...", help="KServe, Seldon, BentoML, MLflow, model card, LiteLLM or promptfoo files."),
     output: Path = typer.Option(Path("readiness.yaml"), "--output", "-o", help="Where to write the manifest."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     root: Optional[Path] = typer.Option(None, "--root", metavar="FOLDER", help="The files must be inside this folder. Default: the git work tree enclosing the output, else its folder."),

@@ -50,6 +50,9 @@ def test_validate_without_a_path_searches_the_current_folder_like_audit(cli, pro
     project("svc/readiness.yaml", MANIFEST)
     run = cli("validate")
     assert run.exit_code == 0 and run.stdout == "1 manifest(s) valid\n"
+    for command in ("audit", "validate"):
+        usage = cli(command, "-h").stdout
+        assert f"readiness {command} [OPTIONS] [PATH]..." in usage and "{paths}" not in usage
 
 
 @pytest.mark.parametrize("score", ["120", "-1", "eighty", "nan"])
