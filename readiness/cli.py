@@ -433,10 +433,10 @@ def import_sources(
     """Write a starter manifest from the deployment files a team already keeps, citing them as sources."""
 
     def body() -> int:
-        from .config import Config
+        from .config import existing_folder
         from .sources.importer import import_files
 
-        write_atomic(output, import_files(list(files), output, force, root=Config().root(root)[0]))
+        write_atomic(output, import_files(list(files), output, force, root=existing_folder(root, "--root") if root else None))
         typer.echo(f"wrote {output} from {len(files)} file(s); review it, then run: readiness audit {output}", err=True)
         return EXIT_OK
 

@@ -76,7 +76,7 @@ class Config:
         """The project root and who set it: ``--root`` (``given``), else ``root:`` here, else (None, None)
         so that each manifest's enclosing git work tree, or its folder, is its root."""
         if given is not None:
-            return _folder(given, "--root"), "--root"
+            return existing_folder(given, "--root"), "--root"
         if self.get("root") is None:
             return None, None
         folder = self.folder / self.get("root")
@@ -85,7 +85,8 @@ class Config:
         return folder, f"root: in {self.source}"
 
 
-def _folder(path: Path, option: str) -> Path:
+def existing_folder(path: Path, option: str) -> Path:
+    """``path`` when it is a folder; an input error naming ``option`` otherwise."""
     if not path.is_dir():
         raise InputError(f"{option}: {'not a folder' if path.exists() else 'no such folder'} {path.as_posix()!r}")
     return path
@@ -150,8 +151,9 @@ def toml_positions(text: str) -> dict[tuple, tuple[int, int]]:
         if header:
             names = _toml_key(header.group(1))
             table = names[2:] if names[:2] == ("tool", "readiness") else None
-            for depth in range(len(table) + 1 if table is not None else 0):
-                positions.setdefault(table[:depth], (number, 1))  # type: ignore[index]
+            if table is not None:
+                for depth in range(len(table) + 1):
+                    positions.setdefault(table[:depth], (number, 1))
             continue
         key = _TOML_KEY.match(line)
         if table is not None and key:
@@ -239,12 +241,13 @@ def option_problems(rule: Rule, overrides: dict[str, Any], error: Any) -> list[I
             takes = f"its checks ({', '.join(functions)}) take {', '.join(accepted)}" if accepted else f"its checks ({', '.join(functions)}) take no options"
             close = difflib.get_close_matches(name, accepted, n=1)
             problems.append(error((name,), f"{rule.id} has no option {name!r}; " + (f"did you mean {close[0]!r}?" if close else takes)))
-    for function in functions.values():
-        relevant = {name: value for name, value in overrides.items() if name in function.options}
-        problem = function.option_problem(relevant, override=True) if relevant else None
+    found: dict[str, str] = {}  # problem → the override it is about; two checks of one function find it once
+    for clause in rule.then:  # an override replaces the clause's own value of that option
+        relevant = {name: value for name, value in overrides.items() if name in clause.function.options}
+        problem = clause.function.option_problem({**clause.options, **relevant}) if relevant else None
         if problem:
-            problems.append(error((next(iter(relevant)),), problem))
-    return problems
+            found.setdefault(problem, next(iter(relevant)))
+    return problems + [error((name,), problem) for problem, name in found.items()]
 
 
 def category_minimums(items: list[str], loaded: Catalog) -> dict[str, float]:

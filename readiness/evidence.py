@@ -66,7 +66,7 @@ class Evidence:
         return resolved
 
     def describe_root(self) -> str:
-        """``svc/ (the manifest's folder: no git work tree encloses it; ...)``: where the root is and why."""
+        """Where the root is and why it is there: ``svc/ (the manifest's folder, as no git work tree encloses it; …)``."""
         if self.root_set_by:
             how = f"set by {self.root_set_by}"
         elif os.path.exists(os.path.join(self.root, ".git")):

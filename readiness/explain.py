@@ -147,7 +147,8 @@ def clause_in_words(clause: Clause, base: str) -> str:
         if name in clause.options:
             unused.pop(name)
             return _describe_value(clause.options[name]) + _unit(clause.options[name], unit)
-        return default[len(" (default ") : -1] + _unit(default[len(" (default ") : -1], unit) if default else f"`{name}`{unit}"
+        default = default[len(" (default ") : -1]
+        return default + _unit(default, unit) if default else f"`{name}`{unit}"
 
     words = _OPTION.sub(fill, words).replace("``", "`")
     extra = f" [{', '.join(f'{key}: {_describe_value(value)}' for key, value in unused.items())}]" if unused else ""

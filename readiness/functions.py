@@ -75,15 +75,15 @@ class Function:
     def options_schema(self) -> dict:
         return {"type": "object", "additionalProperties": False, "properties": self.options, "required": list(self.required)}
 
-    def option_problem(self, options: dict, override: bool = False) -> str | None:
-        """What is wrong with ``options`` (an unknown name with a "did you mean", a value the schema or
-        :attr:`prepare` refuses), or None. An ``override`` (config) may leave required options out."""
+    def option_problem(self, options: dict) -> str | None:
+        """What is wrong with a clause's ``options`` (an unknown name with a "did you mean", a value the
+        schema or :attr:`prepare` refuses), or None."""
         for name in options:
             if name not in self.options:
                 close = difflib.get_close_matches(name, list(self.options), n=1)
                 takes = f"did you mean {close[0]!r}?" if close else f"it takes {', '.join(self.options)}" if self.options else "it takes no options"
                 return f"{self.name} has no option {name!r}; {takes}"
-        problems = validate_value(options, {**self.options_schema, "required": [] if override else list(self.required)})
+        problems = validate_value(options, self.options_schema)
         if problems:
             return f"options of {self.name}: {problems[0]}"
         problem = self.prepare(options) if self.prepare is not None else None
@@ -102,18 +102,13 @@ def function(name: str, options: dict | None = None, required: tuple[str, ...] =
     return register
 
 
-def path_problem(text: str) -> str | None:
-    """Why ``text`` is not a valid path into the manifest, or None."""
+def prepare_path(options: dict) -> str | None:
+    """The ``prepare`` hook of functions whose ``path`` option is a path from the manifest root: it parses."""
     try:
-        RulePath.parse(text)
+        RulePath.parse(options["path"])
     except PathSyntaxError as error:
         return str(error)
     return None
-
-
-def prepare_path(options: dict) -> str | None:
-    """The ``prepare`` hook of functions whose ``path`` option is a path from the manifest root."""
-    return path_problem(options["path"]) if "path" in options else None
 
 
 _NUMBER = {"type": "number"}

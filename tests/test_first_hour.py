@@ -109,6 +109,14 @@ def test_a_config_override_with_a_bad_regex_fails_with_its_line(cli, project):
     assert run.stderr.startswith(".readiness.yaml:3:") and "options.ORG001.match: options of pattern: match: '^(eu-' is not a valid regex" in run.stderr
 
 
+def test_a_config_override_is_checked_with_the_options_it_joins(cli, project):
+    project("readiness.yaml", MANIFEST + "x-acme: {region: EU-west-1}\n")
+    project("org/pack.yaml", PACK.replace("OPTIONS", '{match: "^eu-"}').replace("given: service", "given: x-acme"))
+    project(".readiness.yaml", "rules: [org/pack.yaml]\nselect: [ORG001]\noptions:\n  ORG001: {flags: i}\n")
+    code, results = audited(cli, "readiness.yaml")
+    assert code == 0 and results["ORG001"]["status"] == "pass"
+
+
 def test_pyproject_errors_carry_their_line(cli, project):
     project("readiness.yaml", MANIFEST)
     project("pyproject.toml", "[project]\nname = 'svc'\n\n[tool.readiness]\nfail_on = 'high'\n\n[tool.readiness.options]\nREL002.dayz = 30\n")
