@@ -151,7 +151,7 @@ def fill_llm_family(filled: Filled) -> None:
     w("tests/test_pii_redaction.py", 'from assistant.tracing import redact\n\n\ndef test_card_numbers_are_masked():\n    assert redact("card 4242 4242 4242 4242") == "card <CREDIT_CARD>"\n')
     r("test: tests/test_pii_redaction.py   # TODO: a test that proves the redaction works", "test: tests/test_pii_redaction.py")
 
-    r("dashboards: []", "dashboards: [grafana/refunds-assistant]")
+    r("dashboards: []                     # TODO: the dashboards the on-call opens first", "dashboards: [grafana/refunds-assistant]")
     r("    # TODO: quality beyond status codes, e.g.\n", "")
     for signal in ("answer_quality_sampled", "unsafe_output_rate", "refusal_rate", *(["groundedness_sampled"] if kind == "rag" else [])):
         r(f"    # - {{name: {signal},", f"    - {{name: {signal},")
@@ -183,8 +183,8 @@ def fill_llm_family(filled: Filled) -> None:
     r("# date: YYYY-MM-DD             # TODO: when it was calibrated", f"date: {days_ago(30)}")
     w("evals/judge-calibration.md", prose("Judge calibration"))
     r("required_for: []                 # TODO: the high-stakes cases a person reviews", "required_for: [refunds above 500 EUR, legal threats]")
-    r('reviewers: ""', "reviewers: refunds team leads")
-    r('cadence: ""', "cadence: weekly")
+    r('reviewers: ""                    # TODO: who reviews', "reviewers: refunds team leads")
+    r('cadence: ""                      # TODO: how often, e.g. weekly', "cadence: weekly")
     w("docs/review-guidelines.md", prose("Human review guidelines"))
     r('baseline: ""                     # TODO: the version in production today', "baseline: refunds-assistant@6")
     r("blocking: false                  # TODO: true: a regression blocks the release", "blocking: true")
@@ -192,7 +192,7 @@ def fill_llm_family(filled: Filled) -> None:
     r("# window: 1d                     # TODO", "window: 1d                     #")
     r("# min_samples: 200               # TODO", "min_samples: 200               #")
     r("# alert: quality_drop            # TODO", "alert: quality_drop            #")
-    r("    metrics: []\n  fairness:", "    metrics: [answer_correctness]\n  fairness:")
+    r("metrics: []                      # TODO: the metrics scored on live traffic", "metrics: [answer_correctness]")
     r("slices: []                       # TODO: groups whose quality must not lag", "slices: [language, region]")
     w("evals/fairness.md", prose("Fairness across languages and regions"))
 
@@ -225,9 +225,9 @@ def fill_llm_family(filled: Filled) -> None:
     r("# last_drill: YYYY-MM-DD         # TODO: rehearse the rollback, record the date", f"last_drill: {days_ago(20)}")
     r('mechanism: ""                    # TODO: e.g. feature flag assistant.enabled', "mechanism: feature flag refunds_assistant.enabled")
     r('fallback: ""                     # TODO: what users get instead (not another model call)', "fallback: the refund form and a ticket to a human agent")
-    r("    # last_tested: YYYY-MM-DD", f"    last_tested: {days_ago(20)}")
+    r("# last_tested: YYYY-MM-DD        # TODO: test the kill switch, record the date", f"last_tested: {days_ago(20)}")
     r('ci: ""                           # TODO: the CI job that builds and tests a release', "ci: .github/workflows/deploy.yml")
-    r('integration_tests: ""', "integration_tests: ci/e2e-widget")
+    r('integration_tests: ""            # TODO: the end-to-end job: client → gateway → model, against staging', "integration_tests: ci/e2e-widget")
     r('model_validation: ""             # TODO: the eval job that gates a release', "model_validation: ci/eval-gate")
     if kind == "rag":
         r("triggers: [code]                 # TODO: also model, prompt, config, index", "triggers: [code, model, prompt, config, index]")
@@ -237,7 +237,8 @@ def fill_llm_family(filled: Filled) -> None:
     r('{name: TODO-model-api, owner: "", notify: "", timeout_seconds: 30, fallback: ""}',
       '{name: openai-api, owner: platform-ai, notify: "#llm-provider-status", timeout_seconds: 30, fallback: "gpt-4o-mini, then the kill switch"}')
     w("docs/load-test.md", prose("Load test at three times the forecast peak"))
-    r("    # date: YYYY-MM-DD\n    # peak_rps: 0", f"    date: {days_ago(15)}\n    peak_rps: 5")
+    r("# date: YYYY-MM-DD               # TODO: when the load test ran", f"date: {days_ago(15)}")
+    r("# peak_rps: 0                    # TODO: the peak it held, requests per second", "peak_rps: 5")
 
     r("# monthly_usd: 0                 # TODO: the monthly budget", "monthly_usd: 15000")
     r("alert_at_percent: []             # TODO: e.g. [50, 80, 100]", "alert_at_percent: [50, 80, 100]")
@@ -250,19 +251,21 @@ def fill_llm_family(filled: Filled) -> None:
     r("rate_limits: {authenticated: false}   # TODO: authenticated, per_user_rpm or per_tenant_tpm", "rate_limits: {authenticated: true, per_user_rpm: 10}")
     r("# quota: {requests_per_minute: 0, tokens_per_minute: 0}   # TODO: the provider quota; the peak must fit through it",
       "quota: {requests_per_minute: 500, tokens_per_minute: 800000}")
-    r("attribution: {per_request_usage_logged: false, dimensions: []}", "attribution: {per_request_usage_logged: true, dimensions: [customer_plan, locale]}")
+    r("attribution: {per_request_usage_logged: false, dimensions: []}   # TODO: log usage per request, with the dimensions cost is split by",
+      "attribution: {per_request_usage_logged: true, dimensions: [customer_plan, locale]}")
 
     r("authentication: none               # TODO: api_key | oauth | mtls | internal_network", "authentication: oauth")
     r('input_filter: ""                 # TODO: e.g. a classifier or guardrail before the model', "input_filter: prompt-guard classifier v2")
-    r("privilege_separation: false", "privilege_separation: true")
-    r("untrusted_content_marked: false", "untrusted_content_marked: true")
-    r("tested: false", "tested: true")
+    r("privilege_separation: false      # TODO: true: the prompt grants the model no access the user lacks", "privilege_separation: true")
+    r("untrusted_content_marked: false  # TODO: true: user and retrieved text is delimited as data", "untrusted_content_marked: true")
+    r("tested: false                    # TODO: true once injection attacks are in the eval suite", "tested: true")
     r("guardrails: {input: [], output: [], version: latest}   # TODO: guardrails outside the model, pinned",
       "guardrails: {input: [jailbreak_classifier, pii_mask], output: [content_safety, pii_filter], version: guardrails@3}")
-    r("output_handling: {schema_validation: false, encoding: false, executes_output: false}", "output_handling: {schema_validation: true, encoding: true, executes_output: false}")
+    r("output_handling: {schema_validation: false, encoding: false, executes_output: false}   # TODO: validate and encode outputs; never execute them",
+      "output_handling: {schema_validation: true, encoding: true, executes_output: false}")
     r('secrets: {in_prompts: true, scan: "", authorization_outside_model: false}   # TODO: no secrets in prompts; authorization outside the model',
       'secrets: {in_prompts: false, scan: "gitleaks in CI", authorization_outside_model: true}')
-    r("    # date: YYYY-MM-DD\n    results: security/red-team.md", f"    date: {days_ago(18)}\n    results: security/red-team.md")
+    r("# date: YYYY-MM-DD               # TODO: when the red-team exercise ran", f"date: {days_ago(18)}")
     w("security/red-team.md", prose("Red-team exercise"))
     w("security/red-team.findings.csv", "id,severity,status,title\nRT-1,medium,fixed,Role-play framing revealed internal macro names\nRT-2,low,accepted,Persona change on request\n")
     r("# findings: security/red-team.findings.csv   # TODO: per finding id, severity, status", "findings: security/red-team.findings.csv")
@@ -270,7 +273,8 @@ def fill_llm_family(filled: Filled) -> None:
     w("sbom.json", json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
         {"type": "machine-learning-model", "name": "gpt-4o", "version": "gpt-4o-2024-08-06"},
         {"type": "library", "name": "openai", "version": "1.54.3", "purl": "pkg:pypi/openai@1.54.3"}]}))
-    r("supply_chain: {sbom: sbom.json, source_verified: false, dependencies_pinned: false}", "supply_chain: {sbom: sbom.json, source_verified: true, dependencies_pinned: true}")
+    r("supply_chain: {sbom: sbom.json, source_verified: false, dependencies_pinned: false}   # TODO: write the SBOM; verify sources, pin dependencies",
+      "supply_chain: {sbom: sbom.json, source_verified: true, dependencies_pinned: true}")
     if kind == "rag":
         r("disclosure: {ai_disclosed: false, citations: false, limitations_shown: false}   # TODO: tell users they talk to an AI, cite sources, state limits",
           "disclosure: {ai_disclosed: true, citations: true, limitations_shown: true}")
@@ -369,8 +373,9 @@ def fill_ml(filled: Filled) -> None:
     r("# retention_days: 90               # TODO: how long prediction logs are kept", "retention_days: 90")
     r("enabled: false                   # TODO: redact personal data before it is stored", "enabled: true")
     w("tests/test_pii_redaction.py", 'from churn.logging import redact\n\n\ndef test_emails_are_masked():\n    assert redact("jane@example.com") == "<EMAIL>"\n')
+    r("test: tests/test_pii_redaction.py   # TODO: a test that proves the redaction works", "test: tests/test_pii_redaction.py")
 
-    r("dashboards: []", "dashboards: [grafana/churn-scorer]")
+    r("dashboards: []                     # TODO: the dashboards the on-call opens first", "dashboards: [grafana/churn-scorer]")
     r("    # TODO: beyond status codes, e.g.\n", "")
     for signal in ("auc_on_labelled_sample", "nan_or_inf_predictions", "schema_violations"):
         r(f"    # - {{name: {signal},", f"    - {{name: {signal},")
@@ -390,8 +395,8 @@ def fill_ml(filled: Filled) -> None:
     r("{name: holdout, path: data/holdout.parquet, version: latest, size: 0, slices: []}   # TODO: pinned version, sha256, ≥ 200 rows, the slices that matter",
       f"{{name: holdout, path: data/holdout.csv, version: 3, sha256: {sha256(holdout)}, size: 240, slices: [smb, enterprise]}}")
     r("required_for: []                 # TODO: the high-stakes predictions a person reviews", "required_for: [accounts above 10k EUR a year]")
-    r('reviewers: ""', "reviewers: retention team leads")
-    r('cadence: ""', "cadence: weekly")
+    r('reviewers: ""                    # TODO: who reviews', "reviewers: retention team leads")
+    r('cadence: ""                      # TODO: how often, e.g. weekly', "cadence: weekly")
     w("docs/review-guidelines.md", prose("Human review guidelines"))
     r('baseline: ""                     # TODO: the version in production today', 'baseline: "6"')
     r("blocking: false                  # TODO: true: a regression blocks the release", "blocking: true")
@@ -399,7 +404,7 @@ def fill_ml(filled: Filled) -> None:
     r("# window: 7d                     # TODO", "window: 7d                     #")
     r("# min_samples: 200               # TODO", "min_samples: 200               #")
     r("# alert: quality_drop            # TODO", "alert: quality_drop            #")
-    r("    metrics: []\n  fairness:", "    metrics: [auc]\n  fairness:")
+    r("metrics: []                      # TODO: the metrics scored once labels arrive", "metrics: [auc]")
     r("slices: []                       # TODO: groups whose quality must not lag", "slices: [region, plan]")
     w("evals/fairness.md", prose("Fairness across regions and plans"))
     w("evals/results.json", json.dumps({"evaluated": {"model_version": "7", "config_sha256": sha256(config), "date": days_ago(5)},
@@ -420,7 +425,8 @@ def fill_ml(filled: Filled) -> None:
     r('integration_tests: ""            # TODO: raw data → features → training → serving, end to end', "integration_tests: ci/churn-e2e")
     r('model_validation: ""             # TODO: the job that validates a model before it serves', "model_validation: ci/churn-validate")
     w("docs/load-test.md", prose("Load test at three times the forecast peak"))
-    r("    # date: YYYY-MM-DD\n    # peak_rps: 0", f"    date: {days_ago(15)}\n    peak_rps: 20")
+    r("# date: YYYY-MM-DD               # TODO: when the load test ran", f"date: {days_ago(15)}")
+    r("# peak_rps: 0                    # TODO: the peak it held, requests per second", "peak_rps: 20")
     r('{name: TODO-upstream-feature-table, owner: "", notify: ""}   # TODO: owner, change notices, timeout_seconds, fallback',
       '{name: billing-events-table, owner: data-platform, notify: "#billing-schema-changes", timeout_seconds: 5, fallback: "yesterday\'s scores"}')
 
@@ -430,7 +436,7 @@ def fill_ml(filled: Filled) -> None:
     r("traffic: {requests_per_day: 0, peak_multiplier: 3}   # TODO: forecast traffic", "traffic: {requests_per_day: 200000, peak_multiplier: 3}")
     r('# prices: {per_1k_predictions_usd: 0.05, as_of: YYYY-MM-DD, source: ""}   # TODO: serving cost per 1,000 predictions',
       f"prices: {{per_1k_predictions_usd: 0.05, as_of: {days_ago(25)}, source: cloud bill of October}}")
-    r("# infrastructure_monthly_usd: 0", "infrastructure_monthly_usd: 600")
+    r("# infrastructure_monthly_usd: 0    # TODO: fixed serving cost per month", "infrastructure_monthly_usd: 600")
     r("rate_limits: {authenticated: false}   # TODO: authenticated, per_user_rpm or per_tenant_tpm", "rate_limits: {authenticated: true, per_user_rpm: 600}")
     r("# quota: {requests_per_minute: 0}  # TODO: the serving capacity; the peak must fit through it", "quota: {requests_per_minute: 2000}")
 
@@ -438,7 +444,8 @@ def fill_ml(filled: Filled) -> None:
     w("sbom.json", json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
         {"type": "machine-learning-model", "name": "churn-gbm", "version": "7"},
         {"type": "library", "name": "onnxruntime", "version": "1.20.1", "purl": "pkg:pypi/onnxruntime@1.20.1"}]}))
-    r("supply_chain: {sbom: sbom.json, source_verified: false, dependencies_pinned: false}", "supply_chain: {sbom: sbom.json, source_verified: true, dependencies_pinned: true}")
+    r("supply_chain: {sbom: sbom.json, source_verified: false, dependencies_pinned: false}   # TODO: write the SBOM; verify sources, pin dependencies",
+      "supply_chain: {sbom: sbom.json, source_verified: true, dependencies_pinned: true}")
 
     w("docs/model-card.md", prose("Model card"))
     r('intended_use: ""                   # TODO: intended purpose and users, out-of-scope uses', "intended_use: Ranks subscribers for retention calls; not for pricing or credit decisions")
