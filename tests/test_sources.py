@@ -311,6 +311,17 @@ def test_corpus_runner_imports_every_fixture(tmp_path, capsys):
     assert "kserve-canary.yaml" in out and "traffic churn: canary 0%" in out
 
 
+def test_the_corpus_runner_reads_its_folder_from_readiness_corpus(tmp_path, monkeypatch, capsys):
+    import runpy
+
+    folder = tmp_path / "descriptors"
+    shutil.copytree(FIXTURES, folder, ignore=shutil.ignore_patterns("bad"))
+    monkeypatch.setenv("READINESS_CORPUS", str(folder))
+    runner = runpy.run_path(str(Path(__file__).parent.parent / "scripts" / "import_corpus.py"))
+    assert runner["DEFAULT"] == folder and runner["run"](runner["DEFAULT"]) == 0
+    assert "13 files, 13 imported, 0 failed" in capsys.readouterr().out
+
+
 CORPUS = Path(os.environ.get("READINESS_CORPUS") or Path(__file__).parent.parent.parent / "shared" / "corpora" / "descriptors")
 
 
