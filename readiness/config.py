@@ -82,6 +82,8 @@ class Config:
         folder = self.folder / self.get("root")
         if not folder.is_dir():
             raise self.error(("root",), f"no such folder {folder.as_posix()!r} (paths are relative to the config file)")
+        if not folder.resolve().is_relative_to(self.folder.resolve()):  # the config is as untrusted as the manifests
+            raise self.error(("root",), f"{self.get('root')!r} is above the config file's folder; a config may set the root only at or below it (--root on the command line may go higher)")
         return folder, f"root: in {self.source}"
 
 

@@ -164,6 +164,16 @@ def test_a_root_that_is_not_a_folder_is_an_input_error(cli, outside_git):
     assert run.exit_code == 2 and run.stderr == ".readiness.yaml:1:1: root: no such folder 'nowhere' (paths are relative to the config file)\n"
 
 
+def test_a_config_cannot_widen_the_root_above_itself(cli, outside_git):
+    (outside_git / "svc" / ".readiness.yaml").write_text("root: ..\n", encoding="utf-8")
+    run = cli("audit", "svc/readiness.yaml", "--config", "svc/.readiness.yaml")
+    assert run.exit_code == 2 and run.stderr == (
+        "svc/.readiness.yaml:1:1: root: '..' is above the config file's folder; a config may set the root only at or below it "
+        "(--root on the command line may go higher)\n")
+    code, results = audited(cli, "svc/readiness.yaml", "--config", "svc/.readiness.yaml", "--root", ".", "--select", "REL002")
+    assert code == 0 and results["REL002"]["status"] == "pass"
+
+
 def test_import_takes_a_root_too(cli, outside_git):
     (outside_git / "deploy").mkdir()
     (outside_git / "deploy" / "litellm.yaml").write_text("model_list:\n  - model_name: chat\n    litellm_params: {model: openai/gpt-4o-2024-08-06}\n", encoding="utf-8")
