@@ -37,7 +37,8 @@ class AuditOptions:
     thresholds: Thresholds = field(default_factory=Thresholds)
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     limits: Limits = field(default_factory=Limits)
-    root: Path | None = None
+    root: Path | None = None  # None: each manifest's enclosing git work tree, else its folder
+    root_set_by: str | None = None  # "--root" or the config that set ``root``, for messages
     frameworks: list[str] = field(default_factory=list)
     baseline: Baseline | None = None
     configuration: Configuration = field(default_factory=Configuration)  # what config, command line and policy changed
@@ -117,7 +118,7 @@ def audit_all(files: list[Path], rules: list[Rule], options: AuditOptions) -> li
 
 def audit_document(document: Document, file: Path, rules: list[Rule], options: AuditOptions) -> ManifestReport:
     base = file.resolve().parent
-    evidence = Evidence(base, options.root or find_project_root(base), options.limits.max_evidence_bytes)
+    evidence = Evidence(base, options.root or find_project_root(base), options.limits.max_evidence_bytes, options.root_set_by if options.root else None)
     document = read_sources(document, evidence, options.limits)
     results, notes, turned_off = evaluate(rules, document, options.settings, evidence)
     category_of = {rule.id: rule.category for rule in rules}

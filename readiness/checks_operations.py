@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .evidence_checks import document
-from .functions import MISSING, Call, function, within_days
+from .functions import MISSING, Call, function, prepare_path, within_days
 from .loader import describe
 from .paths import Path as RulePath
 
@@ -181,7 +181,7 @@ def within_declared_age(value: Any, options: dict, call: Call) -> str | None:
     return within_days(value[date_field], {"days": limit}, inner)
 
 
-@function("at_most_path", options={"path": {"type": "string", "minLength": 1}}, required=("path",))
+@function("at_most_path", options={"path": {"type": "string", "minLength": 1}}, required=("path",), prepare=prepare_path)
 def at_most_path(value: Any, options: dict, call: Call) -> str | None:
     """The value is a number no larger than the number at ``path`` (from the manifest root), e.g. the
     measured runtime of a batch job fits its deadline."""

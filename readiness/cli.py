@@ -91,6 +91,19 @@ def parse_date(value: Optional[str], option: str) -> dt.date:
     return date
 
 
+def parse_score(value: Optional[str], option: str) -> Optional[float]:
+    """A score from 0 to 100, or None when the option was not given."""
+    if value is None:
+        return None
+    try:
+        score = float(value)
+    except ValueError:
+        score = -1.0
+    if not 0 <= score <= 100:
+        raise InputError(f"{option}: expected a number from 0 to 100, found {value!r}")
+    return score
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write all or nothing: a temporary file beside the target, then rename."""
     write_all_atomic([(path, text)])
@@ -153,9 +166,10 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def comma_list(values: List[str]) -> list[str]:
+def comma_list(values: List[str], lower: bool = True) -> list[str]:
     """A repeatable option that also takes comma lists: ``--kind llm --kind rag`` = ``--kind llm,rag``."""
-    return [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
+    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return [part.lower() for part in parts] if lower else parts
 
 
 def parse_outputs(outputs: List[str]) -> list[tuple[str, Path]]:
@@ -191,19 +205,20 @@ def write_outputs(report: "Report", targets: list[tuple[str, Path]], output_form
 
 @app.command()
 def audit(
-    paths: List[Path] = typer.Argument(None, help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
+    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
     outputs: List[str] = typer.Option([], "--output", "-o", help="Also write FORMAT:PATH (repeatable), e.g. json:report.json."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Fail the gate on findings of this severity or worse: critical, high, medium, low. Default: high (the verdict)."),
-    min_score: Optional[float] = typer.Option(None, "--min-score", min=0, max=100, help="Fail the gate when a manifest scores below N."),
+    min_score: Optional[str] = typer.Option(None, "--min-score", metavar="N", help="Fail the gate when a manifest scores below N (0 to 100)."),
     category_min: List[str] = typer.Option([], "--category-min", metavar="CATEGORY=N", help="Fail the gate when a category scores below N (repeatable)."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when the gate fails (input errors still exit 2)."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="REPORT.json", help="Gate only on findings not in this earlier JSON report."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (.readiness.yaml or pyproject.toml); default: found from the current folder up."),
     policy_path: Optional[Path] = typer.Option(None, "--policy", help="Organisation policy: floors the config and command line cannot lower (default: $READINESS_POLICY)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge dates as of this day (YYYY-MM-DD); default today."),
-    select: List[str] = typer.Option([], "--select", help="Only these rules: id, id prefix or category (repeatable)."),
-    ignore: List[str] = typer.Option([], "--ignore", help="Skip these rules: id, id prefix or category (repeatable)."),
+    root: Optional[Path] = typer.Option(None, "--root", metavar="FOLDER", help="Cited paths must stay inside this folder. Default: the enclosing git work tree, else the manifest's folder."),
+    select: List[str] = typer.Option([], "--select", help="Only these rules: id, id prefix or category (repeatable, or a comma list)."),
+    ignore: List[str] = typer.Option([], "--ignore", help="Skip these rules: id, id prefix or category (repeatable, or a comma list)."),
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack: a YAML file or a folder of them (repeatable)."),
     frameworks: List[str] = typer.Option([], "--framework", help="Also show a framework view: ml-test-score, owasp-llm, nist-ai-rmf, eu-ai-act or all (repeatable, or a comma list)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List passes and not-applicable rules too."),
@@ -231,8 +246,8 @@ def audit(
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
         request = config.AuditRequest(
-            select, ignore, rule_packs, fail_on, min_score, category_min,
-            parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(comma_list(frameworks)),
+            comma_list(select, lower=False), comma_list(ignore, lower=False), rule_packs, fail_on, parse_score(min_score, "--min-score"), category_min,
+            parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(comma_list(frameworks)), root,
         )
         plan = config.plan_audit(project_config, request, policy.load(policy_path))
         targets = parse_outputs(plan.outputs)
@@ -285,7 +300,7 @@ def emit(text: Output) -> None:
 
 @app.command()
 def validate(
-    paths: List[Path] = typer.Argument(..., help="Manifests or folders to check."),
+    paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its limits); default: found from the current folder up."),
 ) -> None:
     """Check manifests against the schema only (shape and types); fast, for editors and pre-commit."""
@@ -294,7 +309,7 @@ def validate(
         from . import config
         from .audit import discover, load_all
 
-        files = discover(list(paths))
+        files = discover(list(paths or [Path(".")]))
         load_all(files, config.load(config_path).limits())
         emit(f"{len(files)} manifest(s) valid\n")
         return EXIT_OK
@@ -464,16 +479,18 @@ def init(
 
 @app.command("import")
 def import_sources(
-    files: List[Path] = typer.Argument(..., help="KServe, Seldon, BentoML, MLflow, model card, LiteLLM or promptfoo files."),
+    files: List[Path] = typer.Argument(..., metavar="FILE...", help="KServe, Seldon, BentoML, MLflow, model card, LiteLLM or promptfoo files."),
     output: Path = typer.Option(Path("readiness.yaml"), "--output", "-o", help="Where to write the manifest."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    root: Optional[Path] = typer.Option(None, "--root", metavar="FOLDER", help="The files must be inside this folder. Default: the git work tree enclosing the output, else its folder."),
 ) -> None:
     """Write a starter manifest from the deployment files a team already keeps, citing them as sources."""
 
     def body() -> int:
+        from .config import existing_folder
         from .sources.importer import import_files
 
-        write_atomic(output, import_files(list(files), output, force))
+        write_atomic(output, import_files(list(files), output, force, root=existing_folder(root, "--root") if root else None))
         typer.echo(f"wrote {output} from {len(files)} file(s); review it, then run: readiness audit {output}", err=True)
         return EXIT_OK
 

@@ -5,7 +5,8 @@ either file (``.readiness.yaml`` first), stopping at a folder with ``.git`` or a
 filesystem root; ``--config PATH`` names one explicitly. It is validated against
 ``schemas/config.schema.json`` (unknown keys get a "did you mean"), then against the loaded
 rules (rule ids, option names, categories, formats), so a typo is an error with its place:
-``file:line:column`` for YAML, the key path for pyproject (tomllib keeps no positions).
+``file:line:column`` for YAML, ``file:line:column: [tool.readiness] key`` for pyproject (tomllib keeps
+no positions: :func:`toml_positions` finds the keys' lines).
 
 Paths in the config are relative to the config file. The command line wins: a scalar
 given on the command line replaces the config's; ``--select``, ``--ignore`` and ``--output``
@@ -40,6 +41,8 @@ CONFIG_SCHEMA = "config"
 _TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*readiness\s*[\].]", re.MULTILINE)
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _COMMENT_LINE = re.compile(r"^\s*#.*$", re.MULTILINE)
+_TOML_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_TOML_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
 
 
 @dataclass
@@ -52,11 +55,9 @@ class Config:
     document: Document | None = None  # YAML only: positions for messages
 
     def error(self, key_path: tuple, message: str) -> InputError:
-        where = display(key_path)
-        if self.document is not None:
-            line, column = self.document.locate(key_path)
-            return InputError(f"{where}: {message}", self.source, line, column)
-        return InputError(f"[tool.readiness] {where}: {message}", self.source)
+        line, column = self.document.locate(key_path) if self.document is not None else (None, None)
+        table = "[tool.readiness] " if self.source and self.source.endswith(".toml") else ""
+        return InputError(f"{table}{display(key_path)}: {message}", self.source, line, column)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -70,6 +71,27 @@ class Config:
 
     def limits(self) -> Limits:
         return Limits(**self.get("limits", {}))
+
+    def root(self, given: Path | None = None) -> tuple[Path | None, str | None]:
+        """The project root and who set it: ``--root`` (``given``), else ``root:`` here, else (None, None)
+        so that each manifest's enclosing git work tree, or its folder, is its root."""
+        if given is not None:
+            return existing_folder(given, "--root"), "--root"
+        if self.get("root") is None:
+            return None, None
+        folder = self.folder / self.get("root")
+        if not folder.is_dir():
+            raise self.error(("root",), f"no such folder {folder.as_posix()!r} (paths are relative to the config file)")
+        if not folder.resolve().is_relative_to(self.folder.resolve()):  # the config is as untrusted as the manifests
+            raise self.error(("root",), f"{self.get('root')!r} is above the config file's folder; a config may set the root only at or below it (--root on the command line may go higher)")
+        return folder, f"root: in {self.source}"
+
+
+def existing_folder(path: Path, option: str) -> Path:
+    """``path`` when it is a folder; an input error naming ``option`` otherwise."""
+    if not path.is_dir():
+        raise InputError(f"{option}: {'not a folder' if path.exists() else 'no such folder'} {path.as_posix()!r}")
+    return path
 
 
 def load(explicit: Path | None = None, start: Path | None = None) -> Config:
@@ -99,8 +121,10 @@ def read(path: Path) -> Config:
     shown = display_path(path)
     folder = Path(display_path(path.parent))
     if path.suffix == ".toml":
-        config = Config(_read_pyproject(path, shown), shown, folder)
-        problems = [InputError(f"[tool.readiness] {e.message}", shown) for e in schema.validate(Document(shown, config.values), CONFIG_SCHEMA)]
+        text = read_text(path, shown, Limits())
+        document = Document(shown, _read_pyproject(text, shown), toml_positions(text))
+        config = Config(document.data, shown, folder, document)
+        problems = [InputError(f"[tool.readiness] {e.message}", shown, e.line, e.column) for e in schema.validate(document, CONFIG_SCHEMA)]
     else:
         text = read_text(path, shown, Limits())
         if only_comments(text):
@@ -118,13 +142,38 @@ def only_comments(text: str) -> bool:
     return not _COMMENT_LINE.sub("", text).strip()
 
 
-def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
+def toml_positions(text: str) -> dict[tuple, tuple[int, int]]:
+    """Line and column of the keys of ``[tool.readiness]`` and its sub-tables (tomllib keeps no
+    positions): enough to point a message at the line; a value inside an inline table or array
+    is located at its key."""
+    positions: dict[tuple, tuple[int, int]] = {(): (1, 1)}
+    table: tuple | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            names = _toml_key(header.group(1))
+            table = names[2:] if names[:2] == ("tool", "readiness") else None
+            if table is not None:
+                for depth in range(len(table) + 1):
+                    positions.setdefault(table[:depth], (number, 1))
+            continue
+        key = _TOML_KEY.match(line)
+        if table is not None and key:
+            positions.setdefault(table + _toml_key(key.group(1)), (number, key.start(1) + 1))
+    return positions
+
+
+def _toml_key(text: str) -> tuple:
+    return tuple(part.strip().strip("\"'") for part in text.split("."))
+
+
+def _read_pyproject(text: str, shown: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # a declared dependency on 3.10
         import tomli as tomllib
     try:
-        data = tomllib.loads(read_text(path, shown, Limits()))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         position = _TOML_POSITION.search(str(error))
         message = _TOML_POSITION.sub("", str(error)).strip()
@@ -194,11 +243,13 @@ def option_problems(rule: Rule, overrides: dict[str, Any], error: Any) -> list[I
             takes = f"its checks ({', '.join(functions)}) take {', '.join(accepted)}" if accepted else f"its checks ({', '.join(functions)}) take no options"
             close = difflib.get_close_matches(name, accepted, n=1)
             problems.append(error((name,), f"{rule.id} has no option {name!r}; " + (f"did you mean {close[0]!r}?" if close else takes)))
-    for function in functions.values():
-        relevant = {name: value for name, value in overrides.items() if name in function.options}
-        for message in schema.validate_value(relevant, {**function.options_schema, "required": []}) if relevant else []:
-            problems.append(error((next(iter(relevant)),), f"options of {function.name}: {message}"))
-    return problems
+    found: dict[str, str] = {}  # problem → the override it is about; two checks of one function find it once
+    for clause in rule.then:  # an override replaces the clause's own value of that option
+        relevant = {name: value for name, value in overrides.items() if name in clause.function.options}
+        problem = clause.function.option_problem({**clause.options, **relevant}) if relevant else None
+        if problem:
+            found.setdefault(problem, next(iter(relevant)))
+    return problems + [error((name,), problem) for problem, name in found.items()]
 
 
 def _with_waiver_horizon(overrides: dict[str, dict[str, Any]], horizon: int) -> dict[str, dict[str, Any]]:
@@ -246,6 +297,7 @@ class AuditRequest:
     outputs: list[str] = field(default_factory=list)
     baseline: Path | None = None
     frameworks: list[str] = field(default_factory=list)
+    root: Path | None = None
 
 
 @dataclass
@@ -299,12 +351,15 @@ def plan_audit(config: Config, request: AuditRequest, policy: Policy | None = No
         option_overrides=_with_waiver_horizon({rule_id.upper(): options for rule_id, options in config.get("options", {}).items()}, wanted.max_waiver_days),
         waivers=waivers,
     )
+    root, root_set_by = config.root(request.root)
     thresholds = Thresholds(wanted.fail_on, wanted.min_score, {**config.get("category_min", {}), **category_minimums(request.category_min, loaded)})
     options = AuditOptions(
         settings,
         thresholds,
         weights={**DEFAULT_WEIGHTS, **config.get("weights", {})},
         limits=config.limits(),
+        root=root,
+        root_set_by=root_set_by,
         frameworks=request.frameworks,
         baseline=baseline.load(request.baseline) if request.baseline else None,
         configuration=configuration,

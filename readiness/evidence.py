@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .loader import Limits, describe, finite, load_json, read_at_most
+from .loader import Limits, describe, display_path, finite, load_json, read_at_most
 
 MAX_EVIDENCE_BYTES = Limits.max_evidence_bytes
 
@@ -37,7 +37,7 @@ class EvidenceProblem(Exception):
 
 
 def find_project_root(start: Path) -> Path:
-    """The nearest enclosing folder with a ``.git``; else ``start`` itself."""
+    """The nearest enclosing folder with a ``.git`` (a git work tree); else ``start`` itself (the manifest's folder)."""
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
@@ -45,11 +45,13 @@ def find_project_root(start: Path) -> Path:
 
 
 class Evidence:
-    """Evidence on disk, relative to a manifest's folder, confined to ``root``."""
+    """Evidence on disk, relative to a manifest's folder, confined to ``root``; ``root_set_by`` says
+    who chose a root that was not found (``--root``, the config), for messages."""
 
-    def __init__(self, base: Path, root: Path, max_bytes: int = MAX_EVIDENCE_BYTES):
+    def __init__(self, base: Path, root: Path, max_bytes: int = MAX_EVIDENCE_BYTES, root_set_by: str | None = None):
         self.base = os.fspath(base)
         self.root = os.fspath(root.resolve())
+        self.root_set_by = root_set_by
         self._inside_root = os.path.join(self.root, "")  # the prefix of every path inside it
         self.max_bytes = max_bytes
         self._cache: dict[str, bytes] = {}
@@ -60,8 +62,19 @@ class Evidence:
         target = os.path.join(self.base, cited)
         resolved = self._resolve_in_known_folder(target) or os.fspath(Path(target).resolve())
         if resolved != self.root and not resolved.startswith(self._inside_root):
-            raise EvidenceProblem(f"{cited!r} resolves outside the project root")
+            raise EvidenceProblem(f"{cited!r} resolves outside the project root {self.describe_root()}")
         return resolved
+
+    def describe_root(self) -> str:
+        """Where the root is and why it is there: ``svc/ (the manifest's folder, as no git work tree encloses it; …)``."""
+        if self.root_set_by:
+            how = f"set by {self.root_set_by}"
+        elif os.path.exists(os.path.join(self.root, ".git")):
+            how = "the enclosing git work tree; --root or root: in the config sets another"
+        else:
+            how = "the manifest's folder, as no git work tree encloses it; --root or root: in the config sets another"
+        shown = display_path(Path(self.root))
+        return f"{shown.rstrip('/')}/ ({how})"
 
     def _resolve_in_known_folder(self, target: str) -> str | None:
         """``Path(target).resolve()`` for the usual path, no symlink in a folder resolved before for

@@ -146,12 +146,18 @@ def clause_in_words(clause: Clause, base: str) -> str:
         name, unit, default = match.group(1), match.group(2) or "", match.group(3) or ""
         if name in clause.options:
             unused.pop(name)
-            return _describe_value(clause.options[name]) + unit
-        return default[len(" (default ") : -1] + unit if default else f"`{name}`{unit}"
+            return _describe_value(clause.options[name]) + _unit(clause.options[name], unit)
+        default = default[len(" (default ") : -1]
+        return default + _unit(default, unit) if default else f"`{name}`{unit}"
 
     words = _OPTION.sub(fill, words).replace("``", "`")
     extra = f" [{', '.join(f'{key}: {_describe_value(value)}' for key, value in unused.items())}]" if unused else ""
     return words + extra + (" (only when set)" if clause.optional else "")
+
+
+def _unit(value: object, unit: str) -> str:
+    """`` bytes`` after most numbers, `` byte`` after 1."""
+    return unit[:-1] if unit.endswith("s") and str(value) == "1" else unit
 
 
 def _relative(source: str) -> str:

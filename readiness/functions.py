@@ -10,6 +10,7 @@ Its docstring is its documentation (``readiness explain --functions``).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -17,7 +18,8 @@ from typing import Any, Callable
 from . import evidence as ev, pinning, regex
 from .dates import parse_date
 from .loader import Document, JsonPath, describe
-from .paths import Path as RulePath, display
+from .paths import Path as RulePath, PathSyntaxError, display
+from .schema import validate_value
 
 
 class _Missing:
@@ -63,6 +65,7 @@ class Function:
     required: tuple[str, ...] = ()
     accepts_missing: bool = False
     reads_evidence: bool = False  # opens a file the manifest cites, rather than trusting a declared value
+    prepare: Callable[[dict], str | None] | None = None  # what the options schema cannot check (a regex compiles), run at pack load
 
     @property
     def doc(self) -> str:
@@ -72,16 +75,40 @@ class Function:
     def options_schema(self) -> dict:
         return {"type": "object", "additionalProperties": False, "properties": self.options, "required": list(self.required)}
 
+    def option_problem(self, options: dict) -> str | None:
+        """What is wrong with a clause's ``options`` (an unknown name with a "did you mean", a value the
+        schema or :attr:`prepare` refuses), or None."""
+        for name in options:
+            if name not in self.options:
+                close = difflib.get_close_matches(name, list(self.options), n=1)
+                takes = f"did you mean {close[0]!r}?" if close else f"it takes {', '.join(self.options)}" if self.options else "it takes no options"
+                return f"{self.name} has no option {name!r}; {takes}"
+        problems = validate_value(options, self.options_schema)
+        if problems:
+            return f"options of {self.name}: {problems[0]}"
+        problem = self.prepare(options) if self.prepare is not None else None
+        return f"options of {self.name}: {problem}" if problem else None
+
 
 REGISTRY: dict[str, Function] = {}
 
 
-def function(name: str, options: dict | None = None, required: tuple[str, ...] = (), accepts_missing: bool = False, reads_evidence: bool = False) -> Callable[[Check], Check]:
+def function(name: str, options: dict | None = None, required: tuple[str, ...] = (), accepts_missing: bool = False, reads_evidence: bool = False,
+             prepare: Callable[[dict], str | None] | None = None) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        REGISTRY[name] = Function(name, check, options or {}, required, accepts_missing, reads_evidence)
+        REGISTRY[name] = Function(name, check, options or {}, required, accepts_missing, reads_evidence, prepare)
         return check
 
     return register
+
+
+def prepare_path(options: dict) -> str | None:
+    """The ``prepare`` hook of functions whose ``path`` option is a path from the manifest root: it parses."""
+    try:
+        RulePath.parse(options["path"])
+    except PathSyntaxError as error:
+        return str(error)
+    return None
 
 
 _NUMBER = {"type": "number"}
@@ -144,7 +171,7 @@ def not_one_of(value: Any, options: dict, call: Call) -> str | None:
     return f"{call.where} must not be {describe(value)}" if value in options["values"] else None
 
 
-@function("same_as", options={"path": {"type": "string", "minLength": 1}}, required=("path",))
+@function("same_as", options={"path": {"type": "string", "minLength": 1}}, required=("path",), prepare=prepare_path)
 def same_as(value: Any, options: dict, call: Call) -> str | None:
     """The value equals the value at ``path`` (a path from the manifest root), e.g. a fact stated in two sections."""
     other = next(iter(RulePath.parse(options["path"]).select(call.root)), None)
@@ -167,7 +194,14 @@ def implies(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("pattern", options={"match": {"type": "string"}, "not_match": {"type": "string"}, "flags": {"enum": ["", "i"]}})
+def _prepare_pattern(options: dict) -> str | None:
+    if "match" not in options and "not_match" not in options:
+        return "give match, not_match or both (a pattern with neither would pass every value)"
+    flags = re.IGNORECASE if options.get("flags") == "i" else 0
+    return next((f"{key}: {problem}" for key in ("match", "not_match") if key in options and (problem := regex.invalid(options[key], flags))), None)
+
+
+@function("pattern", options={"match": {"type": "string"}, "not_match": {"type": "string"}, "flags": {"enum": ["", "i"]}}, prepare=_prepare_pattern)
 def pattern(value: Any, options: dict, call: Call) -> str | None:
     """The value, as text, matches the regex ``match`` and does not match ``not_match`` (``flags: i`` ignores case)."""
     text = str(value)
@@ -265,7 +299,7 @@ def not_before_audit(value: Any, options: dict, call: Call) -> str | None:
 
 @function("file_exists", options={"min_bytes": {"type": "integer", "minimum": 0}}, reads_evidence=True)
 def file_exists(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a path, relative to the manifest and inside the project, to a file of at least ``min_bytes`` bytes (default 1)."""
+    """The value is a path, relative to the manifest and inside the project, to a file that is not empty: at least ``min_bytes`` bytes (default 1)."""
     if not isinstance(value, str):
         return f"{call.where} is {describe(value)}, expected a file path"
     try:
@@ -302,7 +336,7 @@ def hash_matches(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("pinned_version", options={"conventions": pinning.CONVENTIONS_OPTION})
+@function("pinned_version", options={"conventions": pinning.CONVENTIONS_OPTION}, prepare=pinning.conventions_problem)
 def pinned_version(value: Any, options: dict, call: Call) -> str | None:
     """The value names one immutable version: a provider's pinned model id by its convention
     (``gpt-4o-2024-08-06``, not the moving ``gpt-4o``; the provider is the sibling ``provider``, else

@@ -48,6 +48,17 @@ CONVENTION_SCHEMA = {
     },
 }
 CONVENTIONS_OPTION = {"type": "array", "items": CONVENTION_SCHEMA}
+_REGEX_FIELDS = ("models", "pinned", "fixed")
+
+
+def conventions_problem(options: dict) -> str | None:
+    """The ``prepare`` hook of functions taking ``conventions``: each of a team's regexes compiles."""
+    for index, entry in enumerate(options.get("conventions", ())):
+        for key in _REGEX_FIELDS:
+            problem = regex.invalid(entry[key]) if key in entry else None
+            if problem:
+                return f"conventions[{index}].{key}: {problem}"
+    return None
 
 
 def shown(value: Any) -> str:

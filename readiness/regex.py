@@ -28,6 +28,15 @@ def _too_long(pattern: str) -> RegexTimeout:
     return RegexTimeout(f"the regex {pattern!r} ran for more than {SECONDS:g} s (nested repetition backtracks without end)")
 
 
+def invalid(pattern: str, flags: int = 0) -> str | None:
+    """Why ``pattern`` is not a valid regex (checked when a rule pack or config loads), or None."""
+    try:
+        re.compile(pattern, flags)
+    except re.error as error:
+        return f"{pattern!r} is not a valid regex: {error}"
+    return None
+
+
 def search(pattern: str, text: str, flags: int = 0) -> Any:
     """``re.search`` (a match or None), stopped after :data:`SECONDS`."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():

@@ -197,9 +197,9 @@ def _build_clauses(raw: Any, document: Document, at: tuple) -> tuple[Clause, ...
             hint = f"; did you mean {close[0]!r}?" if close else f"; known functions: {', '.join(sorted(REGISTRY))}"
             raise _fail(document, where + ("function",), f"unknown function {name!r}{hint}")
         options = item.get("options", {})
-        problems = schema.validate_value(options, function.options_schema)
-        if problems:
-            raise _fail(document, where + ("options",), f"options of {name}: {problems[0]}")
+        problem = function.option_problem(options)
+        if problem:
+            raise _fail(document, where + ("options",), problem)
         try:
             field_path = RulePath.parse(item["field"]) if "field" in item else None
         except PathSyntaxError as error:

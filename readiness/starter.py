@@ -7,7 +7,9 @@ such as ``#[rag]`` or ``#[llm,agent]`` is kept only for those kinds. For ``ml`` 
 
 A starter validates against the schema, and every placeholder fails the rule that asks for
 it (an alias for a version, a file still to write, a commented-out date), so the first
-``readiness audit`` reads as the launch to-do list rather than as schema errors.
+``readiness audit`` reads as the launch to-do list rather than as schema errors. Filled in as
+its comments say, with the files it cites written, each kind's starter audits READY
+(``tests/test_starters.py`` does exactly that): a rule that demands a fact needs a placeholder here.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ _CONVENTIONS = {"conventions": pinning.CONVENTIONS_OPTION}
 _NOT_A_MODEL = ("rules", "static", "human")  # fallback kinds that serve no model, so have no version
 
 
-@function("versioned_model", options=_CONVENTIONS)
+@function("versioned_model", options=_CONVENTIONS, prepare=pinning.conventions_problem)
 def versioned_model(value: Any, options: dict, call: Call) -> str | None:
     """The value is a model entry (``name`` or ``model``, ``provider``, ``version``, ``digest``) that says which
     version it is: a ``version`` or ``digest`` (judge those with ``pinned_version``), or, with neither, a
@@ -51,7 +51,7 @@ def pinned_artifact(value: Any, options: dict, call: Call) -> str | None:
     return f"{call.where} is {pinning.shown(value)}, {reason}" if reason else None
 
 
-@function("route_pinned", options=_CONVENTIONS, reads_evidence=True)
+@function("route_pinned", options=_CONVENTIONS, reads_evidence=True, prepare=pinning.conventions_problem)
 def route_pinned(value: Any, options: dict, call: Call) -> str | None:
     """The value is a ``facts.gateways[*].routes[*]`` entry (a LiteLLM ``model_list`` deployment) whose
     model is pinned by its provider's convention (the provider is the LiteLLM prefix, ``openai/…``), or

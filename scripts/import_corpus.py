@@ -1,6 +1,6 @@
 """Import every real descriptor in a corpus folder and print what was extracted, and any failure.
 
-    python scripts/import_corpus.py [FOLDER]     # default: ../shared/corpora/descriptors
+    python scripts/import_corpus.py [FOLDER]     # default: $READINESS_CORPUS, else ../shared/corpora/descriptors
 
 Each file goes through `readiness import` (the same adapters an audit uses); the starter
 manifest it yields must validate. Exit 1 when any file fails.
@@ -8,6 +8,7 @@ manifest it yields must validate. Exit 1 when any file fails.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from readiness.loader import load_text
 from readiness.sources import Facts, load_source, read_source
 from readiness.sources.importer import import_files
 
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "descriptors"
+DEFAULT = Path(os.environ.get("READINESS_CORPUS") or Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "descriptors")
 
 
 def summary(facts: dict[str, list[dict]]) -> str:

@@ -88,7 +88,7 @@ def test_pyproject_unknown_key_names_the_file_and_table(cli, project):
     project("pyproject.toml", "[tool.readiness]\nmin_scor = 80\n")
     run = cli(*audit_args())
     assert run.exit_code == 2
-    assert run.stderr == "pyproject.toml: [tool.readiness] unknown key 'min_scor' at the top level; did you mean 'min_score'?\n"
+    assert run.stderr == "pyproject.toml:2:1: [tool.readiness] unknown key 'min_scor' at the top level; did you mean 'min_score'?\n"
 
 
 def test_invalid_toml_names_line_and_column(cli, project):

@@ -39,10 +39,10 @@ def layout(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.mark.parametrize(
     ("cited", "problem"),
     [
-        ("../outside/secret.md", "'../outside/secret.md' resolves outside the project root"),
-        ("docs/../../outside/secret.md", "'docs/../../outside/secret.md' resolves outside the project root"),
-        ("link-out.md", "'link-out.md' resolves outside the project root"),
-        ("linked-dir/secret.md", "'linked-dir/secret.md' resolves outside the project root"),
+        ("../outside/secret.md", "'../outside/secret.md' resolves outside the project root {root}"),
+        ("docs/../../outside/secret.md", "'docs/../../outside/secret.md' resolves outside the project root {root}"),
+        ("link-out.md", "'link-out.md' resolves outside the project root {root}"),
+        ("linked-dir/secret.md", "'linked-dir/secret.md' resolves outside the project root {root}"),
         ("~/secret.md", "'~/secret.md' is an absolute path; cite files relative to the manifest"),
         ("C:\\secret.md", "'C:\\\\secret.md' is an absolute path; cite files relative to the manifest"),
         ("\\\\server\\share\\secret.md", "'\\\\\\\\server\\\\share\\\\secret.md' is an absolute path; cite files relative to the manifest"),
@@ -55,7 +55,7 @@ def test_citations_cannot_leave_the_project(layout, cited, problem):
     project, _ = layout
     with pytest.raises(EvidenceProblem) as raised:
         Evidence(project, project).read(cited)
-    assert str(raised.value) == problem
+    assert str(raised.value) == problem.format(root=f"{project.as_posix()}/ (the enclosing git work tree; --root or root: in the config sets another)")
 
 
 def test_absolute_path_to_an_existing_file_is_refused(layout):

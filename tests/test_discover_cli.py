@@ -135,7 +135,7 @@ def test_explain_shows_one_rule_in_full(cli, project):
         "verifies    partly evidence: 1 of 2 checks take the manifest's word (marked [declared] below)",
         "defined in  pack.yaml:2",
         "On release.rollback (when it is missing, the rule fails):",
-        "• release.rollback.runbook is a path, relative to the manifest and inside the project, to a file of at least 1 bytes. [reads evidence]",
+        "• release.rollback.runbook is a path, relative to the manifest and inside the project, to a file that is not empty: at least 1 byte. [reads evidence]",
         "• release.rollback.last_drill is a date (YYYY-MM-DD) at most 90 days before the audit date and not after it. [declared]",
         "Applies only when:\n    • release.strategy is one of canary, shadow.",
         "Message when it fails\n  There is no rehearsed way back",

@@ -277,7 +277,7 @@ def test_citations_resolve_as_a_full_resolve_would(tmp_path: Path) -> None:
             expected = outcome(lambda: (base / cited).resolve())
             if expected[0] == "ok":
                 inside = expected[1] == project.resolve() or project.resolve() in expected[1].parents
-                expected = ("ok", str(expected[1])) if inside else ("EvidenceProblem", f"{cited!r} resolves outside the project root")
+                expected = ("ok", str(expected[1])) if inside else ("EvidenceProblem", f"{cited!r} resolves outside the project root {fast.describe_root()}")
             assert outcome(lambda: fast._resolve(cited)) == expected, (base, cited)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -310,12 +311,26 @@ def test_corpus_runner_imports_every_fixture(tmp_path, capsys):
     assert "kserve-canary.yaml" in out and "traffic churn: canary 0%" in out
 
 
-@pytest.mark.skipif(not (Path(__file__).parent.parent.parent / "shared" / "corpora" / "descriptors").is_dir(), reason="the shared corpus is absent")
+def test_the_corpus_runner_reads_its_folder_from_readiness_corpus(tmp_path, monkeypatch, capsys):
+    import runpy
+
+    folder = tmp_path / "descriptors"
+    shutil.copytree(FIXTURES, folder, ignore=shutil.ignore_patterns("bad"))
+    monkeypatch.setenv("READINESS_CORPUS", str(folder))
+    runner = runpy.run_path(str(Path(__file__).parent.parent / "scripts" / "import_corpus.py"))
+    assert runner["DEFAULT"] == folder and runner["run"](runner["DEFAULT"]) == 0
+    assert "21 files, 21 imported, 0 failed" in capsys.readouterr().out
+
+
+CORPUS = Path(os.environ.get("READINESS_CORPUS") or Path(__file__).parent.parent.parent / "shared" / "corpora" / "descriptors")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="optional: no corpus of real descriptors; set READINESS_CORPUS to a folder of them (README, Tests)")
 def test_every_real_descriptor_imports(capsys):
     import runpy
 
     runner = runpy.run_path(str(Path(__file__).parent.parent / "scripts" / "import_corpus.py"))
-    assert runner["run"](runner["DEFAULT"]) == 0
+    assert runner["run"](CORPUS) == 0
     assert ", 0 failed" in capsys.readouterr().out
 
 

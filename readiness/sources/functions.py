@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ..evidence import EvidenceProblem
-from ..functions import Call, function, pinned_version
+from ..functions import Call, function, pinned_version, prepare_path
 from ..loader import describe
 from ..paths import Path as RulePath
 from . import FACTS
@@ -117,7 +117,7 @@ def suite_asserts(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("agrees_with_manifest", options={"path": {"type": "string", "minLength": 1}, "tolerance": {"type": "number", "minimum": 0}}, required=("path",), reads_evidence=True)
+@function("agrees_with_manifest", options={"path": {"type": "string", "minLength": 1}, "tolerance": {"type": "number", "minimum": 0}}, required=("path",), reads_evidence=True, prepare=prepare_path)
 def agrees_with_manifest(value: Any, options: dict, call: Call) -> str | None:
     """The value, a fact from a source, equals what the manifest declares at ``path`` (numbers within
     ``tolerance``, default 0.01 relative). When the manifest does not declare it, there is nothing to disagree with."""

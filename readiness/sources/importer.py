@@ -52,18 +52,20 @@ _LOWER_IS_BETTER = ("latency", "cost", "perplexity")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
-def import_files(files: list[Path], output: Path, force: bool = False, limits: Limits = Limits()) -> str:
-    """Read ``files`` and return the text of the manifest for ``output``; InputError when a file cannot serve."""
+def import_files(files: list[Path], output: Path, force: bool = False, limits: Limits = Limits(), root: Path | None = None) -> str:
+    """Read ``files`` and return the text of the manifest for ``output``; InputError when a file cannot serve.
+    ``root`` (``--root``) replaces the project root found from ``output``'s folder."""
     if output.exists() and not force:
         raise InputError(f"{output} already exists; use --force to overwrite it")
     base = output.resolve().parent
-    root = find_project_root(base)
-    evidence = Evidence(base, root)
+    set_by = "--root" if root else None
+    root = (root or find_project_root(base)).resolve()
+    evidence = Evidence(base, root, root_set_by=set_by)
     facts = Facts()
     for file in files:
         if not file.resolve().is_relative_to(root):
-            raise InputError(f"resolves outside the project root ({root}): the manifest {output} may cite only files inside its project; "
-                             f"copy the file into {root}, or write the manifest beside it (-o {file.resolve().parent / output.name})", file.as_posix())
+            raise InputError(f"resolves outside the project root {evidence.describe_root()}: the manifest {output} may cite only "
+                             f"files inside its project; copy the file in, or write the manifest beside it (-o {file.resolve().parent / output.name})", file.as_posix())
         cited = Path(os.path.relpath(file.resolve(), base)).as_posix()
         try:
             read_source(load_source(cited, file.as_posix(), evidence, limits), None, facts)
