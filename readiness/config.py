@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from . import schema
-from .dates import parse_date
 from .errors import InputError, InputErrors
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
 from .rules import Base, Catalog, Rule, bases
 
 if TYPE_CHECKING:
+    from .plugins import Plugin
     from .policy import Policy
 
 YAML_CONFIG = ".readiness.yaml"
@@ -148,13 +148,14 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
 
 
-def catalog(config: Config, extra_packs: Sequence[Path] = ()) -> Catalog:
-    """Built-in rules, the config's packs and ``--rules`` packs, with the config checked against them."""
+def catalog(config: Config, extra_packs: Sequence[Path] = (), plugins: Sequence[Plugin] = ()) -> Catalog:
+    """Built-in rules, the config's packs, ``--rules`` packs and the packs of the run's ``plugins``,
+    with the config checked against them."""
 
     missing = [config.error(("rules", index), f"no such file or folder {pack.as_posix()!r} (paths are relative to the config file)") for index, pack in enumerate(config.rule_packs()) if not pack.exists()]
     if missing:
         raise InputErrors(missing)
-    loaded = Catalog.load(config.rule_packs() + list(extra_packs), config.extends())
+    loaded = Catalog.load(config.rule_packs() + list(extra_packs), config.extends(), plugins)
     problems = check(config, loaded)
     if problems:
         raise InputErrors(problems)
@@ -222,89 +223,3 @@ def category_minimums(items: list[str], loaded: Catalog) -> dict[str, float]:
 def _hint(name: str, known: list[str], otherwise: str = "") -> str:
     close = difflib.get_close_matches(name, known, n=1)
     return f"did you mean {close[0]!r}?" if close else otherwise or f"expected one of: {', '.join(known)}"
-
-
-@dataclass
-class AuditRequest:
-    """What the command line said; None or empty means "not given", so the config applies."""
-
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    rule_packs: list[Path] = field(default_factory=list)
-    fail_on: str | None = None
-    min_score: float | None = None
-    category_min: list[str] = field(default_factory=list)
-    as_of: dt.date | None = None
-    outputs: list[str] = field(default_factory=list)
-    baseline: Path | None = None
-    frameworks: list[str] = field(default_factory=list)
-
-
-@dataclass
-class AuditPlan:
-    rules: list[Rule]
-    options: Any  # audit.AuditOptions (imported lazily)
-    outputs: list[str]  # FORMAT:PATH
-
-
-def plan_audit(config: Config, request: AuditRequest, policy: Policy | None = None) -> AuditPlan:
-    """The run's settings: the organisation policy's floors over command line over config over defaults."""
-    from . import baseline, changes, policy as policies
-    from .audit import AuditOptions
-    from .engine import Settings
-    from .report import Configuration
-    from .scoring import DEFAULT_WEIGHTS, Thresholds
-    from .waivers import CRITICAL_NOT_ALLOWED, DEFAULT_HORIZON_DAYS, WaiverPolicy
-
-    policy = policy or policies.Policy()
-    loaded = catalog(config, request.rule_packs)
-    policies.check(policy, loaded)
-    source = config.source or changes.COMMAND_LINE
-    select, select_source = (request.select, changes.COMMAND_LINE) if request.select else (config.get("select", []), source)
-    ignore, ignore_source = (request.ignore, changes.COMMAND_LINE) if request.ignore else (config.get("ignore", []), source)
-    selected, rules = loaded.select(select), loaded.select(select, ignore)
-    selected_ids, chosen_ids = {rule.id for rule in selected}, {rule.id for rule in rules}
-    allowed = config.get("allow_waivers", [])
-    forbidden = {"critical": CRITICAL_NOT_ALLOWED} if "critical" not in allowed else {}
-    forbidden.update({severity: f"{source} forbids waivers on {severity} rules (forbid_waivers)" for severity in config.get("forbid_waivers", ())})
-    wanted = policies.Wanted(
-        rules=rules,
-        deselected=[(select_source, [rule for rule in loaded.rules if rule.id not in selected_ids]), (ignore_source, [rule for rule in selected if rule.id not in chosen_ids])],
-        severity={rule_id.upper(): severity for rule_id, severity in config.get("severity", {}).items()},
-        severity_source=source,
-        forbid_waivers=forbidden,
-        max_waiver_days=config.get("max_waiver_days", DEFAULT_HORIZON_DAYS),
-        max_waiver_days_source=source,
-        fail_on=request.fail_on or config.get("fail_on", changes.DEFAULT_FAIL_ON),
-        fail_on_source=changes.COMMAND_LINE if request.fail_on else source,
-        min_score=request.min_score if request.min_score is not None else config.get("min_score"),
-        min_score_source=changes.COMMAND_LINE if request.min_score is not None else source,
-    )
-    floors = policies.enforce(policy, loaded, wanted)
-    configuration = Configuration(config.source, policy.source, changes.describe(loaded, wanted, config) + floors)
-    as_of = request.as_of or (parse_date(config.get("as_of")) if config.get("as_of") else dt.date.today())
-    overridden = {rule.id: rule for rule in loaded.rules if rule.id in wanted.severity}
-    waivers = WaiverPolicy(wanted.forbid_waivers, wanted.max_waiver_days, frozenset(rule.id for rule in loaded.rules), frozenset(rule.id for rule in loaded.rules if not rule.waivable), overridden)
-    settings = Settings(
-        as_of,
-        severity_overrides=wanted.severity,
-        option_overrides={rule_id.upper(): options for rule_id, options in config.get("options", {}).items()},
-        waivers=waivers,
-    )
-    thresholds = Thresholds(wanted.fail_on, wanted.min_score, {**config.get("category_min", {}), **category_minimums(request.category_min, loaded)})
-    options = AuditOptions(
-        settings,
-        thresholds,
-        weights={**DEFAULT_WEIGHTS, **config.get("weights", {})},
-        limits=config.limits(),
-        frameworks=request.frameworks,
-        baseline=baseline.load(request.baseline) if request.baseline else None,
-        configuration=configuration,
-    )
-    outputs = request.outputs or [_relative_output(config, item) for item in config.get("outputs", [])]
-    return AuditPlan(wanted.rules, options, outputs)
-
-
-def _relative_output(config: Config, item: str) -> str:
-    name, _, target = item.partition(":")
-    return f"{name}:{(config.folder / target).as_posix()}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -53,6 +54,7 @@ class Call:
 
 
 Check = Callable[[Any, dict, Call], "str | None"]
+DOC_STRIPPED = "(documentation stripped: python -OO; run without -OO to read it)"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class Function:
 
     @property
     def doc(self) -> str:
+        """The docstring; under ``python -OO``, which strips docstrings, a note saying so."""
+        if self.check.__doc__ is None and sys.flags.optimize >= 2:
+            return DOC_STRIPPED
         return (self.check.__doc__ or "").strip()
 
     @property
