@@ -94,8 +94,11 @@ class Waiver:
     location: Location | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Result(Compact):
+    """One rule's outcome for one manifest; frozen, because one result may be shared by many manifests
+    (a skip with the same reason): change one with :func:`dataclasses.replace`."""
+
     rule: str
     status: str
     severity: str
