@@ -23,7 +23,8 @@ from readiness.evidence import Evidence, EvidenceProblem
 from readiness.fastcheck import Unsupported, compile_schema
 from readiness.frameworks import parse_frameworks
 from readiness.functions import REGISTRY
-from readiness.loader import Limits, _full_reading, load_file, load_text, read_at_most
+from readiness.files import read_at_most
+from readiness.loader import Limits, _full_reading, load_file, load_text
 from readiness.reporters.jsontext import json_text
 from readiness.reporters.terminal import PlainConsole
 from readiness.reporters.text import Text as TerminalText

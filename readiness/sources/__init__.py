@@ -28,7 +28,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..evidence import Evidence, EvidenceProblem
-from ..loader import Document, JsonPath, Limits, decode, load_documents
+from ..files import decode
+from ..loader import Document, JsonPath, Limits, load_documents
 from ..paths import pointer
 
 FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo")

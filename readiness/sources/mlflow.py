@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from ..errors import InputError
-from ..loader import load_json
+from ..files import load_json
 from . import Facts, Source, add_artifact, listing, mapping
 from .references import ALIAS, VERSION, classify
 
