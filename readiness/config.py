@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from . import schema
 from .errors import InputError, InputErrors
+from .files import decimal
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
 from .rules import Base, Catalog, Rule, bases
@@ -124,7 +125,9 @@ def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
     else:  # a declared dependency on 3.10
         import tomli as tomllib
     try:
-        data = tomllib.loads(read_text(path, shown, Limits()))
+        data = tomllib.loads(read_text(path, shown, Limits()), parse_float=_finite_float)
+    except NotFinite as error:
+        raise InputError(f"invalid TOML: expected a finite number, found {error}", shown) from None
     except tomllib.TOMLDecodeError as error:
         position = _TOML_POSITION.search(str(error))
         message = _TOML_POSITION.sub("", str(error)).strip()
@@ -137,6 +140,17 @@ def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise InputError("no [tool.readiness] table", shown)
     return _plain(table)
+
+
+class NotFinite(ValueError):
+    """A TOML float that is not a number (``nan``) or beyond a double's range (``inf``, ``1e400``)."""
+
+
+def _finite_float(text: str) -> float:
+    value = decimal(text)
+    if value is None:
+        raise NotFinite(text)
+    return value
 
 
 def _plain(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import AS_OF
 
 from readiness.checks_operations import window_days
 from readiness.files import decimal, number
@@ -34,3 +35,12 @@ def test_a_litellm_budget_over_a_duration_of_400_digits_has_no_monthly_figure():
 def test_a_window_of_400_digits_is_not_a_window():
     assert window_days("2w") == 14.0
     assert window_days("9" * 400 + "d") is None
+
+
+@pytest.mark.parametrize("number_text", ["nan", "inf", "-inf", "1e400"])
+def test_a_pyproject_config_with_a_number_that_is_not_finite_is_an_input_error(cli, project, number_text):
+    project("pyproject.toml", f"[tool.readiness]\nweights = {{critical = {number_text}}}\n")
+    manifest = project("readiness.yaml", "readiness: 1\nservice: {name: bot, kind: llm}\n")
+    run = cli("audit", manifest, "--as-of", AS_OF, "--format", "json")
+    assert run.exit_code == 2  # was an internal error when the JSON report met the NaN
+    assert run.stderr == f"pyproject.toml: invalid TOML: expected a finite number, found {number_text}\n"
