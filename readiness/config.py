@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from . import schema
 from .errors import InputError, InputErrors
-from .files import decimal
+from .files import decimal, number
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
 from .rules import Base, Catalog, Rule, bases
@@ -126,6 +126,7 @@ def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
         import tomli as tomllib
     try:
         data = tomllib.loads(read_text(path, shown, Limits()), parse_float=_finite_float)
+        table = _plain(data.get("tool", {}).get("readiness"))
     except NotFinite as error:
         raise InputError(f"invalid TOML: expected a finite number, found {error}", shown) from None
     except tomllib.TOMLDecodeError as error:
@@ -136,14 +137,13 @@ def _read_pyproject(path: Path, shown: str) -> dict[str, Any]:
         raise InputError("invalid TOML: nested too deeply", shown) from None
     except ValueError:  # int() refuses more than 4,300 digits
         raise InputError("invalid TOML: a number has too many digits", shown) from None
-    table = data.get("tool", {}).get("readiness")
     if not isinstance(table, dict):
         raise InputError("no [tool.readiness] table", shown)
-    return _plain(table)
+    return table
 
 
 class NotFinite(ValueError):
-    """A TOML float that is not a number (``nan``) or beyond a double's range (``inf``, ``1e400``)."""
+    """A TOML number that is not a number (``nan``) or beyond a double's range (``inf``, ``1e400``, 400 digits)."""
 
 
 def _finite_float(text: str) -> float:
@@ -154,7 +154,10 @@ def _finite_float(text: str) -> float:
 
 
 def _plain(value: Any) -> Any:
-    """TOML dates as the ISO strings a YAML config holds, so one schema fits both."""
+    """TOML dates as the ISO strings a YAML config holds, so one schema fits both; numbers within a
+    double's range, as the YAML loader has them."""
+    if isinstance(value, int) and not isinstance(value, bool) and number(value) is None:
+        raise NotFinite(f"a number of {len(str(value))} digits")
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -44,3 +44,11 @@ def test_a_pyproject_config_with_a_number_that_is_not_finite_is_an_input_error(c
     run = cli("audit", manifest, "--as-of", AS_OF, "--format", "json")
     assert run.exit_code == 2  # was an internal error when the JSON report met the NaN
     assert run.stderr == f"pyproject.toml: invalid TOML: expected a finite number, found {number_text}\n"
+
+
+def test_a_pyproject_config_with_an_integer_beyond_a_double_is_an_input_error(cli, project):
+    project("pyproject.toml", "[tool.other]\nbig = " + "1" * 400 + "\n[tool.readiness]\nweights = {critical = " + "1" * 401 + "}\n")
+    manifest = project("readiness.yaml", "readiness: 1\nservice: {name: bot, kind: llm}\n")
+    run = cli("audit", manifest, "--as-of", AS_OF)
+    assert run.exit_code == 2  # was an internal error (OverflowError) when the score was computed
+    assert run.stderr == "pyproject.toml: invalid TOML: expected a finite number, found a number of 401 digits\n"
