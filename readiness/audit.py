@@ -1,4 +1,7 @@
-"""The audit, end to end: find → load → validate → evaluate → score → :class:`Report`.
+"""The audit, end to end: plan → find → load → validate → evaluate → score → :class:`Report`.
+
+The plan (:func:`plan`) turns the config, the command line and the organisation policy into the
+rules and the :class:`AuditOptions` of the run.
 
 Every manifest is loaded, validated and evaluated in turn, then let go: memory holds reports,
 not documents. One bad file stops the run with the input errors of all files (exit 2) and no
@@ -7,24 +10,32 @@ report. Large runs are shared among worker processes (:mod:`readiness.batch`), i
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any, Sequence, TYPE_CHECKING
 
 from . import __version__, portfolio, schema
 from .baseline import Baseline, compare as compare_with_baseline
 from .capabilities import KINDS, declared_kinds, effective_kinds
+from .config import Config, catalog, category_minimums
+from .dates import parse_date
 from .engine import Settings, evaluate
 from .errors import InputError, InputErrors
 from .evidence import Evidence, find_project_root
 from .frameworks import framework_views
 from .loader import Document, Limits, display_path, excerpt, load_file
-from .report import WAIVED, Configuration, ManifestReport, Report, RuleInfo
-from .rules import DECLARATION, Rule, category_title
+from .report import WAIVED, Configuration, ManifestReport, Report, RuleInfo, category_title
+from .rules import DECLARATION, Rule
 from .sources import read_sources
 from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, declared_share, gate, threshold_misses, verdict, weakest, weighted_score
 from .waivers import without_waivers
+
+if TYPE_CHECKING:
+    from .plugins import Plugin
+    from .policy import Policy
 
 MANIFEST_NAMES = ("readiness.yaml", "readiness.yml")
 MANIFEST_SUFFIXES = (".readiness.yaml", ".readiness.yml")
@@ -175,3 +186,98 @@ def run(paths: list[Path], rules: list[Rule], options: AuditOptions) -> Report:
 
 def rule_info(rule: Rule) -> RuleInfo:
     return RuleInfo(rule.id, rule.title, rule.category, category_title(rule.category), rule.severity, rule.remediation, rule.why, list(rule.references))
+
+
+@dataclass
+class AuditRequest:
+    """What the command line said; None or empty means "not given", so the config applies."""
+
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    rule_packs: list[Path] = field(default_factory=list)
+    fail_on: str | None = None
+    min_score: float | None = None
+    category_min: list[str] = field(default_factory=list)
+    as_of: dt.date | None = None
+    outputs: list[str] = field(default_factory=list)
+    baseline: Path | None = None
+    frameworks: list[str] = field(default_factory=list)
+    root: Path | None = None
+
+
+@dataclass
+class AuditPlan:
+    rules: list[Rule]
+    options: AuditOptions
+    outputs: list[str]  # FORMAT:PATH
+
+
+def plan(config: Config, request: AuditRequest, policy: Policy | None = None, plugins: Sequence[Plugin] = ()) -> AuditPlan:
+    """The run's settings: the organisation policy's floors over command line over config over defaults.
+    The checklist is the built-in one, the config's and the command line's packs and those of ``plugins``."""
+    from . import baseline, changes, policy as policies
+    from .waivers import CRITICAL_NOT_ALLOWED, DEFAULT_HORIZON_DAYS, WaiverPolicy
+
+    policy = policy or policies.Policy()
+    loaded = catalog(config, request.rule_packs, plugins)
+    policies.check(policy, loaded)
+    source = config.source or changes.COMMAND_LINE
+    select, select_source = (request.select, changes.COMMAND_LINE) if request.select else (config.get("select", []), source)
+    ignore, ignore_source = (request.ignore, changes.COMMAND_LINE) if request.ignore else (config.get("ignore", []), source)
+    selected, rules = loaded.select(select), loaded.select(select, ignore)
+    selected_ids, chosen_ids = {rule.id for rule in selected}, {rule.id for rule in rules}
+    allowed = config.get("allow_waivers", [])
+    forbidden = {"critical": CRITICAL_NOT_ALLOWED} if "critical" not in allowed else {}
+    forbidden.update({severity: f"{source} forbids waivers on {severity} rules (forbid_waivers)" for severity in config.get("forbid_waivers", ())})
+    wanted = policies.Wanted(
+        rules=rules,
+        deselected=[(select_source, [rule for rule in loaded.rules if rule.id not in selected_ids]), (ignore_source, [rule for rule in selected if rule.id not in chosen_ids])],
+        severity={rule_id.upper(): severity for rule_id, severity in config.get("severity", {}).items()},
+        severity_source=source,
+        forbid_waivers=forbidden,
+        max_waiver_days=config.get("max_waiver_days", DEFAULT_HORIZON_DAYS),
+        max_waiver_days_source=source,
+        fail_on=request.fail_on or config.get("fail_on", changes.DEFAULT_FAIL_ON),
+        fail_on_source=changes.COMMAND_LINE if request.fail_on else source,
+        min_score=request.min_score if request.min_score is not None else config.get("min_score"),
+        min_score_source=changes.COMMAND_LINE if request.min_score is not None else source,
+    )
+    floors = policies.enforce(policy, loaded, wanted)
+    configuration = Configuration(config.source, policy.source, changes.describe(loaded, wanted, config) + floors)
+    as_of = request.as_of or (parse_date(config.get("as_of")) if config.get("as_of") else dt.date.today())
+    overridden = {rule.id: rule for rule in loaded.rules if rule.id in wanted.severity}
+    waivers = WaiverPolicy(wanted.forbid_waivers, wanted.max_waiver_days, frozenset(rule.id for rule in loaded.rules), frozenset(rule.id for rule in loaded.rules if not rule.waivable), overridden)
+    settings = Settings(
+        as_of,
+        severity_overrides=wanted.severity,
+        option_overrides=_with_waiver_horizon({rule_id.upper(): options for rule_id, options in config.get("options", {}).items()}, wanted.max_waiver_days),
+        waivers=waivers,
+    )
+    root, root_set_by = config.root(request.root)
+    thresholds = Thresholds(wanted.fail_on, wanted.min_score, {**config.get("category_min", {}), **category_minimums(request.category_min, loaded)})
+    options = AuditOptions(
+        settings,
+        thresholds,
+        weights={**DEFAULT_WEIGHTS, **config.get("weights", {})},
+        limits=config.limits(),
+        root=root,
+        root_set_by=root_set_by,
+        frameworks=request.frameworks,
+        baseline=baseline.load(request.baseline) if request.baseline else None,
+        configuration=configuration,
+    )
+    outputs = request.outputs or [_relative_output(config, item) for item in config.get("outputs", [])]
+    return AuditPlan(wanted.rules, options, outputs)
+
+
+def _with_waiver_horizon(overrides: dict[str, dict[str, Any]], horizon: int) -> dict[str, dict[str, Any]]:
+    """The waiver horizon (max_waiver_days, or the policy's) is also the time box the waiver rule checks, so a
+    waiver further out both does not count and fails that rule; an explicit option override still wins."""
+    from .waivers import WAIVER_RULE
+
+    return {**overrides, WAIVER_RULE: {"max_days": horizon, **overrides.get(WAIVER_RULE, {})}}
+
+
+def _relative_output(config: Config, item: str) -> str:
+    name, _, target = item.partition(":")
+    return f"{name}:{(config.folder / target).as_posix()}"

@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from .functions import MISSING, Call, _is_empty, function
 from .loader import describe
 from .paths import display
+from .report import covered_kinds
 
 KINDS = ("ml", "llm", "rag", "agent")
 LLM_KINDS = ("llm", "rag", "agent")  # a RAG system or an agent is an LLM system too
@@ -110,12 +111,6 @@ def inferred_kinds(root: dict) -> dict[str, str]:
         if fact:
             found[kind] = fact
     return found
-
-
-def covered_kinds(declared: Iterable[str]) -> set[str]:
-    """The kinds a declaration covers: those it names, and llm when it names rag or agent."""
-    covered = set(declared)
-    return covered | {"llm"} if covered & {"rag", "agent"} else covered
 
 
 def missing_kinds(declared: tuple[str, ...], inferred: dict[str, str]) -> dict[str, str]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .policy import Wanted, rule_names, strictest
-from .report import ConfigChange
-from .rules import NO_BUILTIN, SEVERITIES, Catalog, Rule
-from .scoring import BLOCKING, DEFAULT_WEIGHTS
+from .report import BLOCKING, SEVERITIES, ConfigChange
+from .rules import NO_BUILTIN, Catalog, Rule
+from .scoring import DEFAULT_WEIGHTS
 from .waivers import DEFAULT_HORIZON_DAYS, NOT_WAIVABLE_BY_DEFAULT
 
 if TYPE_CHECKING:

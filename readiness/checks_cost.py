@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .functions import Call, function
-from .loader import describe
+from .files import describe, number
 
 DAYS_PER_MONTH = 30
 MINUTES_PER_DAY = 24 * 60
@@ -21,7 +21,7 @@ _TOKEN_SIDES = ("input", "output")
 
 def _number(mapping: Any, key: str) -> float | None:
     value = mapping.get(key) if isinstance(mapping, dict) else None
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return number(value)
 
 
 def _section(cost: dict, name: str) -> dict:

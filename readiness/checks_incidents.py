@@ -16,7 +16,7 @@ from . import checks_cost, evidence_checks, evidence_formats as formats
 from .dates import parse_date
 from .evidence import EvidenceProblem
 from .functions import MISSING, Call, function
-from .loader import describe, load_json
+from .files import describe, load_json
 
 # Model APIs whose weights the provider serves: there is no artifact, remote code or base model of the team's to check.
 HOSTED_APIS = frozenset({"openai", "azure", "azure_openai", "anthropic", "google", "vertex", "vertex_ai", "gemini", "bedrock", "aws_bedrock", "mistral", "cohere"})

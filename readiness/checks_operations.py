@@ -12,7 +12,7 @@ from typing import Any
 
 from .evidence_checks import document
 from .functions import MISSING, Call, function, prepare_path, within_days
-from .loader import describe
+from .files import decimal, describe
 from .paths import Path as RulePath
 
 DRIFT_DETECTORS = ("input", "output", "embedding")
@@ -111,7 +111,8 @@ def routed_alert(value: Any, options: dict, call: Call) -> str | None:
 def window_days(window: Any) -> float | None:
     """A window such as ``30m``, ``6h``, ``1d`` or ``2w`` in days; None when it is not one."""
     match = _WINDOW.match(window) if isinstance(window, str) else None
-    return float(match.group(1)) * _DAYS_PER_UNIT[match.group(2)] if match else None
+    count = decimal(match.group(1)) if match else None
+    return count * _DAYS_PER_UNIT[match.group(2)] if count is not None else None
 
 
 @function("samples_per_window", options={"min": {"type": "integer", "minimum": 1}})

@@ -238,18 +238,18 @@ def audit(
         from .plugins import load as load_plugins
 
         project_config = config.load(config_path)
-        load_plugins(project_config.get("disable_plugins", ()))
+        plugins = load_plugins(project_config.get("disable_plugins", ()))
         if output_format not in FORMATS:
             raise InputError(f"--format: expected one of {', '.join(FORMATS)}, found {output_format!r}")
         if fail_on is not None and fail_on not in SEVERITY_CHOICES:
             raise InputError(f"--fail-on: expected one of {', '.join(SEVERITY_CHOICES)}, found {fail_on!r}")
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        request = config.AuditRequest(
+        request = auditing.AuditRequest(
             comma_list(select, lower=False), comma_list(ignore, lower=False), rule_packs, fail_on, parse_score(min_score, "--min-score"), category_min,
             parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(comma_list(frameworks)), root,
         )
-        plan = config.plan_audit(project_config, request, policy.load(policy_path))
+        plan = auditing.plan(project_config, request, policy.load(policy_path), plugins)
         targets = parse_outputs(plan.outputs)
         if shard is not None:
             plan.options.shard = parse_shard(shard)
@@ -395,7 +395,7 @@ def rules(
         from .plugins import load as load_plugins
 
         project_config = config.load(config_path)
-        load_plugins(project_config.get("disable_plugins", ()))
+        plugins = load_plugins(project_config.get("disable_plugins", ()))
         if check_examples is not None:
             from .examples import check_pack
 
@@ -409,7 +409,7 @@ def rules(
             raise InputError(f"--format: expected table or json, found {output_format!r}")
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        chosen = filter_rules(config.catalog(project_config, rule_packs).rules, comma_list(categories), comma_list(severities), comma_list(kinds))
+        chosen = filter_rules(config.catalog(project_config, rule_packs, plugins).rules, comma_list(categories), comma_list(severities), comma_list(kinds))
         if output_format == "json":
             emit(rules_json(chosen))
         else:
@@ -436,13 +436,13 @@ def explain(
         if sum((rule_id is not None, scoring, functions)) != 1:
             raise InputError("explain: give one of a rule id, --scoring or --functions")
         project_config = config.load(config_path)
-        load_plugins(project_config.get("disable_plugins", ()))
+        plugins = load_plugins(project_config.get("disable_plugins", ()))
         if scoring:
             emit(explaining.explain_scoring())
         elif functions:
             emit(explaining.explain_functions())
         else:
-            catalog = config.catalog(project_config, rule_packs)
+            catalog = config.catalog(project_config, rule_packs, plugins)
             rule = catalog.get(rule_id)
             if rule is None:
                 raise explaining.unknown_rule(rule_id, catalog.rules)

@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from . import schema
-from .dates import parse_date
 from .errors import InputError, InputErrors
+from .files import decimal, number
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
 from .rules import Base, Catalog, Rule, bases
 
 if TYPE_CHECKING:
+    from .plugins import Plugin
     from .policy import Policy
 
 YAML_CONFIG = ".readiness.yaml"
@@ -173,7 +174,10 @@ def _read_pyproject(text: str, shown: str) -> dict[str, Any]:
     else:  # a declared dependency on 3.10
         import tomli as tomllib
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=_finite_float)
+        table = _plain(data.get("tool", {}).get("readiness"))
+    except NotFinite as error:
+        raise InputError(f"invalid TOML: expected a finite number, found {error}", shown) from None
     except tomllib.TOMLDecodeError as error:
         position = _TOML_POSITION.search(str(error))
         message = _TOML_POSITION.sub("", str(error)).strip()
@@ -182,14 +186,27 @@ def _read_pyproject(text: str, shown: str) -> dict[str, Any]:
         raise InputError("invalid TOML: nested too deeply", shown) from None
     except ValueError:  # int() refuses more than 4,300 digits
         raise InputError("invalid TOML: a number has too many digits", shown) from None
-    table = data.get("tool", {}).get("readiness")
     if not isinstance(table, dict):
         raise InputError("no [tool.readiness] table", shown)
-    return _plain(table)
+    return table
+
+
+class NotFinite(ValueError):
+    """A TOML number that is not a number (``nan``) or beyond a double's range (``inf``, ``1e400``, 400 digits)."""
+
+
+def _finite_float(text: str) -> float:
+    value = decimal(text)
+    if value is None:
+        raise NotFinite(text)
+    return value
 
 
 def _plain(value: Any) -> Any:
-    """TOML dates as the ISO strings a YAML config holds, so one schema fits both."""
+    """TOML dates as the ISO strings a YAML config holds, so one schema fits both; numbers within a
+    double's range, as the YAML loader has them."""
+    if isinstance(value, int) and not isinstance(value, bool) and number(value) is None:
+        raise NotFinite(f"a number of {len(str(value))} digits")
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -197,13 +214,14 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
 
 
-def catalog(config: Config, extra_packs: Sequence[Path] = ()) -> Catalog:
-    """Built-in rules, the config's packs and ``--rules`` packs, with the config checked against them."""
+def catalog(config: Config, extra_packs: Sequence[Path] = (), plugins: Sequence[Plugin] = ()) -> Catalog:
+    """Built-in rules, the config's packs, ``--rules`` packs and the packs of the run's ``plugins``,
+    with the config checked against them."""
 
     missing = [config.error(("rules", index), f"no such file or folder {pack.as_posix()!r} (paths are relative to the config file)") for index, pack in enumerate(config.rule_packs()) if not pack.exists()]
     if missing:
         raise InputErrors(missing)
-    loaded = Catalog.load(config.rule_packs() + list(extra_packs), config.extends())
+    loaded = Catalog.load(config.rule_packs() + list(extra_packs), config.extends(), plugins)
     problems = check(config, loaded)
     if problems:
         raise InputErrors(problems)
@@ -252,14 +270,6 @@ def option_problems(rule: Rule, overrides: dict[str, Any], error: Any) -> list[I
     return problems + [error((name,), problem) for problem, name in found.items()]
 
 
-def _with_waiver_horizon(overrides: dict[str, dict[str, Any]], horizon: int) -> dict[str, dict[str, Any]]:
-    """The waiver horizon (max_waiver_days, or the policy's) is also the time box the waiver rule checks, so a
-    waiver further out both does not count and fails that rule; an explicit option override still wins."""
-    from .waivers import WAIVER_RULE
-
-    return {**overrides, WAIVER_RULE: {"max_days": horizon, **overrides.get(WAIVER_RULE, {})}}
-
-
 def category_minimums(items: list[str], loaded: Catalog) -> dict[str, float]:
     """``--category-min CATEGORY=N`` (repeatable)."""
     categories = sorted({rule.category for rule in loaded.rules})
@@ -281,93 +291,3 @@ def category_minimums(items: list[str], loaded: Catalog) -> dict[str, float]:
 def _hint(name: str, known: list[str], otherwise: str = "") -> str:
     close = difflib.get_close_matches(name, known, n=1)
     return f"did you mean {close[0]!r}?" if close else otherwise or f"expected one of: {', '.join(known)}"
-
-
-@dataclass
-class AuditRequest:
-    """What the command line said; None or empty means "not given", so the config applies."""
-
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    rule_packs: list[Path] = field(default_factory=list)
-    fail_on: str | None = None
-    min_score: float | None = None
-    category_min: list[str] = field(default_factory=list)
-    as_of: dt.date | None = None
-    outputs: list[str] = field(default_factory=list)
-    baseline: Path | None = None
-    frameworks: list[str] = field(default_factory=list)
-    root: Path | None = None
-
-
-@dataclass
-class AuditPlan:
-    rules: list[Rule]
-    options: Any  # audit.AuditOptions (imported lazily)
-    outputs: list[str]  # FORMAT:PATH
-
-
-def plan_audit(config: Config, request: AuditRequest, policy: Policy | None = None) -> AuditPlan:
-    """The run's settings: the organisation policy's floors over command line over config over defaults."""
-    from . import baseline, changes, policy as policies
-    from .audit import AuditOptions
-    from .engine import Settings
-    from .report import Configuration
-    from .scoring import DEFAULT_WEIGHTS, Thresholds
-    from .waivers import CRITICAL_NOT_ALLOWED, DEFAULT_HORIZON_DAYS, WaiverPolicy
-
-    policy = policy or policies.Policy()
-    loaded = catalog(config, request.rule_packs)
-    policies.check(policy, loaded)
-    source = config.source or changes.COMMAND_LINE
-    select, select_source = (request.select, changes.COMMAND_LINE) if request.select else (config.get("select", []), source)
-    ignore, ignore_source = (request.ignore, changes.COMMAND_LINE) if request.ignore else (config.get("ignore", []), source)
-    selected, rules = loaded.select(select), loaded.select(select, ignore)
-    selected_ids, chosen_ids = {rule.id for rule in selected}, {rule.id for rule in rules}
-    allowed = config.get("allow_waivers", [])
-    forbidden = {"critical": CRITICAL_NOT_ALLOWED} if "critical" not in allowed else {}
-    forbidden.update({severity: f"{source} forbids waivers on {severity} rules (forbid_waivers)" for severity in config.get("forbid_waivers", ())})
-    wanted = policies.Wanted(
-        rules=rules,
-        deselected=[(select_source, [rule for rule in loaded.rules if rule.id not in selected_ids]), (ignore_source, [rule for rule in selected if rule.id not in chosen_ids])],
-        severity={rule_id.upper(): severity for rule_id, severity in config.get("severity", {}).items()},
-        severity_source=source,
-        forbid_waivers=forbidden,
-        max_waiver_days=config.get("max_waiver_days", DEFAULT_HORIZON_DAYS),
-        max_waiver_days_source=source,
-        fail_on=request.fail_on or config.get("fail_on", changes.DEFAULT_FAIL_ON),
-        fail_on_source=changes.COMMAND_LINE if request.fail_on else source,
-        min_score=request.min_score if request.min_score is not None else config.get("min_score"),
-        min_score_source=changes.COMMAND_LINE if request.min_score is not None else source,
-    )
-    floors = policies.enforce(policy, loaded, wanted)
-    configuration = Configuration(config.source, policy.source, changes.describe(loaded, wanted, config) + floors)
-    as_of = request.as_of or (parse_date(config.get("as_of")) if config.get("as_of") else dt.date.today())
-    overridden = {rule.id: rule for rule in loaded.rules if rule.id in wanted.severity}
-    waivers = WaiverPolicy(wanted.forbid_waivers, wanted.max_waiver_days, frozenset(rule.id for rule in loaded.rules), frozenset(rule.id for rule in loaded.rules if not rule.waivable), overridden)
-    settings = Settings(
-        as_of,
-        severity_overrides=wanted.severity,
-        option_overrides=_with_waiver_horizon({rule_id.upper(): options for rule_id, options in config.get("options", {}).items()}, wanted.max_waiver_days),
-        waivers=waivers,
-    )
-    root, root_set_by = config.root(request.root)
-    thresholds = Thresholds(wanted.fail_on, wanted.min_score, {**config.get("category_min", {}), **category_minimums(request.category_min, loaded)})
-    options = AuditOptions(
-        settings,
-        thresholds,
-        weights={**DEFAULT_WEIGHTS, **config.get("weights", {})},
-        limits=config.limits(),
-        root=root,
-        root_set_by=root_set_by,
-        frameworks=request.frameworks,
-        baseline=baseline.load(request.baseline) if request.baseline else None,
-        configuration=configuration,
-    )
-    outputs = request.outputs or [_relative_output(config, item) for item in config.get("outputs", [])]
-    return AuditPlan(wanted.rules, options, outputs)
-
-
-def _relative_output(config: Config, item: str) -> str:
-    name, _, target = item.partition(":")
-    return f"{name}:{(config.folder / target).as_posix()}"

@@ -21,8 +21,8 @@ from .evidence import Evidence
 from .functions import MISSING, Call
 from .loader import Document, JsonPath
 from .paths import display, pointer
-from .report import ERROR, FAIL, PASS, SKIPPED, Location, Note, Result, TurnedOff
-from .rules import SEVERITIES, Clause, Rule
+from .report import ERROR, FAIL, PASS, SEVERITIES, SKIPPED, Location, Note, Result, TurnedOff
+from .rules import Clause, Rule
 from .waivers import WaiverPolicy, apply as apply_waivers
 
 MAX_REASONS = 5

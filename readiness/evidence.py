@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .loader import Limits, describe, display_path, finite, load_json, read_at_most
+from .files import Limits, describe, load_json, number, read_at_most
+from .loader import display_path
 
 MAX_EVIDENCE_BYTES = Limits.max_evidence_bytes
 
@@ -203,10 +204,11 @@ def parse_results(content: bytes, cited: str) -> Results:
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not finite(value):
+    parsed = number(value)
+    if parsed is None:
         shown = f"a number of {len(str(value))} digits" if isinstance(value, int) and not isinstance(value, bool) else describe(value)
         raise EvidenceProblem(f"{where}: expected a finite number, found {shown}")
-    return float(value)
+    return parsed
 
 
 def _key_line(text: str, keys: tuple) -> int | None:

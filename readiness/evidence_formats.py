@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from .errors import InputError
 from .evidence import EvidenceProblem
-from .loader import decode, excerpt, load_json
+from .files import decode, excerpt, load_json
 
 Record = tuple[str, dict[str, Any]]  # (where in the file, e.g. "f.csv:12" or "f.json: item 3", the record)
 

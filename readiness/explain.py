@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from .errors import InputError
 from .frameworks import MTS_BANDS, MTS_EXPLANATION, reference_title
 from .functions import REGISTRY, Function
+from .report import SEVERITIES, category_title
 from .reporters.jsontext import json_text
-from .rules import DECLARATION, EVIDENCE, KINDS, RISKS, SEVERITIES, Clause, Rule, category_title
+from .rules import DECLARATION, EVIDENCE, KINDS, RISKS, Clause, Rule
 from .scoring import DEFAULT_WEIGHTS, EXPLANATION
 
 REFERENCE_SOURCES = {"mts": "ML Test Score", "owasp": "OWASP LLM Top 10", "nist": "NIST AI RMF", "eu": "EU AI Act", "sre": "Google SRE"}

@@ -1,15 +1,7 @@
 """Framework views: the ML Test Score and coverage of OWASP LLM Top 10, NIST AI RMF and EU AI Act.
 
-ML Test Score (Breck et al., IEEE Big Data 2017, §VI.A), from ml_test_score.tests in the
-manifest: each of the 28 tests earns 0 points when not done, 0.5 when it is run manually
-with its results documented, 1 when a system runs it automatically on a repeated basis. A
-test declared manual or automated without evidence text earns 0 (and is reported); so does
-a claim the audit contradicts: a rule that references the test (``mts:infra-7``) fails,
-errs or is waived (the view names the rules). An undeclared test earns 0.
-Each section (Data, Model, Infrastructure, Monitoring) sums its seven tests (0 to 7);
-the final score is the minimum of the four sections, read against the paper's Table V.
-For each test the view also lists the rules that reference it with their status in this
-audit, so that claimed evidence can be checked against what readiness found.
+ML Test Score: see :data:`MTS_EXPLANATION` (kept as data, so that ``readiness explain --scoring``
+has it under ``python -OO`` too).
 
 Coverage: an item of a framework is addressed by the rules whose references name it
 (``owasp:LLM06``, ``nist:MG-2.4``, ``eu:art-14``). Its status is the worst status of those
@@ -45,7 +37,17 @@ from .report import (
     RuleStatus,
 )
 
-MTS_EXPLANATION = __doc__.split("\n\n")[1]
+MTS_EXPLANATION = """\
+ML Test Score (Breck et al., IEEE Big Data 2017, §VI.A), from ml_test_score.tests in the
+manifest: each of the 28 tests earns 0 points when not done, 0.5 when it is run manually
+with its results documented, 1 when a system runs it automatically on a repeated basis. A
+test declared manual or automated without evidence text earns 0 (and is reported); so does
+a claim the audit contradicts: a rule that references the test (``mts:infra-7``) fails,
+errs or is waived (the view names the rules). An undeclared test earns 0.
+Each section (Data, Model, Infrastructure, Monitoring) sums its seven tests (0 to 7);
+the final score is the minimum of the four sections, read against the paper's Table V.
+For each test the view also lists the rules that reference it with their status in this
+audit, so that claimed evidence can be checked against what readiness found."""
 
 ML_TEST_SCORE, OWASP_LLM, NIST_AI_RMF, EU_AI_ACT = "ml-test-score", "owasp-llm", "nist-ai-rmf", "eu-ai-act"
 FRAMEWORK_TITLES = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -55,6 +56,7 @@ class Call:
 
 
 Check = Callable[[Any, dict, Call], "str | None"]
+DOC_STRIPPED = "(documentation stripped: python -OO; run without -OO to read it)"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ class Function:
 
     @property
     def doc(self) -> str:
+        """The docstring; under ``python -OO``, which strips docstrings, a note saying so."""
+        if self.check.__doc__ is None and sys.flags.optimize >= 2:
+            return DOC_STRIPPED
         return (self.check.__doc__ or "").strip()
 
     @property

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .loader import JsonPath
+if TYPE_CHECKING:
+    from .loader import JsonPath
 
 WILDCARD = "*"
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*)|\[(\*|\d+)\]|(\.)")

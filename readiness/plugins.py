@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from .errors import InputError
-from .functions import REGISTRY, Function
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
+    from .functions import Function
     from .reporters import Reporter
 
 GROUP = "readiness.plugins"
@@ -47,16 +47,12 @@ class Plugin:
 _loaded: list[Plugin] | None = None
 
 
-def loaded() -> list[Plugin]:
-    """The plugins this process has loaded; empty before :func:`load`."""
-    return _loaded or []
-
-
 def load(disabled: Collection[str] = ()) -> list[Plugin]:
     """Import every installed plugin once per process, except those the config disables by
     entry point name (a name that is not installed is no error: the config is shared by
     environments with different plugins); add their functions to the vocabulary and their
-    reporters to the output formats."""
+    reporters to the output formats. The list is what a run passes on to load the plugins' rule
+    packs (:meth:`readiness.rules.Catalog.load`)."""
     global _loaded
     if _loaded is None:
         _loaded = install([read(entry) for entry in installed_entry_points() if entry.name not in disabled])
@@ -123,9 +119,13 @@ def read(entry: EntryPoint) -> Plugin:
 
 
 def _functions(target: Any, name: str) -> tuple[Function, ...]:
+    functions = _items(getattr(target, "functions", ()), name, "functions")
+    if not functions:
+        return ()
     from jsonschema import Draft202012Validator, SchemaError
 
-    functions = _items(getattr(target, "functions", ()), name, "functions")
+    from .functions import Function
+
     for function in functions:
         if not isinstance(function, Function):
             raise InputError(f"{name}: functions must hold readiness.functions.Function objects, found {function!r}")
@@ -187,6 +187,9 @@ def install(plugins: list[Plugin]) -> list[Plugin]:
     """Add the plugins' functions and reporters to the registries; all or nothing.
 
     A name already taken by a built-in or by another plugin is an error naming both."""
+    if not plugins:
+        return plugins  # the function vocabulary stays unimported: ``readiness report`` has no use for it
+    from .functions import REGISTRY
     from .reporters import FORMATS
 
     functions: dict[str, str] = {}

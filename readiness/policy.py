@@ -28,8 +28,8 @@ from .config import only_comments
 from .errors import InputError, InputErrors
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
-from .report import ConfigChange
-from .rules import SEVERITIES, Catalog, Rule
+from .report import SEVERITIES, ConfigChange
+from .rules import Catalog, Rule
 
 POLICY_SCHEMA = "policy"
 POLICY_ENV = "READINESS_POLICY"

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from .errors import InputError
-from .report import AT_RISK, ERROR, FAIL, NOT_READY, READY, WAIVED, ManifestReport, PortfolioRow, Report
-from .scoring import BLOCKING, Thresholds, gate
+from .report import AT_RISK, BLOCKING, ERROR, FAIL, NOT_READY, READY, WAIVED, ManifestReport, PortfolioRow, Report
+from .scoring import Thresholds, gate
 
 VERDICT_ORDER = {NOT_READY: 0, AT_RISK: 1, READY: 2}
 _SHARD = re.compile(r"^([1-9][0-9]*)/([1-9][0-9]*)$")

@@ -14,7 +14,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from .loader import Document, decode, load_text
+from .files import decode
+from .loader import Document, load_text
 
 SUFFIX = ".precompiled.json"
 

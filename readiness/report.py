@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from functools import cache
 from operator import attrgetter
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 SCHEMA_VERSION = 1
 PASS, FAIL, WAIVED, SKIPPED, ERROR = "pass", "fail", "waived", "skipped", "error"
@@ -24,6 +24,30 @@ WAIVER_REFUSED = (WAIVER_EXPIRED, WAIVER_FORBIDDEN, WAIVER_NOT_WAIVABLE, WAIVER_
 # Result.baseline: how a finding compares with --baseline (readiness.baseline)
 NEW, UNCHANGED, FIXED = "new", "unchanged", "fixed"
 NOT_COVERED = "not_covered"  # a framework item no applicable rule addresses
+# The rule vocabulary a report is written in; here, not in readiness.rules, so that rendering a
+# saved report (``readiness report``) does not import the rule loader and PyYAML.
+SEVERITIES = ("critical", "high", "medium", "low")
+BLOCKING = ("critical", "high")  # a failure of these severities makes a manifest not ready
+CATEGORIES = {
+    "versioning": "Versioning & reproducibility",
+    "data": "Data",
+    "evaluation": "Evaluation",
+    "release": "Release & rollback",
+    "monitoring": "Monitoring & observability",
+    "cost": "Cost",
+    "security": "Security & safety",
+    "governance": "Governance & ownership",
+}
+
+
+def category_title(category: str) -> str:
+    return CATEGORIES.get(category, category.replace("_", " ").capitalize())
+
+
+def covered_kinds(declared: Iterable[str]) -> set[str]:
+    """The kinds a declaration covers: those it names, and llm when it names rag or agent (readiness.capabilities)."""
+    covered = set(declared)
+    return covered | {"llm"} if covered & {"rag", "agent"} else covered
 
 
 class Compact:
@@ -70,8 +94,11 @@ class Waiver:
     location: Location | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Result(Compact):
+    """One rule's outcome for one manifest; frozen, because one result may be shared by many manifests
+    (a skip with the same reason): change one with :func:`dataclasses.replace`."""
+
     rule: str
     status: str
     severity: str

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, InputErrors
-from .loader import Document, Limits, describe, load_json, load_text, read_text
+from .files import Limits, describe, load_json, read_text
 from .report import SCHEMA_VERSION, Report
 
 
@@ -37,6 +37,8 @@ def load_report(path: Path) -> Report:
     unknown = _unknown_rule(data) if valid else None
     if valid and unknown is None:
         return Report.from_dict(data)
+    from .loader import Document  # only to explain a bad file: a valid one never loads the YAML machinery
+
     document = Document(display, data, _positions(text, display))
     if version != SCHEMA_VERSION:
         line, column = document.locate(("schema_version",))
@@ -59,6 +61,8 @@ def _unknown_rule(data: dict) -> tuple[tuple, str] | None:
 
 def _positions(text: str, display: str) -> dict[Any, tuple[int, int]]:
     """Where each value sits in the file; none when the YAML parser reads it differently."""
+    from .loader import load_text
+
     try:
         return load_text(text, display).positions
     except InputError:

@@ -15,7 +15,7 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import precompiled, schema
 from .capabilities import KINDS  # noqa: F401 - the kinds a rule applies to, defined with how they are inferred
@@ -24,24 +24,13 @@ from .functions import REGISTRY, Function
 from .sources import functions as _source_functions  # noqa: F401 - registers the checks over facts from source files (they build on .functions)
 from .loader import Document, Limits, display_path, load_file
 from .paths import Path as RulePath, PathSyntaxError
+from .report import CATEGORIES
 
-SEVERITIES = ("critical", "high", "medium", "low")
+if TYPE_CHECKING:
+    from .plugins import Plugin
+
 EVIDENCE, PARTLY, DECLARATION = "evidence", "partly", "declaration"  # Rule.verifies
 RISKS = ("low", "medium", "high")
-CATEGORIES = {
-    "versioning": "Versioning & reproducibility",
-    "data": "Data",
-    "evaluation": "Evaluation",
-    "release": "Release & rollback",
-    "monitoring": "Monitoring & observability",
-    "cost": "Cost",
-    "security": "Security & safety",
-    "governance": "Governance & ownership",
-}
-
-
-def category_title(category: str) -> str:
-    return CATEGORIES.get(category, category.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True)
@@ -313,17 +302,16 @@ class Catalog:
     rules: list[Rule]
 
     @classmethod
-    def load(cls, extra_packs: Iterable[Path] = (), extends: tuple[Base, ...] = ()) -> "Catalog":
+    def load(cls, extra_packs: Iterable[Path] = (), extends: tuple[Base, ...] = (), plugins: Iterable[Plugin] = ()) -> "Catalog":
         """The rules of a run: the built-in checklist (unless something says ``extends: none``),
-        the config's ``extends`` bases, ``extra_packs``, the rule packs of loaded plugins, and
-        whatever these extend; each file once. A rule id defined twice is an error naming both."""
-        from . import plugins
-
+        the config's ``extends`` bases, ``extra_packs``, the rule packs of ``plugins`` (those the
+        run loaded), and whatever these extend; each file once. A rule id defined twice is an
+        error naming both."""
         graph = _PackGraph()
         graph.follow(extends, None)
         for path in extra_packs:
             graph.visit(path, None)
-        for plugin in plugins.loaded():
+        for plugin in plugins:
             for path in plugin.rule_packs:
                 graph.visit(path, plugin.label)
         seen: dict[str, tuple[Rule, str | None]] = {}

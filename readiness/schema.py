@@ -16,12 +16,15 @@ import re
 from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import InputError
 from .fastcheck import Check, Unsupported, compile_schema
-from .loader import Document, describe, excerpt
+from .files import describe, excerpt
 from .paths import display
+
+if TYPE_CHECKING:
+    from .loader import Document
 
 MANIFEST = "manifest"
 RULE_PACK = "rule-pack"

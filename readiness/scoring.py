@@ -1,5 +1,43 @@
 """Score, verdict and gate: computed once per manifest, before anything is rendered.
 
+The formula, the verdict and the gate are described in :data:`EXPLANATION` (``readiness explain
+--scoring``): text kept as data, so that it is there under ``python -OO`` too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .report import (
+    AT_RISK,
+    BLOCKING,
+    ERROR,
+    FAIL,
+    NEW,
+    NOT_READY,
+    PASS,
+    READY,
+    SEVERITIES,
+    STATUSES,
+    UNCHANGED,
+    WAIVER_BEYOND_HORIZON,
+    WAIVER_EXPIRED,
+    WAIVER_FORBIDDEN,
+    WAIVER_NO_OWNER,
+    WAIVER_NOT_WAIVABLE,
+    WAIVER_REFUSED,
+    CategoryScore,
+    Configuration,
+    Gate,
+    ManifestReport,
+    Result,
+    category_title,
+)
+
+DEFAULT_WEIGHTS = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
+EXPLANATION = """\
+Score, verdict and gate: computed once per manifest, before anything is rendered.
+
 Every rule yields pass, fail, error, waived (a valid waiver covers a failure) or skipped
 (not applicable to this kind, risk tier or manifest). A rule's severity is its default,
 or its severity_by_risk entry for the system's risk tier (the strictest entry when the
@@ -30,38 +68,6 @@ findings that are new since the baseline count; score minimums always do. Beside
 the gate names every change of the config or the command line that hides, lowers or excuses
 a critical or high rule or loosens the gate; an organisation policy's floors cannot be lowered.
 """
-
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-
-from .report import (
-    AT_RISK,
-    ERROR,
-    FAIL,
-    NEW,
-    NOT_READY,
-    PASS,
-    READY,
-    STATUSES,
-    UNCHANGED,
-    WAIVER_BEYOND_HORIZON,
-    WAIVER_EXPIRED,
-    WAIVER_FORBIDDEN,
-    WAIVER_NO_OWNER,
-    WAIVER_NOT_WAIVABLE,
-    WAIVER_REFUSED,
-    CategoryScore,
-    Configuration,
-    Gate,
-    ManifestReport,
-    Result,
-)
-from .rules import SEVERITIES, category_title
-
-DEFAULT_WEIGHTS = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
-BLOCKING = ("critical", "high")
-EXPLANATION = __doc__
 # Why a waiver written for a failing rule does not count, as the gate says it
 _REFUSAL = {
     WAIVER_EXPIRED: "expired",

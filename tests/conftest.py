@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from readiness.cli import app
+# Their asserts are rewritten like a test module's, so that they still check under python -OO.
+pytest.register_assert_rewrite("reporting", "gates_helpers")
+from readiness.cli import app  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+# python -OO strips docstrings: tests of documentation read from them do not apply (tests/test_optimized.py
+# checks what readiness says instead).
+NEEDS_DOCSTRINGS = pytest.mark.skipif(sys.flags.optimize >= 2, reason="python -OO strips the docstrings this reads")
 AS_OF = "2026-11-26"
 
 

@@ -32,7 +32,8 @@ def run_readiness(*args: str, cwd: Path, workers: int) -> subprocess.CompletedPr
 
 def test_quick_benchmark_prints_every_measurement(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--json", str(output)], capture_output=True, text=True, timeout=300)
+    utf8 = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # its table has × and ·, read here as UTF-8 whatever the suite's stdout encoding
+    result = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--json", str(output)], env=utf8, capture_output=True, text=True, encoding="utf-8", timeout=300)
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and not line.startswith("| |")]
     labels = [row.split(" | ")[1] for row in rows]

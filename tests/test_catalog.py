@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from readiness.examples import check_examples, run_example
-from readiness.rules import CATEGORIES, Catalog, Example
+from readiness.report import CATEGORIES
+from readiness.rules import Catalog, Example
 
 CATALOG = Catalog.load()
 RULES = {rule.id: rule for rule in CATALOG.rules}

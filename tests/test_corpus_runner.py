@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,7 +36,8 @@ def test_what_counts_as_a_failure():
 def test_a_small_run_prints_the_summary_and_passes(tmp_path):
     (tmp_path / "good.yaml").write_text("readiness: 1\nservice: {name: a, kind: llm, risk: low}\n")
     (tmp_path / "bad.yaml").write_text("a: [\n")
-    run = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path), "--no-hostile", "--jobs", "2"], capture_output=True, text=True, timeout=120)
+    utf8 = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # its summary has ·, read here as UTF-8 whatever the suite's stdout encoding
+    run = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path), "--no-hostile", "--jobs", "2"], env=utf8, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["corpus", "documents", "exit", "0/1/2", "failures", "max", "CPU", "s", "max", "wall", "s", "max", "MiB"]

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 import yaml
 
-from conftest import AS_OF
+from conftest import AS_OF, NEEDS_DOCSTRINGS
 from readiness.explain import explain_rule
 from readiness.frameworks import MTS_TESTS
 from readiness.functions import REGISTRY
@@ -122,6 +122,7 @@ def test_extra_packs_are_listed_and_filtered(cli, project):
     assert "TST001" not in [r["id"] for r in records(cli, "--rules", pack, "--kind", "ml")]
 
 
+@NEEDS_DOCSTRINGS
 def test_explain_shows_one_rule_in_full(cli, project):
     pack = project("pack.yaml", PACK)
     run = cli("explain", "tst001", "--rules", pack)
@@ -209,6 +210,7 @@ def test_explain_scoring_prints_the_formula_weights_and_ml_test_score(cli):
     assert "  (3, 5]  Strong levels of automated testing and monitoring, appropriate for mission-critical systems." in text
 
 
+@NEEDS_DOCSTRINGS
 def test_explain_functions_lists_the_vocabulary_with_options(cli):
     text = cli("explain", "--functions").stdout
     headers = [line.split("  —  ")[0] for line in text.splitlines() if "  —  " in line]

@@ -7,6 +7,8 @@ some of them several times under other folders, audited as a platform team would
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 import re
 import shutil
@@ -227,9 +229,10 @@ def test_paths_are_relative_to_the_repository_root_wherever_the_command_runs(cli
 
 def test_security_severity_follows_the_effective_severity():
     report = edited(fixture_report())
-    security = next(r for r in report.manifests[0].results if report.rules[r.rule].category == "security")
+    results = report.manifests[0].results
+    index, security = next((n, r) for n, r in enumerate(results) if report.rules[r.rule].category == "security")
     assert report.rules[security.rule].severity == "medium"
-    security.severity = "critical"  # escalated for a high-risk system
+    results[index] = replace(security, severity="critical")  # escalated for a high-risk system (results are frozen)
     rule = next(rule for rule in json.loads(get("sarif").render(report, RenderOptions()))["runs"][0]["tool"]["driver"]["rules"] if rule["id"] == security.rule)
     assert rule["properties"]["security-severity"] == "9.5"
     assert rule["helpUri"].startswith("https://") and rule["helpUri"].endswith("#security--safety")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from gates_helpers import SEVERITY_RULE, as_json, audit_args, manifest, without_loosened
 
-from readiness.rules import SEVERITIES
+from readiness.report import SEVERITIES
 
 
 @pytest.mark.parametrize("failing", SEVERITIES)

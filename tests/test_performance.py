@@ -3,8 +3,10 @@ is measured by benchmarks/run.py, never asserted here)."""
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as dt
+import enum
 import io
 import json
 from dataclasses import asdict
@@ -21,10 +23,11 @@ from readiness import schema
 from readiness.errors import InputError
 from readiness.evidence import Evidence, EvidenceProblem
 from readiness.fastcheck import Unsupported, compile_schema
+from readiness.files import read_at_most
 from readiness.frameworks import parse_frameworks
 from readiness.functions import REGISTRY
-from readiness.loader import Limits, _full_reading, load_file, load_text, read_at_most
-from readiness.reporters.jsontext import json_text
+from readiness.loader import Limits, _full_reading, load_file, load_text
+from readiness.reporters.jsontext import json_text, orjson_text, python_text
 from readiness.reporters.terminal import PlainConsole
 from readiness.reporters.text import Text as TerminalText
 from reporting import FRAMEWORKS, OUTPUTS, fixture_report
@@ -380,9 +383,6 @@ def test_json_text_is_the_standard_librarys_indented_json(value) -> None:
 
 
 def test_json_text_takes_tuples_and_subclasses_as_the_standard_library_does() -> None:
-    import collections
-    import enum
-
     class Level(enum.IntEnum):
         HIGH = 3
 
@@ -394,3 +394,42 @@ def test_json_text_takes_tuples_and_subclasses_as_the_standard_library_does() ->
 def test_json_text_refuses_what_is_not_json(value) -> None:
     with pytest.raises((ValueError, TypeError)):
         json_text(value)
+
+
+# Every leaf the JSON writers may meet, and those orjson writes otherwise or refuses: floats with
+# an exponent, integers beyond 64 bits, lone surrogates.
+writer_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from([1e-05, -3.2e-07, 1e-10, 1e16, 1e300, 5e-324, 0.0001, -0.0, 2**63, 2**64]),
+        st.text(st.characters(blacklist_categories=())),
+        INTERESTING,
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner), st.dictionaries(st.text(st.characters(blacklist_categories=()), max_size=6), inner, max_size=4)),
+    max_leaves=16,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(writer_values)
+def test_both_json_writers_write_the_standard_librarys_bytes(value) -> None:
+    expected = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    assert python_text(value) == expected
+    fast = orjson_text(value)
+    assert fast is None or fast == expected
+    assert json_text(value) == expected
+
+
+def test_orjson_writes_a_report() -> None:
+    pytest.importorskip("orjson")
+    data = fixture_report(FRAMEWORKS, parse_frameworks(["all"])).to_dict()
+    assert orjson_text(data) is not None  # the fast path is taken for a report
+    assert json_text(data) == python_text(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("value", [[1e-05], {"x": 2**64}, ["\ud800"], [float("nan")], {"x": collections.OrderedDict(a=1)}, [enum.Enum("E", "A").A], {1: "a"}])
+def test_what_orjson_writes_otherwise_or_refuses_goes_the_python_way(value) -> None:
+    assert orjson_text(value) is None

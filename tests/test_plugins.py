@@ -108,7 +108,7 @@ def test_a_plugin_rule_passes_and_fails_like_a_built_in(cli, project, installed)
     assert run.exit_code == 1
     assert "x-acme.data_residency is 'us-east-1', outside the EU" in run.stdout
     assert "ACME001" in cli("rules").stdout
-    assert cli("rules", "--check-examples", Path(plugins.loaded()[0].rule_packs[0])).exit_code == 0
+    assert cli("rules", "--check-examples", Path(plugins.load()[0].rule_packs[0])).exit_code == 0
 
 
 def test_a_plugin_that_fails_to_import_is_one_line_and_exit_2(cli, project, installed):
@@ -126,7 +126,7 @@ def test_the_config_can_disable_a_plugin(cli, project, installed):
     run = cli("rules", "--format", "json")
     assert run.exit_code == 0, run.stderr
     assert "ACME001" in [rule["id"] for rule in json.loads(run.stdout)]
-    assert [plugin.name for plugin in plugins.loaded()] == ["acme"]
+    assert [plugin.name for plugin in plugins.load()] == ["acme"]
 
 
 @pytest.mark.parametrize(

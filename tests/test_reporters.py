@@ -5,6 +5,7 @@ HTML escaping, GitLab Code Quality fields)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -38,6 +39,13 @@ def render(report: Report, name: str) -> str:
 
 def results_of(report: Report) -> dict:
     return {result.rule: result for result in report.manifests[0].results}
+
+
+def change_result(report: Report, rule: str, **changes: object) -> None:
+    """Change the rule's result in the first manifest (results are frozen: replaced, not edited)."""
+    results = report.manifests[0].results
+    index = next(position for position, result in enumerate(results) if result.rule == rule)
+    results[index] = replace(results[index], **changes)
 
 
 def test_the_fixture_covers_every_kind_of_result(report):
@@ -127,8 +135,7 @@ def test_sarif_fingerprints_ignore_line_numbers(report):
 
 def test_sarif_uri_is_percent_encoded_and_errors_are_notified(report):
     odd = edited(report)
-    result = results_of(odd)["TST004"]
-    result.status, result.message = ERROR, "the check raised KeyError: 'x'"
+    change_result(odd, "TST004", status=ERROR, message="the check raised KeyError: 'x'")
     odd.repository_prefix = ""
     for item in odd.manifests[0].results:
         if item.location:
@@ -207,8 +214,7 @@ def test_junit_class_names_split_where_jenkins_splits_them(report):
 
 def test_junit_errors_and_illegal_characters(report):
     odd = edited(report)
-    result = results_of(odd)["TST004"]
-    result.status, result.message = ERROR, "the check raised ValueError: bad \x00 byte"
+    change_result(odd, "TST004", status=ERROR, message="the check raised ValueError: bad \x00 byte")
     root = junit(odd)
     assert XsdChecker(SCHEMAS / "junit-10.xsd").problems(root) == []
     error = next(case for case in root.iter("testcase") if case.get("name").startswith("TST004")).find("error")
@@ -292,8 +298,8 @@ def test_markdown_message_cannot_start_a_heading_or_list(report):
     from markdown_it import MarkdownIt
 
     odd = edited(report)
-    results_of(odd)["TST004"].message = "# monitoring is missing"
-    results_of(odd)["TST006"].message = "1. security is missing"
+    change_result(odd, "TST004", message="# monitoring is missing")
+    change_result(odd, "TST006", message="1. security is missing")
     html = MarkdownIt("commonmark").render(render(odd, "markdown"))
     assert "<p># monitoring is missing</p>" in html and "<p>1. security is missing</p>" in html
 

@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
-from ..report import ERROR, FAIL, NOT_COVERED, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ConfigChange, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus, TurnedOff
-from ..capabilities import covered_kinds
-from ..rules import SEVERITIES
-from ..scoring import BLOCKING
+from ..report import BLOCKING, ERROR, FAIL, NOT_COVERED, PASS, SEVERITIES, SKIPPED, VERDICT_TEXT, WAIVED, ConfigChange, Coverage, Frameworks, Gate, Location, ManifestReport, MtsTest, Report, Result, RuleStatus, TurnedOff, covered_kinds
 
 FINGERPRINT_KEY = "readinessFinding/v1"
 

@@ -23,8 +23,7 @@ import os
 from typing import Mapping
 
 from ..errors import InputError
-from ..report import ERROR, FAIL, WAIVED, Location, Report
-from ..rules import SEVERITIES
+from ..report import ERROR, FAIL, SEVERITIES, WAIVED, Location, Report
 from . import RenderOptions, get
 from .common import LEVEL, change_line, findings, repository_location, summary_line, where, without_waivers
 

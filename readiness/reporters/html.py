@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..report import ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, CategoryScore, Coverage, ManifestReport, MlTestScore, Report, Result
-from ..scoring import BLOCKING
+from ..report import BLOCKING, ERROR, PASS, SKIPPED, VERDICT_TEXT, WAIVED, CategoryScore, Coverage, ManifestReport, MlTestScore, Report, Result
 from . import RenderOptions
 from .common import GATE_LOOSENED, MODE_TEXT, NO_ITEMS, change_line, configuration_heading, coverage_shown, coverage_summary, declared_share_line, failing, gate_terms, item_status, mts_warnings, overview_title, remediation_blocks, rule_statuses, service_facts, split_blockers, summary_line, turned_off_by, without_waivers
 

@@ -41,8 +41,7 @@ import re
 from typing import Any, Callable
 from urllib.parse import quote
 
-from ..report import ERROR, FAIL, WAIVED, Location, ManifestReport, Report, Result, RuleInfo
-from ..rules import SEVERITIES
+from ..report import ERROR, FAIL, SEVERITIES, WAIVED, Location, ManifestReport, Report, Result, RuleInfo
 from . import RenderOptions
 from .jsontext import Stream, write_json
 from .common import FINGERPRINT_KEY, LEVEL, change_line, escape, findings, fingerprint, heading_anchor, one_line, remediation_markdown, repository_path, summary_line, turned_off_by, where

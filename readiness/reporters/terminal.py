@@ -12,8 +12,7 @@ import textwrap
 from functools import cache
 from typing import TYPE_CHECKING, Callable
 
-from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
-from ..rules import SEVERITIES
+from ..report import AT_RISK, ERROR, FAIL, NEW, NOT_READY, PASS, SEVERITIES, SKIPPED, VERDICT_TEXT, WAIVED, ManifestReport, Report, Result
 from . import RenderOptions, terminal_frameworks
 from .common import GATE_LOOSENED, change_line, configuration_heading, declared_share_line, gate_terms, overview_title, service_facts, turned_off_by, without_waivers
 from .text import Text

@@ -32,7 +32,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..evidence import Evidence, EvidenceProblem
-from ..loader import Document, JsonPath, Limits, decode, load_documents, load_json
+from ..files import decode, load_json
+from ..loader import Document, JsonPath, Limits, load_documents
 from ..paths import pointer
 
 FORMATS = ("kserve", "seldon", "bentoml", "mlflow", "hf_model_card", "litellm", "promptfoo", "promptfoo_results", "lm_eval", "inspect_log", "garak",

@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from .. import pinning
+from ..files import decimal, number
 from . import Facts, Source, add_artifact, listing, mapping
 from .references import ALIAS, VERSION, Pinning
 from .secrets import walk_secrets
@@ -46,9 +47,10 @@ def detect(source: Source) -> bool:
 def monthly(amount: float, duration: Any) -> float | None:
     """USD per 30-day month for a budget of ``amount`` per ``duration`` (``30d``, ``1mo``, ``7d``…)."""
     match = _DURATION.match(str(duration)) if duration is not None else None
-    if not match or float(match.group(1)) == 0:
+    count = decimal(match.group(1)) if match else None
+    if not count:
         return None
-    return round(amount * 30 / (float(match.group(1)) * _DAYS[match.group(2)]), 2)
+    return round(amount * 30 / (count * _DAYS[match.group(2)]), 2)
 
 
 def extract(source: Source, facts: Facts) -> None:
@@ -121,7 +123,7 @@ def _route(model: dict) -> dict[str, Any]:
 def _budgets(source: Source, document: Any, settings: dict, router: dict, models: list[dict], fields: dict) -> dict:
     """The budgets a config sets, by scope; the proxy's also per month."""
     budgets: dict[str, Any] = {}
-    if isinstance(settings.get("max_budget"), (int, float)):
+    if number(settings.get("max_budget")) is not None:
         proxy = {"max_usd": settings["max_budget"], "duration": settings.get("budget_duration")}
         per_month = monthly(settings["max_budget"], settings.get("budget_duration"))
         if per_month is not None:
@@ -129,7 +131,7 @@ def _budgets(source: Source, document: Any, settings: dict, router: dict, models
         budgets["proxy"] = proxy
         fields[("budget", "proxy", "monthly_usd")] = fields[("budget", "proxy")] = source.at(document, ("litellm_settings", "max_budget"))
     for key, scope in (("max_end_user_budget", "end_user"), ("max_internal_user_budget", "internal_user")):
-        if isinstance(settings.get(key), (int, float)):
+        if number(settings.get(key)) is not None:
             budgets[scope] = {"max_usd": settings[key], "duration": settings.get("budget_duration")}
             fields[("budget", scope)] = source.at(document, ("litellm_settings", key))
     if isinstance(router.get("provider_budget_config"), dict):

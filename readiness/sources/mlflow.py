@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from ..errors import InputError
-from ..loader import load_json
+from ..files import load_json
 from . import Facts, Source, add_artifact, listing, mapping
 from .references import ALIAS, VERSION, classify
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from ..evidence import EvidenceProblem
 from ..evidence_formats import SEVERITIES, RedTeam
-from ..loader import load_json
+from ..files import load_json
 
 _PROMPT_FILE = re.compile(r"([\w./-]+)\.(txt|md|json|jsonl|yaml|yml|j2|jinja2?|prompt|py|js)\b")
 _PROVIDER_MODES = ("chat:", "completion:", "messages:", "embedding:", "embeddings:", "responses:")
