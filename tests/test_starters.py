@@ -164,7 +164,7 @@ def fill_llm_family(filled: Filled) -> None:
     r("version: latest                    # TODO: an immutable version: a dated snapshot (gpt-4o-2024-08-06, not gpt-4o), never an alias", "version: gpt-4o-2024-08-06")
     r('license: ""                        # TODO: the model\'s licence or the provider\'s terms, from its model card or your contract: commercial use allowed?',
       'license: "OpenAI services agreement (commercial use permitted)"')
-    r('# retirement: {date: YYYY-MM-DD, source: ""}   # TODO: the provider\'s retirement date for this snapshot (more than 180 days after launch) and where it is announced; none announced: watch: where deprecation notices are followed',
+    r('# retirement: {date: YYYY-MM-DD, source: ""}   # TODO: the provider\'s retirement date for this snapshot (over 180 days after launch) and where it is announced, or watch: where its deprecation notices are followed',
       f'retirement: {{date: {(FILLED_ON + dt.timedelta(days=310)).isoformat()}, source: "https://platform.openai.com/docs/deprecations"}}')
     config = w("config/generation.yaml", "temperature: 0.2\nmax_output_tokens: 1024\nstop: ['</answer>']\n")
     r("config: {path: config/generation.yaml}   # TODO: write the file, add sha256: <its SHA-256>", f"config: {{path: config/generation.yaml, sha256: {sha256(config)}}}")
@@ -546,3 +546,18 @@ def test_a_filled_in_ml_starter_audits_ready(cli, project):
     manifest = audit_filled(cli, filled)
     assert not problems(manifest), "\n".join(problems(manifest))
     assert manifest["verdict"] == "ready"
+
+
+# Rules of issue 14 that each starter has a placeholder for: unfilled, every one fails rather than passing on a default.
+PLACEHOLDER_RULES = {
+    "ml": {"DAT031", "DAT032", "EVL030", "EVL031", "REL007", "REL030", "MON030", "MON032", "SEC031", "GOV030", "GOV031"},
+    "llm": {"VER030", "DAT030", "DAT034", "EVL030", "REL007", "REL030", "REL031", "MON030", "MON031", "SEC031", "GOV030", "GOV031"},
+}
+
+
+@pytest.mark.parametrize("kind", ["ml", "llm", "rag", "agent"])
+def test_an_unfilled_starter_fails_each_rule_it_has_a_placeholder_for(cli, project, kind):
+    manifest = audit_filled(cli, Filled(project.root, kind))
+    status = {result["rule"]: result["status"] for result in manifest["results"]}
+    expected = PLACEHOLDER_RULES["ml" if kind == "ml" else "llm"]
+    assert {rule: status.get(rule) for rule in expected} == dict.fromkeys(expected, "fail")
