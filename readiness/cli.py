@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 import typer
 
 from . import __version__
-from .errors import InputError, InputErrors
+from .errors import InputError
+from .exits import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, INTERRUPTED, Commands, Terminated, guarded, report_internal_error, terminate
 from .outputs import emit, parse_outputs, use_color, write_atomic, write_outputs
 
 app = typer.Typer(
     name="readiness",
+    cls=Commands,
     help="Is this AI deployment ready for production? Audit a manifest against a launch checklist.",
     no_args_is_help=True,
     add_completion=False,
@@ -31,49 +32,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-EXIT_TERMINATED = 143  # 128 + SIGTERM
-INTERRUPTED = "readiness: interrupted"
 SEVERITY_CHOICES = ("critical", "high", "medium", "low")
-
-
-def report_error(error: InputError) -> None:
-    typer.echo(str(error) if error.path else f"readiness: {error}", err=True)
-
-
-def guarded(action: Callable[[], int]) -> None:
-    """Run a command body: input errors become one line each and exit 2; Ctrl-C one line and 130."""
-    try:
-        code = action()
-    except KeyboardInterrupt:
-        typer.echo(INTERRUPTED, err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except InputErrors as errors:
-        for error in errors.errors:
-            report_error(error)
-        raise typer.Exit(EXIT_INPUT) from None
-    except InputError as error:
-        report_error(error)
-        raise typer.Exit(EXIT_INPUT) from None
-    except Exception as error:  # a bug is not a failed gate: CI must be able to tell them apart
-        report_internal_error(error)
-        raise typer.Exit(EXIT_INTERNAL) from None
-    raise typer.Exit(code)
-
-
-def report_internal_error(error: BaseException) -> None:
-    """One line, or the traceback with ``READINESS_DEBUG=1``."""
-    if os.environ.get("READINESS_DEBUG", "") not in ("", "0"):
-        import traceback
-
-        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
-    reason = " ".join(str(error).split())[:200]
-    typer.echo(
-        f"readiness: internal error ({type(error).__name__}{': ' + reason if reason else ''}); this is a bug, not a verdict. "
-        f"Set READINESS_DEBUG=1 for the traceback and report it (exit {EXIT_INTERNAL})",
-        err=True,
-    )
 
 
 def parse_date(value: Optional[str], option: str) -> dt.date:
@@ -106,7 +65,7 @@ def comma_list(values: List[str], lower: bool = True) -> list[str]:
     return [part.lower() for part in parts] if lower else parts
 
 
-@app.command()
+@app.command(help="Audit manifests and print a scored readiness report.")
 def audit(
     paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
@@ -130,7 +89,6 @@ def audit(
     category: Optional[str] = typer.Option(None, "--category", help="Code scanning category (SARIF automationDetails.id); default: readiness, or readiness-PATHS when paths are given."),
     shard: Optional[str] = typer.Option(None, "--shard", metavar="K/N", help="Audit only shard K of N of the manifests found (stable across machines: by path); merge the shards' JSON with `readiness report`."),
 ) -> None:
-    """Audit manifests and print a scored readiness report."""
 
     def body() -> int:
         from . import audit as auditing, config, policy
@@ -171,12 +129,11 @@ def check_category(category: str) -> str:
     return category.strip().rstrip("/")
 
 
-@app.command()
+@app.command(help="Check manifests against the schema only (shape and types); fast, for editors and pre-commit.")
 def validate(
     paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its limits); default: found from the current folder up."),
 ) -> None:
-    """Check manifests against the schema only (shape and types); fast, for editors and pre-commit."""
 
     def body() -> int:
         from . import config
@@ -190,14 +147,13 @@ def validate(
     guarded(body)
 
 
-@app.command()
+@app.command(help="Print the manifest JSON Schema (for editors: yaml-language-server).")
 def schema(
     report: bool = typer.Option(False, "--report", help="Print the JSON report's schema instead."),
     rule_pack: bool = typer.Option(False, "--rule-pack", help="Print the rule pack schema instead (for writing your own rules)."),
     config_file: bool = typer.Option(False, "--config", help="Print the schema of .readiness.yaml instead."),
     policy_file: bool = typer.Option(False, "--policy", help="Print the schema of an organisation policy file instead."),
 ) -> None:
-    """Print the manifest JSON Schema (for editors: yaml-language-server)."""
 
     def body() -> int:
         from .config import CONFIG_SCHEMA
@@ -213,7 +169,7 @@ def schema(
     guarded(body)
 
 
-@app.command("report")
+@app.command("report", help="Render saved JSON reports in any format, merged into one report when several are given.")
 def rerender(
     report_files: List[Path] = typer.Argument(..., metavar="REPORT.json...", help="Reports saved with --format json or --output json:PATH; several (CI shards, one per folder) are merged into one."),
     output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
@@ -224,7 +180,6 @@ def rerender(
     category: Optional[str] = typer.Option(None, "--category", help="Code scanning category for the SARIF output; default: the saved report's."),
     check_gate: bool = typer.Option(False, "--gate", help="Exit 1 when the gate failed (judged again over the merged reports); default: exit 0."),
 ) -> None:
-    """Render saved JSON reports in any format, merged into one report when several are given."""
 
     def body() -> int:
         from .plugins import load as load_plugins
@@ -250,7 +205,7 @@ def rerender(
     guarded(body)
 
 
-@app.command()
+@app.command(help="List the checklist: every rule with its id, category, severity and title.")
 def rules(
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its rule packs); default: found from the current folder up."),
@@ -261,7 +216,6 @@ def rules(
     color: str = typer.Option("auto", "--color", help="auto, always or never."),
     check_examples: Optional[Path] = typer.Option(None, "--check-examples", metavar="PACK", help="Run every rule of PACK (a file or folder) against its own examples; exit 1 if any misbehaves."),
 ) -> None:
-    """List the checklist: every rule with its id, category, severity and title."""
 
     def body() -> int:
         from . import config
@@ -292,7 +246,7 @@ def rules(
     guarded(body)
 
 
-@app.command()
+@app.command(help="Everything about one rule: what it checks, why, how to fix it, its examples.")
 def explain(
     rule_id: Optional[str] = typer.Argument(None, help="A rule id, e.g. REL002."),
     scoring: bool = typer.Option(False, "--scoring", help="Explain the score, the verdict, the gate and the ML Test Score instead."),
@@ -300,7 +254,6 @@ def explain(
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its rule packs); default: found from the current folder up."),
 ) -> None:
-    """Everything about one rule: what it checks, why, how to fix it, its examples."""
 
     def body() -> int:
         from . import config, explain as explaining
@@ -325,13 +278,12 @@ def explain(
     guarded(body)
 
 
-@app.command()
+@app.command(help="Write a commented starter manifest whose failing rules are the launch to-do list.")
 def init(
     kind: str = typer.Option(..., "--kind", "-k", help="ml, llm, rag or agent."),
     output: str = typer.Option("readiness.yaml", "--output", "-o", help="Where to write it; - for stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write a commented starter manifest whose failing rules are the launch to-do list."""
 
     def body() -> int:
         from .starter import check_kind, starter_manifest
@@ -350,14 +302,13 @@ def init(
     guarded(body)
 
 
-@app.command("import")
+@app.command("import", help="Write a starter manifest from the deployment files a team already keeps, citing them as sources.")
 def import_sources(
     files: List[Path] = typer.Argument(..., metavar="FILE...", help="KServe, Seldon, BentoML, MLflow, model card, LiteLLM or promptfoo files."),
     output: Path = typer.Option(Path("readiness.yaml"), "--output", "-o", help="Where to write the manifest."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     root: Optional[Path] = typer.Option(None, "--root", metavar="FOLDER", help="The files must be inside this folder. Default: the git work tree enclosing the output, else its folder."),
 ) -> None:
-    """Write a starter manifest from the deployment files a team already keeps, citing them as sources."""
 
     def body() -> int:
         from .config import existing_folder
@@ -381,18 +332,10 @@ def root(version: bool = typer.Option(False, "--version", callback=version_callb
     """readiness: is this AI deployment ready for production, and if not, what exactly is missing?"""
 
 
-class Terminated(BaseException):
-    """SIGTERM (a cancelled CI job): unwinds like Ctrl-C, so no temporary output file is left."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
-
-
 def main() -> None:
     import signal
 
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, terminate)
     if hasattr(sys.stderr, "reconfigure"):  # a message naming a file must not crash on a cp1252 console
         sys.stderr.reconfigure(errors="backslashreplace")
     try:
