@@ -9,25 +9,22 @@ traceback (``READINESS_DEBUG=1`` prints the traceback of an internal error).
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, List, Optional, Union
+from typing import List, Optional
 
 import typer
 
 from . import __version__
-from .errors import InputError, InputErrors
-
-if TYPE_CHECKING:
-    from .report import Report
-    from .reporters import RenderOptions
+from .errors import InputError
+from .exits import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, INTERRUPTED, Commands, Terminated, guarded, report_internal_error, terminate
+from .outputs import emit, parse_outputs, use_color, write_atomic, write_outputs
 
 app = typer.Typer(
     name="readiness",
+    cls=Commands,
     help="Is this AI deployment ready for production? Audit a manifest against a launch checklist.",
     no_args_is_help=True,
     add_completion=False,
@@ -35,49 +32,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-EXIT_TERMINATED = 143  # 128 + SIGTERM
-INTERRUPTED = "readiness: interrupted"
 SEVERITY_CHOICES = ("critical", "high", "medium", "low")
-
-
-def report_error(error: InputError) -> None:
-    typer.echo(str(error) if error.path else f"readiness: {error}", err=True)
-
-
-def guarded(action: Callable[[], int]) -> None:
-    """Run a command body: input errors become one line each and exit 2; Ctrl-C one line and 130."""
-    try:
-        code = action()
-    except KeyboardInterrupt:
-        typer.echo(INTERRUPTED, err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except InputErrors as errors:
-        for error in errors.errors:
-            report_error(error)
-        raise typer.Exit(EXIT_INPUT) from None
-    except InputError as error:
-        report_error(error)
-        raise typer.Exit(EXIT_INPUT) from None
-    except Exception as error:  # a bug is not a failed gate: CI must be able to tell them apart
-        report_internal_error(error)
-        raise typer.Exit(EXIT_INTERNAL) from None
-    raise typer.Exit(code)
-
-
-def report_internal_error(error: BaseException) -> None:
-    """One line, or the traceback with ``READINESS_DEBUG=1``."""
-    if os.environ.get("READINESS_DEBUG", "") not in ("", "0"):
-        import traceback
-
-        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
-    reason = " ".join(str(error).split())[:200]
-    typer.echo(
-        f"readiness: internal error ({type(error).__name__}{': ' + reason if reason else ''}); this is a bug, not a verdict. "
-        f"Set READINESS_DEBUG=1 for the traceback and report it (exit {EXIT_INTERNAL})",
-        err=True,
-    )
 
 
 def parse_date(value: Optional[str], option: str) -> dt.date:
@@ -104,106 +59,13 @@ def parse_score(value: Optional[str], option: str) -> Optional[float]:
     return score
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write all or nothing: a temporary file beside the target, then rename."""
-    write_all_atomic([(path, text)])
-
-
-Output = Union[str, Callable[[Callable[[str], object]], None]]  # the text, or a writer handing it over piece by piece
-
-
-def write_all_atomic(files: list[tuple[Path, Output]]) -> None:
-    """Write every file or none: all are staged as temporary files beside their targets before
-    the first is renamed into place, so a full disk or a missing folder for one output leaves
-    no other output written."""
-    import tempfile
-
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, text in files:
-            folder = path.parent if str(path.parent) else Path(".")
-            try:
-                folder.mkdir(parents=True, exist_ok=True)  # --output sarif:build/readiness.sarif on a fresh checkout
-            except FileExistsError:
-                raise InputError(f"cannot write {path}: {folder} is a file, not a folder") from None
-            except OSError as error:
-                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
-            try:
-                handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-            except OSError as error:
-                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
-            staged.append((temporary, path))
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                    if isinstance(text, str):
-                        stream.write(text)
-                    else:
-                        text(stream.write)
-                os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
-            except OSError as error:
-                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
-        while staged:
-            temporary, path = staged[0]
-            try:
-                os.replace(temporary, path)
-            except OSError as error:
-                raise InputError(f"cannot write {path}: {error.strerror or error}") from None
-            staged.pop(0)
-    finally:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def use_color(choice: str) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-
 def comma_list(values: List[str], lower: bool = True) -> list[str]:
     """A repeatable option that also takes comma lists: ``--kind llm --kind rag`` = ``--kind llm,rag``."""
     parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
     return [part.lower() for part in parts] if lower else parts
 
 
-def parse_outputs(outputs: List[str]) -> list[tuple[str, Path]]:
-    from .reporters import FORMATS
-
-    parsed = []
-    for item in outputs:
-        name, _, target = item.partition(":")
-        if not target or name not in FORMATS:
-            raise InputError(f"--output {item!r}: expected FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}")
-        parsed.append((name, Path(target)))
-    return parsed
-
-
-def render_options(verbose: bool, full: bool, color: bool = False, stdout: bool = False) -> "RenderOptions":
-    """How to render: stdout on a terminal in colour when asked and wrapped to its width; files and pipes plain, unwrapped."""
-    from .reporters import RenderOptions
-
-    on_terminal = stdout and sys.stdout.isatty()
-    return RenderOptions(color=color, verbose=verbose, width=shutil.get_terminal_size((100, 24)).columns if on_terminal else 100, full=full, wrap=on_terminal)
-
-
-def write_outputs(report: "Report", targets: list[tuple[str, Path]], output_format: str, verbose: bool, full: bool, color: str) -> None:
-    """Every ``--output`` file (all or none), then stdout, then the job summary with the github format."""
-    from functools import partial
-
-    from .reporters import get, write_to
-
-    write_all_atomic([(target, partial(write_to, get(name), report, render_options(verbose, full))) for name, target in targets])
-    emit(partial(write_to, get(output_format), report, render_options(verbose, full, use_color(color), stdout=True)))
-    write_job_summary(report, [output_format, *(name for name, _ in targets)], full)
-
-
-@app.command()
+@app.command(help="Audit manifests and print a scored readiness report.")
 def audit(
     paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
@@ -227,7 +89,6 @@ def audit(
     category: Optional[str] = typer.Option(None, "--category", help="Code scanning category (SARIF automationDetails.id); default: readiness, or readiness-PATHS when paths are given."),
     shard: Optional[str] = typer.Option(None, "--shard", metavar="K/N", help="Audit only shard K of N of the manifests found (stable across machines: by path); merge the shards' JSON with `readiness report`."),
 ) -> None:
-    """Audit manifests and print a scored readiness report."""
 
     def body() -> int:
         from . import audit as auditing, config, policy
@@ -262,48 +123,17 @@ def audit(
     guarded(body)
 
 
-def write_job_summary(report: Report, formats: List[str], full: bool = False) -> None:
-    """With the github format, also append the markdown report to ``$GITHUB_STEP_SUMMARY``."""
-    if "github" in formats:
-        from .reporters.github import write_step_summary
-
-        write_step_summary(report, full=full)
-
-
 def check_category(category: str) -> str:
     if not category.strip() or any(not character.isprintable() for character in category):
         raise InputError(f"--category: expected a name such as readiness-services, found {category!r}")
     return category.strip().rstrip("/")
 
 
-def emit(text: Output) -> None:
-    """Print to stdout as UTF-8 with ``\\n`` line ends, whatever the console's encoding and platform:
-    the same bytes as ``--output`` writes; a writer's pieces as they come. A closed pipe (``| head``;
-    EINVAL on Windows) is not an error."""
-    binary = getattr(sys.stdout, "buffer", None)
-    write: Callable[[str], object] = sys.stdout.write if binary is None else lambda piece: binary.write(piece.encode("utf-8"))
-    try:
-        sys.stdout.flush()
-        if isinstance(text, str):
-            write(text)
-        else:
-            text(write)
-        if binary is not None:
-            binary.flush()
-        sys.stdout.flush()
-    except OSError as error:
-        if not isinstance(error, BrokenPipeError) and error.errno != errno.EINVAL:
-            raise
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-@app.command()
+@app.command(help="Check manifests against the schema only (shape and types); fast, for editors and pre-commit.")
 def validate(
     paths: List[Path] = typer.Argument(None, metavar="[PATH]...", help="Manifests, or folders to search for readiness.yaml / *.readiness.yaml. Default: the current folder."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its limits); default: found from the current folder up."),
 ) -> None:
-    """Check manifests against the schema only (shape and types); fast, for editors and pre-commit."""
 
     def body() -> int:
         from . import config
@@ -317,14 +147,13 @@ def validate(
     guarded(body)
 
 
-@app.command()
+@app.command(help="Print the manifest JSON Schema (for editors: yaml-language-server).")
 def schema(
     report: bool = typer.Option(False, "--report", help="Print the JSON report's schema instead."),
     rule_pack: bool = typer.Option(False, "--rule-pack", help="Print the rule pack schema instead (for writing your own rules)."),
     config_file: bool = typer.Option(False, "--config", help="Print the schema of .readiness.yaml instead."),
     policy_file: bool = typer.Option(False, "--policy", help="Print the schema of an organisation policy file instead."),
 ) -> None:
-    """Print the manifest JSON Schema (for editors: yaml-language-server)."""
 
     def body() -> int:
         from .config import CONFIG_SCHEMA
@@ -340,7 +169,7 @@ def schema(
     guarded(body)
 
 
-@app.command("report")
+@app.command("report", help="Render saved JSON reports in any format, merged into one report when several are given.")
 def rerender(
     report_files: List[Path] = typer.Argument(..., metavar="REPORT.json...", help="Reports saved with --format json or --output json:PATH; several (CI shards, one per folder) are merged into one."),
     output_format: str = typer.Option("terminal", "--format", "-f", help="Output format for stdout."),
@@ -351,7 +180,6 @@ def rerender(
     category: Optional[str] = typer.Option(None, "--category", help="Code scanning category for the SARIF output; default: the saved report's."),
     check_gate: bool = typer.Option(False, "--gate", help="Exit 1 when the gate failed (judged again over the merged reports); default: exit 0."),
 ) -> None:
-    """Render saved JSON reports in any format, merged into one report when several are given."""
 
     def body() -> int:
         from .plugins import load as load_plugins
@@ -377,7 +205,7 @@ def rerender(
     guarded(body)
 
 
-@app.command()
+@app.command(help="List the checklist: every rule with its id, category, severity and title.")
 def rules(
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its rule packs); default: found from the current folder up."),
@@ -388,7 +216,6 @@ def rules(
     color: str = typer.Option("auto", "--color", help="auto, always or never."),
     check_examples: Optional[Path] = typer.Option(None, "--check-examples", metavar="PACK", help="Run every rule of PACK (a file or folder) against its own examples; exit 1 if any misbehaves."),
 ) -> None:
-    """List the checklist: every rule with its id, category, severity and title."""
 
     def body() -> int:
         from . import config
@@ -419,7 +246,7 @@ def rules(
     guarded(body)
 
 
-@app.command()
+@app.command(help="Everything about one rule: what it checks, why, how to fix it, its examples.")
 def explain(
     rule_id: Optional[str] = typer.Argument(None, help="A rule id, e.g. REL002."),
     scoring: bool = typer.Option(False, "--scoring", help="Explain the score, the verdict, the gate and the ML Test Score instead."),
@@ -427,7 +254,6 @@ def explain(
     rule_packs: List[Path] = typer.Option([], "--rules", help="Extra rule pack (repeatable)."),
     config_path: Optional[Path] = typer.Option(None, "--config", help="Config file (for its rule packs); default: found from the current folder up."),
 ) -> None:
-    """Everything about one rule: what it checks, why, how to fix it, its examples."""
 
     def body() -> int:
         from . import config, explain as explaining
@@ -452,13 +278,12 @@ def explain(
     guarded(body)
 
 
-@app.command()
+@app.command(help="Write a commented starter manifest whose failing rules are the launch to-do list.")
 def init(
     kind: str = typer.Option(..., "--kind", "-k", help="ml, llm, rag or agent."),
     output: str = typer.Option("readiness.yaml", "--output", "-o", help="Where to write it; - for stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write a commented starter manifest whose failing rules are the launch to-do list."""
 
     def body() -> int:
         from .starter import check_kind, starter_manifest
@@ -477,14 +302,13 @@ def init(
     guarded(body)
 
 
-@app.command("import")
+@app.command("import", help="Write a starter manifest from the deployment files a team already keeps, citing them as sources.")
 def import_sources(
     files: List[Path] = typer.Argument(..., metavar="FILE...", help="KServe, Seldon, BentoML, MLflow, model card, LiteLLM or promptfoo files."),
     output: Path = typer.Option(Path("readiness.yaml"), "--output", "-o", help="Where to write the manifest."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     root: Optional[Path] = typer.Option(None, "--root", metavar="FOLDER", help="The files must be inside this folder. Default: the git work tree enclosing the output, else its folder."),
 ) -> None:
-    """Write a starter manifest from the deployment files a team already keeps, citing them as sources."""
 
     def body() -> int:
         from .config import existing_folder
@@ -508,18 +332,10 @@ def root(version: bool = typer.Option(False, "--version", callback=version_callb
     """readiness: is this AI deployment ready for production, and if not, what exactly is missing?"""
 
 
-class Terminated(BaseException):
-    """SIGTERM (a cancelled CI job): unwinds like Ctrl-C, so no temporary output file is left."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
-
-
 def main() -> None:
     import signal
 
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, terminate)
     if hasattr(sys.stderr, "reconfigure"):  # a message naming a file must not crash on a cp1252 console
         sys.stderr.reconfigure(errors="backslashreplace")
     try:

@@ -99,6 +99,38 @@ def test_usage_errors_exit_2(cli, project):
     assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
 
 
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["init"], "readiness: missing option '--kind' / '-k' (ml, llm, rag or agent); see 'readiness init --help'"),
+        (["init", "--kind"], "readiness: option '--kind' requires an argument; see 'readiness init --help'"),
+        (["import"], "readiness: missing argument 'FILE...' (KServe, Seldon, BentoML, MLflow, model card, LiteLLM or promptfoo files); see 'readiness import --help'"),
+        (
+            ["report"],
+            "readiness: missing argument 'REPORT.json...' (Reports saved with --format json or --output json:PATH; several (CI shards, one per folder) are merged into one); "
+            "see 'readiness report --help'",
+        ),
+        (["audit", "--frobnicate"], "readiness: no such option: --frobnicate (Possible options: --format); see 'readiness audit --help'"),
+        (["audit", "readiness.yaml", "--format"], "readiness: option '--format' requires an argument; see 'readiness audit --help'"),
+        (["rules", "--severity"], "readiness: option '--severity' requires an argument; see 'readiness rules --help'"),
+        (["explain", "REL001", "REL002"], "readiness: got unexpected extra argument(s) (REL002); see 'readiness explain --help'"),
+        (["--frobnicate"], "readiness: no such option: --frobnicate; see 'readiness --help'"),
+        (["audt"], "readiness: no such command 'audt'. Did you mean 'audit'? see 'readiness --help'"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2_without_a_usage_box(cli, project, args, line):
+    project("readiness.yaml", NOT_READY)
+    run = cli(*args)
+    assert (run.exit_code, run.stdout, run.stderr) == (2, "", line + "\n")
+    assert sorted(path.name for path in project.root.iterdir()) == [".git", "readiness.yaml"]
+
+
+def test_help_is_still_help(cli):
+    assert cli("init", "--help").exit_code == 0 and "--kind" in cli("init", "--help").stdout
+    bare = cli()
+    assert bare.exit_code == 2 and "audit" in bare.stdout and bare.stderr == ""
+
+
 def test_folders_are_searched_by_name_only(cli, project):
     project("svc/readiness.yaml", NOT_READY)
     project("svc/other.yaml", "this: [is not read\n")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import readiness.cli
+import readiness.outputs
 from conftest import AS_OF, REPO
 
 MINIMAL = "readiness: 1\nservice: {name: faults, kind: llm, risk: low}\n"
@@ -98,7 +98,7 @@ def test_a_failed_rename_leaves_no_output_and_no_temporary_file(cli, project, mo
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_replace(source, target)
 
-    monkeypatch.setattr(readiness.cli.os, "replace", replace)
+    monkeypatch.setattr(readiness.outputs.os, "replace", replace)
     run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--output", "sarif:out/r.sarif", "--output", "json:out/r.json")
     assert (run.exit_code, run.stderr) == (2, "readiness: cannot write out/r.sarif: No space left on device\n")
     assert list((project.root / "out").iterdir()) == []
@@ -152,10 +152,10 @@ def test_full_disk_keeps_the_previous_report_and_leaves_no_temporary_file(cli, p
     project("readiness.yaml", MINIMAL)
     previous = project("r.json", '{"previous": "report"}\n')
     if failing_call == "replace":
-        monkeypatch.setattr(readiness.cli.os, "replace", _no_space)
+        monkeypatch.setattr(readiness.outputs.os, "replace", _no_space)
     else:
         real_fdopen = os.fdopen
-        monkeypatch.setattr(readiness.cli.os, "fdopen", lambda *args, **kwargs: _FullDisk(real_fdopen(*args, **kwargs)))
+        monkeypatch.setattr(readiness.outputs.os, "fdopen", lambda *args, **kwargs: _FullDisk(real_fdopen(*args, **kwargs)))
     run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--output", "json:r.json")
     assert (run.exit_code, run.stdout, run.stderr) == (2, "", "readiness: cannot write r.json: No space left on device\n")
     assert previous.read_text() == '{"previous": "report"}\n'
@@ -196,7 +196,7 @@ def test_reader_gone_before_the_first_byte():
 # Runs the real CLI, made slow at one point so that SIGINT lands mid-run, deterministically.
 _SLOW_RUN = """
 import sys, time
-import readiness.audit, readiness.cli
+import readiness.audit, readiness.cli, readiness.outputs
 slow_point = sys.argv.pop(1)
 def pause(original):
     def paused(*args, **kwargs):
@@ -207,7 +207,7 @@ def pause(original):
 if slow_point == "audit":
     readiness.audit.audit_document = pause(readiness.audit.audit_document)
 else:
-    readiness.cli.os.replace = pause(readiness.cli.os.replace)
+    readiness.outputs.os.replace = pause(readiness.outputs.os.replace)
 sys.argv[0] = "readiness"
 readiness.cli.main()
 """
