@@ -4,7 +4,7 @@
 Usage (from the repository root, outside CI)::
 
     python scripts/mutate.py readiness/evidence.py readiness/paths.py [--jobs 2] [--tests tests]
-                             [--timeout-factor 3] [--json FILE] [--verbose]
+                             [--trace FILE] [--json FILE] [--retry FILE] [--verbose]
 
 1. Mutants are generated with :mod:`ast`: comparison operators swapped (``<`` ↔ ``<=``, ``==`` ↔ ``!=``,
    ``in`` ↔ ``not in``, ``is`` ↔ ``is not``), ``and`` ↔ ``or``, ``not`` removed, arithmetic and
@@ -18,6 +18,9 @@ Usage (from the repository root, outside CI)::
    module from memory: the files on disk are never changed, so workers run in parallel (``--jobs``).
    A mutant at module level (a constant, a default value, a decorator) runs the tests that execute
    the code using it: the function's body, or the lines naming the constant.
+   ``--trace FILE`` keeps the line map for the next run (delete it when the tests change);
+   ``--retry RESULTS`` (a ``--json`` file of an earlier run) runs only the mutants that were not
+   killed then, the others keep their outcome: killing is monotonic while tests are only added.
 4. A mutant is killed when a test fails, errors, or times out; it survives when they all pass or no
    test executes its lines. Equivalent mutants (no behaviour can tell them apart) are listed in
    EQUIVALENT below, each with its reason, and excluded from the score.
@@ -115,15 +118,12 @@ def _children(node: ast.AST, context: Context) -> Iterator[tuple[ast.AST, Contex
     for name, value in ast.iter_fields(node):
         if name in ("annotation", "returns", "format_spec", "type_comment"):
             continue
-        if isinstance(node, ast.Module):
+        if isinstance(node, ast.Module) or (isinstance(node, ast.ClassDef) and name == "body" and context.kind == "module"):
             for statement in value:
-                yield statement, Context("module", statement)
+                if not _is_docstring(statement):
+                    yield statement, Context("module", statement)
             continue
         child_context = context
-        if isinstance(node, ast.ClassDef) and name == "body" and context.kind == "module":
-            for statement in value:
-                yield statement, Context("module", statement)
-            continue
         if isinstance(node, FUNCTIONS) and context.kind == "module":
             child_context = Context("body" if name == "body" else "signature", node)
         for child in value if isinstance(value, list) else [value]:
@@ -257,6 +257,7 @@ class LineTracer:
         self.tests: list[str] = []
         self.durations: list[float] = []
         self.hits: dict[str, dict[int, list[int]]] = {name: defaultdict(list) for name in files}
+        self.failing: set[str] = set()
         self._lines: set[tuple[str, int]] = set()
 
     def _global(self, frame: Any, event: str, arg: Any) -> Any:
@@ -284,6 +285,10 @@ class LineTracer:
         for filename, line in self._lines:
             self.hits[filename][line].append(test)
 
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.failed:
+            self.failing.add(report.nodeid)
+
 
 def trace_main(root: Path, paths: list[str], tests: list[str], output: Path) -> int:
     """Run the tests once in this process, writing the lines each test executed to ``output`` (JSON)."""
@@ -295,7 +300,7 @@ def trace_main(root: Path, paths: list[str], tests: list[str], output: Path) -> 
     installed = os.path.realpath(sys.prefix)
     preload = sorted(name for name, module in list(sys.modules.items()) if name != "__main__" and _outside_project(module, str(root), installed))
     output.write_text(json.dumps({
-        "exit_code": int(code), "tests": tracer.tests, "durations": tracer.durations, "preload": preload,
+        "exit_code": int(code), "tests": tracer.tests, "failing": sorted(tracer.failing), "durations": tracer.durations, "preload": preload,
         "lines": {files[name]: {str(line): ids for line, ids in lines.items()} for name, lines in tracer.hits.items()},
     }), encoding="utf-8")
     return int(code)
@@ -345,14 +350,17 @@ def _run_child(root: Path, mutant: Mutant, test_ids: list[str]) -> int:
     return int(pytest.main([*test_ids, "-x", "-q", "-p", "no:cacheprovider", "-o", "addopts="]))
 
 
-def run_mutants(root: Path, mutants: list[Mutant], coverage: dict, jobs: int, base: float, factor: float, verbose: bool) -> None:
+def run_mutants(root: Path, mutants: list[Mutant], coverage: dict, jobs: int, base: float, factor: float, verbose: bool, slowest: float) -> None:
     lines = coverage["lines"]
     durations: list[float] = coverage["durations"]
+    failing = {index for index, test in enumerate(coverage["tests"]) if test in set(coverage["failing"])}
+    if slowest:  # tests slower than that under tracing are left out (a faster, possibly lower score)
+        failing |= {index for index, seconds in enumerate(durations) if seconds > slowest}
     pending: list[tuple[Mutant, list[str], float]] = []
     for mutant in mutants:
         if mutant.outcome:
             continue
-        selected = sorted({test for line in mutant.anchor_lines for test in lines.get(mutant.path, {}).get(str(line), [])},
+        selected = sorted({test for line in mutant.anchor_lines for test in lines.get(mutant.path, {}).get(str(line), [])} - failing,
                           key=lambda test: (durations[test], test))
         mutant.tests = len(selected)
         if not selected:
@@ -391,8 +399,8 @@ def run_mutants(root: Path, mutants: list[Mutant], coverage: dict, jobs: int, ba
                 if code in (4, 5):
                     mutant.outcome = "survived"
             done += 1
-            if verbose:
-                print(f"[{done}/{total}] {mutant.outcome:8} {mutant.path}:{mutant.line}: {mutant.description} ({mutant.tests} tests)", file=sys.stderr, flush=True)
+            if verbose or mutant.outcome == "survived":
+                print(f"[{done}/{total}] {mutant.outcome:8} {mutant.path}:{mutant.line}: {mutant.description} ({mutant.tests} tests) | {mutant.source}", file=sys.stderr, flush=True)
             elif done % 25 == 0:
                 print(f"  {done}/{total} mutants run", file=sys.stderr, flush=True)
     finally:
@@ -408,6 +416,14 @@ def mark_equivalents(mutants: list[Mutant], equivalents: list[Equivalent]) -> No
         for known in equivalents:
             if (known.path, known.line, known.mutation) == (mutant.path, mutant.source, mutant.description):
                 mutant.outcome, mutant.reason = "equivalent", known.reason
+
+
+def keep_earlier_kills(mutants: list[Mutant], earlier: list[dict]) -> None:
+    killed = {(item["path"], item["line"], item["description"], item["source"]): item for item in earlier if item["outcome"] in ("killed", "timeout")}
+    for mutant in mutants:
+        before = killed.get((mutant.path, mutant.line, mutant.description, mutant.source))
+        if before and not mutant.outcome:
+            mutant.outcome, mutant.reason = before["outcome"], before["reason"] + " (earlier run)"
 
 
 def report(paths: list[str], mutants: list[Mutant]) -> str:
@@ -438,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout-base", type=float, default=10.0, help="seconds every mutant gets (default 10)")
     parser.add_argument("--timeout-factor", type=float, default=3.0, help="times the traced time of its tests (default 3)")
     parser.add_argument("--json", type=Path, help="also write every mutant and its outcome here")
+    parser.add_argument("--trace", type=Path, help="the line map of the tests: read if it exists, else written there")
+    parser.add_argument("--retry", type=Path, help="a --json file of an earlier run: its killed mutants are not run again")
+    parser.add_argument("--max-test-seconds", type=float, default=0.0, help="leave out tests slower than this under tracing (0: none)")
     parser.add_argument("--verbose", action="store_true", help="print each mutant's outcome as it comes")
     parser.add_argument("--trace-to", type=Path, help=argparse.SUPPRESS)  # internal: the coverage run
     args = parser.parse_args(argv)
@@ -449,19 +468,31 @@ def main(argv: list[str] | None = None) -> int:
 
     mutants = [mutant for path in paths for mutant in generate(root, path)]
     mark_equivalents(mutants, EQUIVALENT)
-    print(f"{len(mutants)} mutants in {len(paths)} modules; tracing which tests run which lines...", file=sys.stderr, flush=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        trace_file = Path(scratch) / "lines.json"
-        started = time.perf_counter()
-        subprocess.run([sys.executable, os.path.abspath(__file__), *paths, "--root", str(root), "--trace-to", str(trace_file),
-                        *(f"--tests={test}" for test in tests)], cwd=root, stdout=subprocess.DEVNULL, check=False)
-        if not trace_file.exists():
-            print("the coverage run did not finish", file=sys.stderr)
-            return 2
-        coverage = json.loads(trace_file.read_text(encoding="utf-8"))
-    if coverage["exit_code"] != 0:
-        print(f"the tests do not pass unmutated (pytest exit {coverage['exit_code']}): fix them first", file=sys.stderr)
+    if args.retry:
+        keep_earlier_kills(mutants, json.loads(args.retry.read_text(encoding="utf-8")))
+    started = time.perf_counter()
+    if args.trace and args.trace.exists():
+        coverage = json.loads(args.trace.read_text(encoding="utf-8"))
+    else:
+        print(f"{len(mutants)} mutants in {len(paths)} modules; tracing which tests run which lines...", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory() as scratch:
+            trace_file = args.trace.resolve() if args.trace else Path(scratch) / "lines.json"
+            subprocess.run([sys.executable, os.path.abspath(__file__), *paths, "--root", str(root), "--trace-to", str(trace_file),
+                            *(f"--tests={test}" for test in tests)], cwd=root, stdout=subprocess.DEVNULL, check=False)
+            if not trace_file.exists():
+                print("the coverage run did not finish", file=sys.stderr)
+                return 2
+            coverage = json.loads(trace_file.read_text(encoding="utf-8"))
+    missing = [path for path in paths if path not in coverage["lines"]]
+    if missing:
+        print(f"the trace does not cover {', '.join(missing)}: trace again (another --trace file)", file=sys.stderr)
         return 2
+    if coverage["exit_code"] not in (0, 1):
+        print(f"the tests could not run (pytest exit {coverage['exit_code']})", file=sys.stderr)
+        return 2
+    if coverage["failing"]:  # they cannot tell a mutant from the original: left out, and said so
+        print(f"{len(coverage['failing'])} tests fail without any mutation and are left out: {', '.join(coverage['failing'][:5])}"
+              + (" ..." if len(coverage["failing"]) > 5 else ""), file=sys.stderr)
     print(f"{len(coverage['tests'])} tests traced in {time.perf_counter() - started:.0f} s; running mutants with {args.jobs} workers...", file=sys.stderr, flush=True)
     os.chdir(root)
     sys.path.insert(0, str(root))
@@ -471,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         except BaseException:  # noqa: BLE001 - a module that will not import alone is simply not preloaded
             pass
     started = time.perf_counter()
-    run_mutants(root, mutants, coverage, max(1, args.jobs), args.timeout_base, args.timeout_factor, args.verbose)
+    run_mutants(root, mutants, coverage, max(1, args.jobs), args.timeout_base, args.timeout_factor, args.verbose, args.max_test_seconds)
     print(report(paths, mutants))
     print(f"\n{len(mutants)} mutants in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.json:
