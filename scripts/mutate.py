@@ -226,8 +226,17 @@ def _anchor_lines(tree: ast.Module, context: Context, first: int, last: int) -> 
     return lines
 
 
+SOURCES: dict[str, str] = {}  # path → the text mutated: read once, so that editing the file mid-run changes nothing
+
+
+def _source(root: Path, path: str) -> str:
+    if path not in SOURCES:
+        SOURCES[path] = (root / path).read_text(encoding="utf-8")
+    return SOURCES[path]
+
+
 def generate(root: Path, path: str) -> list[Mutant]:
-    source = (root / path).read_text(encoding="utf-8")
+    source = _source(root, path)
     lines = source.splitlines()
     tree = ast.parse(source)
     mutants: list[Mutant] = []
@@ -238,7 +247,7 @@ def generate(root: Path, path: str) -> list[Mutant]:
 
 
 def mutated_tree(root: Path, mutant: Mutant) -> ast.Module:
-    tree = ast.parse((root / mutant.path).read_text(encoding="utf-8"))
+    tree = ast.parse(_source(root, mutant.path))
     for index, (node, _) in enumerate(walk(tree)):
         if index == mutant.node_index:
             edits(node)[mutant.choice][3]()
@@ -395,9 +404,8 @@ def run_mutants(root: Path, mutants: list[Mutant], coverage: dict, jobs: int, ba
             code = os.waitstatus_to_exitcode(status)
             if not mutant.outcome:
                 mutant.outcome = "survived" if code == 0 else "killed"
-                mutant.reason = {0: "", 1: "a test failed", 2: "collection or import failed", 5: "no test ran"}.get(code, f"exit {code}")
-                if code in (4, 5):
-                    mutant.outcome = "survived"
+                # every test id was found unmutated: 2, 4 (ids not found) or 5 mean the mutant broke an import
+                mutant.reason = {0: "", 1: "a test failed", 2: "collection failed", 4: "collection failed", 5: "collection failed"}.get(code, f"exit {code}")
             done += 1
             if verbose or mutant.outcome == "survived":
                 print(f"[{done}/{total}] {mutant.outcome:8} {mutant.path}:{mutant.line}: {mutant.description} ({mutant.tests} tests) | {mutant.source}", file=sys.stderr, flush=True)

@@ -31,6 +31,7 @@ DATA = {
         ("monitoring.slo[*]", [(("monitoring", "slo", "latency_p95_ms"), 4000), (("monitoring", "slo", "error_rate"), 0.02)]),
         ("monitoring.alerts[*].name[0]", []),
         ("monitoring[*][0].name", [(("monitoring", "alerts", 0, "name"), "quality")]),
+        ("monitoring[*][3]", []),  # an index one past the end, after a wildcard: nothing, not an IndexError
         ("prompts[*]", []),
         ("monitoring.alerts.name", []),
         ("nowhere.else", []),
@@ -51,6 +52,7 @@ def test_select_paths_are_absolute_under_a_base():
     [
         ("monitoring.alerts[1].runbook", ("monitoring", "alerts", 1, "runbook")),
         ("monitoring.alerts[7].runbook", ("monitoring", "alerts", 7)),
+        ("monitoring.alerts[3].runbook", ("monitoring", "alerts", 3)),  # one past the end
         ("monitoring.dashboards", ("monitoring", "dashboards")),
         ("monitoring.slo.availability", ("monitoring", "slo", "availability")),
         ("monitoring.alerts[*].owner", ("monitoring", "alerts")),
