@@ -1,0 +1,115 @@
+"""The check vocabulary pinned where mutation testing found it unpinned (docs/testing.md): what each
+function's options accept (a rule pack with a wrong option fails when it loads), and the messages and
+boundaries a user relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from readiness.errors import InputError
+from readiness.evidence import MemoryEvidence
+from readiness.functions import MISSING, REGISTRY, Call, Function
+from readiness.rules import load_pack
+from readiness.schema import validate_value
+
+AS_OF = dt.date(2026, 11, 26)
+
+# function → (options a pack may give, options it may not: each wrong in one way)
+OPTIONS = {
+    "present": ({}, [{"value": 1}]),
+    "any_present": ({"fields": ["a", "b"]}, [{}, {"fields": "a"}, {"fields": ["a"]}, {"fields": ["a", 2]}]),
+    "equals": ({"value": None}, [{}]),
+    "one_of": ({"values": ["a", 1, True]}, [{}, {"values": "a"}, {"values": []}, {"values": [None]}, {"values": [["a"]]}]),
+    "not_one_of": ({"values": ["none"]}, [{"values": []}, {"values": [{"a": 1}]}]),
+    "contains": ({"values": ["a"]}, [{"values": []}, {"values": "a"}]),
+    "same_as": ({"path": "a.b"}, [{}, {"path": ""}, {"path": 1}]),
+    "implies": ({"if": "a", "then": "b"}, [{"if": "a"}, {"then": "b"}, {"if": "", "then": "b"}, {"if": "a", "then": ""}, {"if": 1, "then": "b"}, {"if": "a", "then": 1}]),
+    "pattern": ({"match": "a", "not_match": "b", "flags": "i"}, [{"match": 1}, {"not_match": 1}, {"flags": "x"}, {"flags": "I"}]),
+    "at_least": ({"value": 0.5}, [{}, {"value": "1"}]),
+    "at_most": ({"value": 5}, [{}, {"value": "5"}]),
+    "min_items": ({"count": 0}, [{}, {"count": -1}, {"count": 1.5}]),
+    "has_item": ({"field": "t", "values": ["x"], "min": 1}, [{"values": ["x"]}, {"field": "t"}, {"field": 1, "values": ["x"]}, {"field": "t", "values": ["x"], "min": 0}, {"field": "t", "values": []}]),
+    "within_days": ({"days": 0}, [{}, {"days": -1}, {"days": "30"}]),
+    "not_before_audit": ({"max_days": 0}, [{"max_days": -1}, {"max_days": 1.5}]),
+    "file_exists": ({"min_bytes": 0}, [{"min_bytes": -1}, {"min_bytes": "1"}]),
+    "hash_matches": ({"path_field": "file", "hash_field": "digest"}, [{"path_field": 1}, {"hash_field": 1}]),
+    "pinned_version": ({"conventions": []}, [{"conventions": {}}]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIONS))
+def test_a_function_accepts_its_options_and_refuses_wrong_ones(name: str):
+    schema = REGISTRY[name].options_schema
+    good, bad = OPTIONS[name]
+    assert validate_value(good, schema) == []
+    for options in [*bad, {**good, "unknown_option": 1}, ["not", "a", "mapping"]]:
+        assert validate_value(options, schema), f"{name} accepted {options!r}"
+
+
+def test_a_rule_pack_with_a_wrong_option_fails_when_it_loads(tmp_path: Path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "rules:\n- id: ACME001\n  title: Owner named\n  category: governance\n  severity: high\n  given: x-acme\n"
+        "  then: [{field: owner, function: present, options: {min: 1}}]\n"
+        "  remediation: 'x-acme: {owner: ml-platform}'\n  why: someone answers\n  references: [acme:owners]\n"
+        "  examples: {pass: [{x-acme: {owner: a}}], fail: [{x-acme: {}}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as error:
+        load_pack(pack)
+    assert "options of present: Additional properties are not allowed ('min' was unexpected)" in str(error.value)
+
+
+def test_a_function_without_a_docstring_documents_nothing_rather_than_something_false():
+    assert Function("plugin_check", lambda value, options, call: None).doc == ""
+
+
+def check(name: str, value, options=None, files=None, root=None, as_of: dt.date = AS_OF):
+    call = Call(root or {}, value, ("x",), ("x",), as_of, MemoryEvidence(files))
+    return REGISTRY[name].check(value, options or {}, call)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "options", "message"),
+    [
+        ("absent", "set", {}, "x must not be set"),
+        ("absent", MISSING, {}, None),
+        ("absent", [], {}, None),
+        ("not_one_of", "none", {"values": ["none", "off"]}, "x must not be string 'none'"),
+        ("not_one_of", "canary", {"values": ["none", "off"]}, None),
+        ("one_of", "canary", {"values": ["canary"]}, None),
+        ("contains", ["a"], {"values": ["a", "b", "c"]}, "x lacks b, c"),
+        ("pattern", "sk-123", {"not_match": "^sk-"}, "x is string 'sk-123', which matches the forbidden pattern '^sk-'"),
+        ("pattern", "gpt-4o", {"match": r"\d{4}"}, "x is string 'gpt-4o', which does not match '\\\\d{4}'"),
+        ("pattern", "GPT-4O-2024-08-06", {"match": "^gpt-", "flags": "i"}, None),
+        ("pattern", "GPT-4O-2024-08-06", {"match": "^gpt-"}, "x is string 'GPT-4O-2024-08-06', which does not match '^gpt-'"),
+        ("pattern", "SK-123", {"not_match": "^sk-", "flags": ""}, None),
+        ("has_item", [{"t": "a"}, {"t": "b"}, "c"], {"field": "t", "values": ["a", "b"], "min": 3},
+         "x has 2 item(s) with t in (a, b), expected at least 3"),
+        ("has_item", [{"t": "a"}, {"t": "b"}], {"field": "t", "values": ["a", "b"], "min": 2}, None),
+        ("has_item", [{"t": "a"}], {"field": "t", "values": ["a"]}, None),
+        ("has_item", [], {"field": "t", "values": ["a"]}, "x has 0 item(s) with t in (a), expected at least 1"),
+        ("min_items", {"a": 1, "b": 2}, {"count": 2}, None),
+        ("min_items", [], {"count": 0}, None),
+        ("contains", ["a", "b"], {"values": ["a", "b"]}, None),
+        ("same_as", "eu", {"path": "data.region"}, "data.region is missing, so x cannot be compared with it"),
+        ("implies", ["tool"], {"if": "side_effects", "then": "approval"}, "x is a list of 1, expected a mapping"),
+        ("implies", {"side_effects": True}, {"if": "side_effects", "then": "approval"}, "x has side_effects: true but approval is missing, expected true"),
+        ("implies", {"side_effects": True, "approval": "yes"}, {"if": "side_effects", "then": "approval"},
+         "x has side_effects: true but approval is string 'yes', expected true"),
+        ("implies", {"side_effects": "true", "approval": False}, {"if": "side_effects", "then": "approval"}, None),
+        ("implies", {"side_effects": True, "approval": True}, {"if": "side_effects", "then": "approval"}, None),
+    ],
+)
+def test_what_a_user_reads_when_a_value_fails_and_that_it_passes_otherwise(name, value, options, message):
+    assert check(name, value, options) == message
+
+
+def test_same_as_compares_with_the_value_at_its_path():
+    root = {"data": {"region": "eu-west-1"}}
+    assert check("same_as", "eu-west-1", {"path": "data.region"}, root=root) is None
+    assert check("same_as", "us-east-1", {"path": "data.region"}, root=root) == "x is string 'us-east-1' but data.region is string 'eu-west-1'"
+    assert check("same_as", None, {"path": "data.none"}, root={"data": {"none": None}}) is None  # present but null on both sides
