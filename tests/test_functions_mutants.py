@@ -113,3 +113,56 @@ def test_same_as_compares_with_the_value_at_its_path():
     assert check("same_as", "eu-west-1", {"path": "data.region"}, root=root) is None
     assert check("same_as", "us-east-1", {"path": "data.region"}, root=root) == "x is string 'us-east-1' but data.region is string 'eu-west-1'"
     assert check("same_as", None, {"path": "data.none"}, root={"data": {"none": None}}) is None  # present but null on both sides
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "options", "message"),
+    [
+        ("not_before_audit", "2026-11-26", {}, None),  # the audit day itself has not passed
+        ("not_before_audit", "2026-11-25", {}, "x is 2026-11-25, before the audit date 2026-11-26"),
+        ("not_before_audit", "2026-12-26", {"max_days": 30}, None),  # exactly the time box
+        ("not_before_audit", "2026-12-27", {"max_days": 30}, "x is 2026-12-27, 31 days after the audit date (limit 30 days)"),
+        ("not_before_audit", "2030-01-01", {}, None),
+        ("not_before_audit", "soon", {}, "x is string 'soon', expected a date YYYY-MM-DD"),
+        ("within_days", "2026-10-27", {"days": 30}, None),  # exactly the limit
+        ("within_days", "2026-10-26", {"days": 30}, "x is 2026-10-26, 31 days old (limit 30 days)"),
+        ("within_days", "2026-11-27", {"days": 30}, "x is 2026-11-27, which is after the audit date 2026-11-26"),
+    ],
+)
+def test_dates_are_judged_against_the_audit_day_with_inclusive_limits(name, value, options, message):
+    assert check(name, value, options) == message
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "message"),
+    [
+        ("", {}, "x: 'card.md' is empty"),
+        ("#", {}, None),  # one byte is enough by default
+        ("", {"min_bytes": 0}, None),
+        ("# Card", {"min_bytes": 7}, "x: 'card.md' has 6 bytes, below the minimum of 7"),
+        ("# Card", {"min_bytes": 6}, None),
+    ],
+)
+def test_file_exists_counts_bytes_from_one_by_default(content, options, message):
+    assert check("file_exists", "card.md", options, files={"card.md": content}) == message
+
+
+def test_file_exists_names_the_citation_that_cannot_be_read():
+    assert check("file_exists", "docs/none.md", {}, files={}) == "x: 'docs/none.md' does not exist"
+    assert check("file_exists", "../../etc/passwd", {}, files={}) == "x: '../../etc/passwd' does not exist"
+    assert check("file_exists", "https://x.io/card.md", {}) == "x: 'https://x.io/card.md' is a URL; readiness never fetches: cite a file in the repository"
+
+
+def test_hash_matches_reads_the_fields_it_is_told_and_shows_both_digests():
+    content = "weights v3\n"
+    digest = __import__("hashlib").sha256(content.encode()).hexdigest()
+    files = {"model.bin": content}
+    assert check("hash_matches", {"path": "model.bin", "sha256": digest.upper()}, {}, files=files) is None  # case does not matter
+    assert check("hash_matches", {"file": "model.bin", "digest": digest}, {"path_field": "file", "hash_field": "digest"}, files=files) is None
+    assert check("hash_matches", {"file": "model.bin"}, {"path_field": "file", "hash_field": "digest"}, files=files) == (
+        "x.digest is missing: declare the file's SHA-256 so that a changed file is caught")
+    assert check("hash_matches", {"path": 3, "sha256": digest}, {}, files=files) == "x.path is missing"
+    assert check("hash_matches", {"path": "gone.bin", "sha256": digest}, {}, files=files) == "x.path: 'gone.bin' does not exist"
+    wrong = "0" * 64
+    assert check("hash_matches", {"path": "model.bin", "sha256": wrong}, {}, files=files) == (
+        f"x.sha256 does not match 'model.bin': declared 000000000000…, file has {digest[:12]}…")
