@@ -85,7 +85,6 @@ def function(name: str, options: dict | None = None, required: tuple[str, ...] =
 
 
 _NUMBER = {"type": "number"}
-_STRINGS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 _SCALARS = {"type": "array", "items": {"type": ["string", "number", "boolean"]}, "minItems": 1}
 
 

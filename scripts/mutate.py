@@ -81,6 +81,7 @@ REMOVABLE = (ast.Expr, ast.AugAssign, ast.Raise, ast.Break, ast.Continue)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 Edit = Callable[[], None]
+UNCOVERED_TESTS = 100
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,9 @@ def _anchor_lines(tree: ast.Module, context: Context, first: int, last: int) -> 
         return set(range(function.body[0].lineno, (function.end_lineno or function.lineno) + 1))
     names = _defined_names(context.owner)
     lines: set[int] = set()
-    for node in ast.walk(tree):
+    for node, where in walk(tree):
         if (isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)) or (isinstance(node, ast.Attribute) and node.attr in names):
-            lines.add(node.lineno)
+            lines |= _anchor_lines(tree, where, node.lineno, node.lineno) if where.kind == "signature" else {node.lineno}
     return lines
 
 
@@ -371,9 +372,13 @@ def run_mutants(root: Path, mutants: list[Mutant], coverage: dict, jobs: int, ba
             continue
         selected = sorted({test for line in mutant.anchor_lines for test in lines.get(mutant.path, {}).get(str(line), [])} - failing,
                           key=lambda test: (durations[test], test))
+        if not selected:  # code run at import only (a decorator factory, a constant used there): the module's fastest tests
+            selected = sorted({test for tests in lines.get(mutant.path, {}).values() for test in tests} - failing,
+                              key=lambda test: (durations[test], test))[:UNCOVERED_TESTS]
+            mutant.reason = f"no test executes its lines: ran the module's {UNCOVERED_TESTS} fastest tests"
         mutant.tests = len(selected)
         if not selected:
-            mutant.outcome, mutant.reason = "uncovered", "no test executes this line"
+            mutant.outcome, mutant.reason = "uncovered", "no test executes this module"
             continue
         timeout = base + factor * sum(durations[test] for test in selected)
         pending.append((mutant, [coverage["tests"][test] for test in selected], timeout))
@@ -405,7 +410,7 @@ def run_mutants(root: Path, mutants: list[Mutant], coverage: dict, jobs: int, ba
             if not mutant.outcome:
                 mutant.outcome = "survived" if code == 0 else "killed"
                 # every test id was found unmutated: 2, 4 (ids not found) or 5 mean the mutant broke an import
-                mutant.reason = {0: "", 1: "a test failed", 2: "collection failed", 4: "collection failed", 5: "collection failed"}.get(code, f"exit {code}")
+                mutant.reason = mutant.reason or {0: "", 1: "a test failed", 2: "collection failed", 4: "collection failed", 5: "collection failed"}.get(code, f"exit {code}")
             done += 1
             if verbose or mutant.outcome == "survived":
                 print(f"[{done}/{total}] {mutant.outcome:8} {mutant.path}:{mutant.line}: {mutant.description} ({mutant.tests} tests) | {mutant.source}", file=sys.stderr, flush=True)

@@ -158,3 +158,37 @@ def test_a_record_with_both_evaluated_and_metric_is_a_measurement():
 def test_a_json_object_in_a_jsonl_file_is_read_line_by_line():
     with pytest.raises(EvidenceProblem, match=r"^r.jsonl:1: expected an object with 'metric'"):
         parse_results(b'{"metrics": {"acc": 0.9}}\n', "r.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (PermissionError(13, "Permission denied"), "'card.md' cannot be read: permission denied"),
+        (OSError(5, "Input/output error"), "'card.md' cannot be read: Input/output error"),
+        (OSError("disk gone"), "'card.md' cannot be read: disk gone"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_a_problem_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, message: str):
+    import readiness.evidence as evidence_module
+
+    (tmp_path / "card.md").write_text("# Card\n")
+
+    def refuse(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(evidence_module, "open", refuse, raising=False)
+    with pytest.raises(EvidenceProblem) as problem:
+        Evidence(tmp_path, tmp_path).read("card.md")
+    assert str(problem.value) == message
+
+
+def test_a_directory_or_a_file_over_the_limit_is_refused(tmp_path: Path):
+    (tmp_path / "evals").mkdir()
+    (tmp_path / "big.json").write_bytes(b"x" * 11)
+    (tmp_path / "fits.json").write_bytes(b"x" * 10)
+    evidence = Evidence(tmp_path, tmp_path, max_bytes=10)
+    with pytest.raises(EvidenceProblem, match=r"^'evals' is a directory, expected a file$"):
+        evidence.read("evals")
+    with pytest.raises(EvidenceProblem, match=r"^'big.json' is larger than the evidence limit of 10 bytes$"):
+        evidence.read("big.json")
+    assert evidence.read("fits.json") == b"x" * 10

@@ -166,3 +166,20 @@ def test_hash_matches_reads_the_fields_it_is_told_and_shows_both_digests():
     wrong = "0" * 64
     assert check("hash_matches", {"path": "model.bin", "sha256": wrong}, {}, files=files) == (
         f"x.sha256 does not match 'model.bin': declared 000000000000…, file has {digest[:12]}…")
+
+
+def test_the_functions_that_open_cited_files_say_so_and_only_they():
+    """``readiness explain`` shows a rule built on them as verified from evidence, not taken as declared."""
+    core = ("present", "any_present", "absent", "truthy", "equals", "one_of", "not_one_of", "same_as", "implies", "pattern",
+            "at_least", "at_most", "min_items", "contains", "has_item", "within_days", "not_before_audit", "file_exists",
+            "hash_matches", "pinned_version")
+    assert {name for name in core if REGISTRY[name].reads_evidence} == {"file_exists", "hash_matches"}
+    assert {name for name in core if REGISTRY[name].accepts_missing} == {"present", "absent"}
+    assert REGISTRY["any_present"].required == ("fields",) and REGISTRY["has_item"].required == ("field", "values")
+
+
+@pytest.mark.parametrize(("hashed", "on_disk"), [("a\nb\n", "a\r\nb\r\n"), ("a\r\nb\r\n", "a\nb\n")])
+def test_a_hash_that_differs_only_by_line_endings_says_so_either_way(hashed: str, on_disk: str):
+    declared = __import__("hashlib").sha256(hashed.encode()).hexdigest()
+    message = check("hash_matches", {"path": "p.md", "sha256": declared}, {}, files={"p.md": on_disk})
+    assert message.endswith("… — only its line endings changed (CRLF and LF): check git's core.autocrlf or .gitattributes, or hash the file as it is checked out")
