@@ -61,7 +61,13 @@ class Equivalent:
     reason: str
 
 
-EQUIVALENT: list[Equivalent] = []
+EQUIVALENT: list[Equivalent] = [
+    Equivalent("readiness/evidence.py", "content = read_at_most(stream, self.max_bytes + 1)", "1 → 2",
+               "reading one byte more than max_bytes + 1 changes no verdict: a file over the limit is over it either way"),
+    Equivalent("readiness/evidence.py", "offset = found + 1", "1 → 2",
+               "the next key is searched from inside the quoted key just found: a JSON key's second character is "
+               "never the opening quote of another key, nor a newline (escaped in JSON), so the line is the same"),
+]
 
 COMPARE_SWAPS: dict[type, type] = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
@@ -322,6 +328,27 @@ def _outside_project(module: Any, root: str, installed: str) -> bool:
     return not filename.startswith(os.path.join(root, "")) or filename.startswith(os.path.join(installed, ""))
 
 
+def merge_traces(traces: list[dict]) -> dict:
+    """One line map from several (an earlier full run, then the new test files): the same test twice counts once."""
+    merged: dict[str, Any] = {"exit_code": max(trace["exit_code"] for trace in traces), "tests": [], "durations": [], "failing": [], "preload": [], "lines": {}}
+    index: dict[str, int] = {}
+    for trace in traces:
+        renumber = []
+        for test, seconds in zip(trace["tests"], trace["durations"]):
+            if test not in index:
+                index[test] = len(merged["tests"])
+                merged["tests"].append(test)
+                merged["durations"].append(seconds)
+            renumber.append(index[test])
+        merged["failing"] = sorted(set(merged["failing"]) | set(trace["failing"]))
+        merged["preload"] = sorted(set(merged["preload"]) | set(trace["preload"]))
+        for path, lines in trace["lines"].items():
+            target = merged["lines"].setdefault(path, {})
+            for line, tests in lines.items():
+                target[line] = sorted(set(target.get(line, [])) | {renumber[test] for test in tests})
+    return merged
+
+
 # --- running mutants ---------------------------------------------------------------------------------
 
 
@@ -467,7 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout-base", type=float, default=10.0, help="seconds every mutant gets (default 10)")
     parser.add_argument("--timeout-factor", type=float, default=3.0, help="times the traced time of its tests (default 3)")
     parser.add_argument("--json", type=Path, help="also write every mutant and its outcome here")
-    parser.add_argument("--trace", type=Path, help="the line map of the tests: read if it exists, else written there")
+    parser.add_argument("--trace", type=Path, action="append",
+                        help="a line map of the tests: read if it exists, else traced (--tests) and written there; "
+                             "repeat it to add the map of new test files to an earlier one")
     parser.add_argument("--retry", type=Path, help="a --json file of an earlier run: its killed mutants are not run again")
     parser.add_argument("--max-test-seconds", type=float, default=0.0, help="leave out tests slower than this under tracing (0: none)")
     parser.add_argument("--verbose", action="store_true", help="print each mutant's outcome as it comes")
@@ -484,18 +513,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.retry:
         keep_earlier_kills(mutants, json.loads(args.retry.read_text(encoding="utf-8")))
     started = time.perf_counter()
-    if args.trace and args.trace.exists():
-        coverage = json.loads(args.trace.read_text(encoding="utf-8"))
-    else:
+    traces = []
+    for trace_file in args.trace or [None]:
+        if trace_file is not None and trace_file.exists():
+            traces.append(json.loads(trace_file.read_text(encoding="utf-8")))
+            continue
         print(f"{len(mutants)} mutants in {len(paths)} modules; tracing which tests run which lines...", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory() as scratch:
-            trace_file = args.trace.resolve() if args.trace else Path(scratch) / "lines.json"
-            subprocess.run([sys.executable, os.path.abspath(__file__), *paths, "--root", str(root), "--trace-to", str(trace_file),
+            written = trace_file.resolve() if trace_file else Path(scratch) / "lines.json"
+            subprocess.run([sys.executable, os.path.abspath(__file__), *paths, "--root", str(root), "--trace-to", str(written),
                             *(f"--tests={test}" for test in tests)], cwd=root, stdout=subprocess.DEVNULL, check=False)
-            if not trace_file.exists():
+            if not written.exists():
                 print("the coverage run did not finish", file=sys.stderr)
                 return 2
-            coverage = json.loads(trace_file.read_text(encoding="utf-8"))
+            traces.append(json.loads(written.read_text(encoding="utf-8")))
+    coverage = merge_traces(traces)
     missing = [path for path in paths if path not in coverage["lines"]]
     if missing:
         print(f"the trace does not cover {', '.join(missing)}: trace again (another --trace file)", file=sys.stderr)

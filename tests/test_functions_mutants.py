@@ -183,3 +183,17 @@ def test_a_hash_that_differs_only_by_line_endings_says_so_either_way(hashed: str
     declared = __import__("hashlib").sha256(hashed.encode()).hexdigest()
     message = check("hash_matches", {"path": "p.md", "sha256": declared}, {}, files={"p.md": on_disk})
     assert message.endswith("… — only its line endings changed (CRLF and LF): check git's core.autocrlf or .gitattributes, or hash the file as it is checked out")
+
+
+def test_pinned_version_reads_the_provider_and_model_name_beside_the_version():
+    version = ("model", "version")
+
+    def pinned(model: dict) -> str | None:
+        call = Call({"model": model}, model["version"], ("model",), version, AS_OF, MemoryEvidence({}))
+        return REGISTRY["pinned_version"].check(model["version"], {}, call)
+
+    assert pinned({"provider": "openai", "version": "my-deploy"}) == (
+        "model.version is 'my-deploy', which is not a model id OpenAI uses; pin a dated snapshot such as gpt-4o-2024-08-06")
+    assert pinned({"provider": "openai", "name": "gpt-4o", "version": "2024-08-06"}) is None
+    assert pinned({"provider": "openai", "model": "gpt-4o", "version": "2024-08-06"}) is None  # the name may be under model
+    assert pinned({"provider": 7, "version": "my-deploy"}) is None  # a provider that is not a name is not applied

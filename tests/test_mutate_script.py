@@ -63,3 +63,15 @@ def test_every_kind_of_mutation_is_generated_and_equivalents_leave_the_score(tmp
         mutant.outcome = "killed"
     mutate.mark_equivalents(mutants, [mutate.Equivalent("m.py", "a += 2 * a", "`*` → `/`", "test only")])
     assert "m.py  12  1  11  0  100.0%".split() == mutate.report(["m.py"], mutants).splitlines()[1].split()
+
+
+def test_line_maps_merge_so_new_test_files_add_to_an_earlier_run():
+    mutate = load_script()
+    earlier = {"exit_code": 1, "tests": ["t.py::a", "t.py::b"], "durations": [0.1, 0.2], "failing": ["t.py::b"], "preload": ["json"],
+               "lines": {"m.py": {"3": [0, 1]}}}
+    new = {"exit_code": 0, "tests": ["u.py::c", "t.py::a"], "durations": [0.3, 0.1], "failing": [], "preload": ["re"],
+           "lines": {"m.py": {"3": [0], "4": [0, 1]}}}
+    merged = mutate.merge_traces([earlier, new])
+    assert merged["tests"] == ["t.py::a", "t.py::b", "u.py::c"]
+    assert merged["lines"] == {"m.py": {"3": [0, 1, 2], "4": [0, 2]}}
+    assert merged["failing"] == ["t.py::b"] and merged["exit_code"] == 1 and merged["preload"] == ["json", "re"]

@@ -110,3 +110,10 @@ def test_the_project_root_is_the_enclosing_git_work_tree(tmp_path):
     (tmp_path / ".git").mkdir()
     assert find_project_root(service) == tmp_path
     assert Evidence(service, find_project_root(service)).read("../../shared/rollback.md") == b"# Roll back\n"
+
+
+def test_a_parsed_path_is_immutable_and_hashable_so_rules_can_share_it():
+    path = Path.parse("monitoring.alerts[*].runbook")
+    assert hash(path) == hash(Path.parse("monitoring.alerts[*].runbook"))
+    with pytest.raises(AttributeError):
+        path.steps = ()  # type: ignore[misc]
