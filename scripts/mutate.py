@@ -67,6 +67,10 @@ EQUIVALENT: list[Equivalent] = [
     Equivalent("readiness/evidence.py", "offset = found + 1", "1 → 2",
                "the next key is searched from inside the quoted key just found: a JSON key's second character is "
                "never the opening quote of another key, nor a newline (escaped in JSON), so the line is the same"),
+    Equivalent("readiness/evidence.py", "offset = 0", "0 → 1",
+               "_key_line searches a JSON document, which starts with '{' or a space, never with the quoted key"),
+    Equivalent("readiness/evidence.py", "text: str = field(repr=False)", "False → True",
+               "only repr(Results) changes (the file's text shown in it): no report, message or file shows a repr"),
 ]
 
 COMPARE_SWAPS: dict[type, type] = {

@@ -58,6 +58,7 @@ def test_a_symlinked_file_or_folder_is_resolved_in_full_and_confined(tmp_path: P
         ("\\\\server\\share\\card.md", "'\\\\\\\\server\\\\share\\\\card.md' is an absolute path; cite files relative to the manifest"),
         ("~/card.md", "'~/card.md' is an absolute path; cite files relative to the manifest"),
         ("C:card.md", "'C:card.md' is an absolute path; cite files relative to the manifest"),
+        ("C:", "'C:' is an absolute path; cite files relative to the manifest"),
         ("docs/card\x00.md", "a cited path contains a NUL character"),
     ],
 )
@@ -88,6 +89,9 @@ RESULTS_PROBLEMS = {
     "a slice value": (b'{"metrics": {},\n "slices": {\n  "billing": {\n   "acc": null}}}', "r.json:4: slices.billing.acc: expected a finite number, found null"),
     "evaluated a list": (b'{"metrics": {},\n "evaluated": []}', "r.json:2: 'evaluated' must be an object, found a list of 0"),
     "old layout version": (b'{"metrics": {},\n\n "model_version": ["v1"]}', "r.json:3: evaluated.model_version must be a string, found a list of 1"),
+    "parameters text": (b'{"metrics": {},\n "evaluated": {"parameters": "t=0"}}', "r.json:2: evaluated.parameters must be an object of name → value, found string 't=0'"),
+    "not UTF-8 after a blank line": (b'\n{"metrics": {"\xff": 1}}', "r.json:2: not UTF-8 text"),
+    "a non-ASCII slice": ('{"metrics": {},\n "slices": {\n  "café": {\n   "acc": "x"}}}'.encode(), "r.json:4: slices.café.acc: expected a finite number, found string 'x'"),
     "prompts a list": (b'{"metrics": {},\n "evaluated": {"prompts": ["9f2c"]}}', "r.json:2: evaluated.prompts must be an object of name → value, found a list of 1"),
 }
 
@@ -192,3 +196,8 @@ def test_a_directory_or_a_file_over_the_limit_is_refused(tmp_path: Path):
     with pytest.raises(EvidenceProblem, match=r"^'big.json' is larger than the evidence limit of 10 bytes$"):
         evidence.read("big.json")
     assert evidence.read("fits.json") == b"x" * 10
+
+
+def test_a_key_of_evaluated_is_placed_inside_evaluated_not_where_the_same_word_comes_first():
+    text = b'{"notes": {"prompts": "see below", "answer": "x"},\n "metrics": {},\n "evaluated": {"prompts": {"answer": "9f2c"}}}'
+    assert parse_results(text, "r.json").place("prompts", "answer") == "r.json:3"

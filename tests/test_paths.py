@@ -53,6 +53,7 @@ def test_select_paths_are_absolute_under_a_base():
         ("monitoring.alerts[1].runbook", ("monitoring", "alerts", 1, "runbook")),
         ("monitoring.alerts[7].runbook", ("monitoring", "alerts", 7)),
         ("monitoring.alerts[3].runbook", ("monitoring", "alerts", 3)),  # one past the end
+        ("monitoring.slo.error_rate", ("monitoring", "slo", "error_rate")),  # nothing missing: the whole path
         ("monitoring.dashboards", ("monitoring", "dashboards")),
         ("monitoring.slo.availability", ("monitoring", "slo", "availability")),
         ("monitoring.alerts[*].owner", ("monitoring", "alerts")),
