@@ -69,6 +69,8 @@ EQUIVALENT: list[Equivalent] = [
                "never the opening quote of another key, nor a newline (escaped in JSON), so the line is the same"),
     Equivalent("readiness/evidence.py", "offset = 0", "0 → 1",
                "_key_line searches a JSON document, which starts with '{' or a space, never with the quoted key"),
+    Equivalent("readiness/evidence.py", "if found < 0:", "0 → 1",
+               "for the same reason a key is never found at position 0: found is -1 or at least 1"),
     Equivalent("readiness/evidence.py", "text: str = field(repr=False)", "False → True",
                "only repr(Results) changes (the file's text shown in it): no report, message or file shows a repr"),
 ]

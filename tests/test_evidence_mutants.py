@@ -92,6 +92,12 @@ RESULTS_PROBLEMS = {
     "parameters text": (b'{"metrics": {},\n "evaluated": {"parameters": "t=0"}}', "r.json:2: evaluated.parameters must be an object of name → value, found string 't=0'"),
     "not UTF-8 after a blank line": (b'\n{"metrics": {"\xff": 1}}', "r.json:2: not UTF-8 text"),
     "a non-ASCII slice": ('{"metrics": {},\n "slices": {\n  "café": {\n   "acc": "x"}}}'.encode(), "r.json:4: slices.café.acc: expected a finite number, found string 'x'"),
+    # a key written with escapes cannot be found in the text: the message points at line 1
+    "escaped metric": (b'{\n "metrics": {"caf\\u00e9": "x"}}', "r.json:1: metrics.caf\u00e9: expected a finite number, found string 'x'"),
+    "escaped slice": (b'{"metrics": {},\n "slices": {"caf\\u00e9": 3}}', "r.json:1: slices.caf\u00e9 must be an object of metric \u2192 value"),
+    "escaped slices": (b'{"metrics": {},\n "\\u0073lices": 3}', "r.json:1: 'slices' must be an object of slice \u2192 {metric: value}"),
+    "escaped evaluated": (b'{"metrics": {},\n "\\u0065valuated": 3}', "r.json:1: 'evaluated' must be an object, found number 3"),
+    "escaped model_version": (b'{"metrics": {},\n "\\u006dodel_version": ["v1"]}', "r.json:1: evaluated.model_version must be a string, found a list of 1"),
     "prompts a list": (b'{"metrics": {},\n "evaluated": {"prompts": ["9f2c"]}}', "r.json:2: evaluated.prompts must be an object of name → value, found a list of 1"),
 }
 
