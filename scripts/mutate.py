@@ -464,10 +464,21 @@ def mark_equivalents(mutants: list[Mutant], equivalents: list[Equivalent]) -> No
                 mutant.outcome, mutant.reason = "equivalent", known.reason
 
 
+def _keys(items: list[tuple[str, str, str]]) -> list[tuple[str, str, str, int]]:
+    """(path, mutation, source line, which occurrence of the three): stable when lines move."""
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    keys = []
+    for item in items:
+        keys.append((*item, seen[item]))
+        seen[item] += 1
+    return keys
+
+
 def keep_earlier_kills(mutants: list[Mutant], earlier: list[dict]) -> None:
-    killed = {(item["path"], item["line"], item["description"], item["source"]): item for item in earlier if item["outcome"] in ("killed", "timeout")}
-    for mutant in mutants:
-        before = killed.get((mutant.path, mutant.line, mutant.description, mutant.source))
+    earlier_keys = _keys([(item["path"], item["description"], item["source"]) for item in earlier])
+    killed = {key: item for key, item in zip(earlier_keys, earlier) if item["outcome"] in ("killed", "timeout")}
+    for key, mutant in zip(_keys([(mutant.path, mutant.description, mutant.source) for mutant in mutants]), mutants):
+        before = killed.get(key)
         if before and not mutant.outcome:
             mutant.outcome, mutant.reason = before["outcome"], before["reason"] + " (earlier run)"
 
@@ -553,6 +564,7 @@ def main(argv: list[str] | None = None) -> int:
         except BaseException:  # noqa: BLE001 - a module that will not import alone is simply not preloaded
             pass
     started = time.perf_counter()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # like Ctrl-C: the workers' process groups are killed on the way out
     run_mutants(root, mutants, coverage, max(1, args.jobs), args.timeout_base, args.timeout_factor, args.verbose, args.max_test_seconds)
     print(report(paths, mutants))
     print(f"\n{len(mutants)} mutants in {time.perf_counter() - started:.0f} s", file=sys.stderr)
