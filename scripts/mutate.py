@@ -71,6 +71,7 @@ EQUIVALENT: list[Equivalent] = [
                "_key_line searches a JSON document, which starts with '{' or a space, never with the quoted key"),
     Equivalent("readiness/evidence.py", "if found < 0:", "0 → 1",
                "for the same reason a key is never found at position 0: found is -1 or at least 1"),
+    Equivalent("readiness/evidence.py", "if found < 0:", "`<` → `<=`", "as above: found is never 0"),
     Equivalent("readiness/evidence.py", "text: str = field(repr=False)", "False → True",
                "only repr(Results) changes (the file's text shown in it): no report, message or file shows a repr"),
 ]

@@ -98,6 +98,8 @@ RESULTS_PROBLEMS = {
     "escaped slices": (b'{"metrics": {},\n "\\u0073lices": 3}', "r.json:1: 'slices' must be an object of slice \u2192 {metric: value}"),
     "escaped evaluated": (b'{"metrics": {},\n "\\u0065valuated": 3}', "r.json:1: 'evaluated' must be an object, found number 3"),
     "escaped model_version": (b'{"metrics": {},\n "\\u006dodel_version": ["v1"]}', "r.json:1: evaluated.model_version must be a string, found a list of 1"),
+    "a slice named slices": (b'{"metrics": {},\n "slices": {"x": {"acc": 1},\n  "slices": {\n   "acc": "bad"}}}', "r.json:4: slices.slices.acc: expected a finite number, found string 'bad'"),
+    "a blank first line": (b'\n{"metrics": {"acc": "x"}}', "r.json:2: metrics.acc: expected a finite number, found string 'x'"),
     "prompts a list": (b'{"metrics": {},\n "evaluated": {"prompts": ["9f2c"]}}', "r.json:2: evaluated.prompts must be an object of name → value, found a list of 1"),
 }
 
@@ -207,3 +209,7 @@ def test_a_directory_or_a_file_over_the_limit_is_refused(tmp_path: Path):
 def test_a_key_of_evaluated_is_placed_inside_evaluated_not_where_the_same_word_comes_first():
     text = b'{"notes": {"prompts": "see below", "answer": "x"},\n "metrics": {},\n "evaluated": {"prompts": {"answer": "9f2c"}}}'
     assert parse_results(text, "r.json").place("prompts", "answer") == "r.json:3"
+
+
+def test_a_results_file_without_evaluated_is_placed_at_its_first_line():
+    assert parse_results(b'{"metrics": {}}', "r.json").place() == "r.json:1"
