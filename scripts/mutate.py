@@ -71,6 +71,8 @@ EQUIVALENT: list[Equivalent] = [
                "_key_line searches a JSON document, which starts with '{' or a space, never with the quoted key"),
     Equivalent("readiness/evidence.py", "if found < 0:", "0 → 1",
                "for the same reason a key is never found at position 0: found is -1 or at least 1"),
+    Equivalent("readiness/functions.py", 'Check = Callable[[Any, dict, Call], "str | None"]', "'str | None' → 'XXstr | NoneXX'",
+               "a forward reference in a type alias: nothing evaluates it at run time"),
     Equivalent("readiness/evidence.py", "if found < 0:", "`<` → `<=`", "as above: found is never 0"),
     Equivalent("readiness/evidence.py", "text: str = field(repr=False)", "False → True",
                "only repr(Results) changes (the file's text shown in it): no report, message or file shows a repr"),
@@ -116,6 +118,7 @@ class Mutant:
     description: str
     source: str
     anchor_lines: set[int] = field(default_factory=set)
+    at_import: bool = False  # a constant, default or decorator: evaluated when the module is imported
     outcome: str = ""  # killed | timeout | survived | uncovered | equivalent
     tests: int = 0
     reason: str = ""
@@ -256,7 +259,8 @@ def generate(root: Path, path: str) -> list[Mutant]:
     mutants: list[Mutant] = []
     for index, (node, context) in enumerate(walk(tree)):
         for choice, (first, last, description, _) in enumerate(edits(node)):
-            mutants.append(Mutant(path, index, choice, first, last, description, lines[first - 1].strip(), _anchor_lines(tree, context, first, last)))
+            mutants.append(Mutant(path, index, choice, first, last, description, lines[first - 1].strip(),
+                                  _anchor_lines(tree, context, first, last), context.kind != "body"))
     return mutants
 
 
@@ -394,6 +398,12 @@ def _run_child(root: Path, mutant: Mutant, test_ids: list[str]) -> int:
     return int(pytest.main([*test_ids, "-x", "-q", "-p", "no:cacheprovider", "-o", "addopts="]))
 
 
+def own_tests(path: str, tests: list[str]) -> set[int]:
+    """The tests in the module's own test files: ``tests/test_functions*.py`` for ``readiness/functions.py``."""
+    prefix = "test_" + Path(path).stem
+    return {index for index, test in enumerate(tests) if Path(test.split("::")[0]).name.startswith(prefix)}
+
+
 def run_mutants(root: Path, mutants: list[Mutant], coverage: dict, jobs: int, base: float, factor: float, verbose: bool, slowest: float) -> None:
     lines = coverage["lines"]
     durations: list[float] = coverage["durations"]
@@ -404,8 +414,10 @@ def run_mutants(root: Path, mutants: list[Mutant], coverage: dict, jobs: int, ba
     for mutant in mutants:
         if mutant.outcome:
             continue
-        selected = sorted({test for line in mutant.anchor_lines for test in lines.get(mutant.path, {}).get(str(line), [])} - failing,
-                          key=lambda test: (durations[test], test))
+        chosen = {test for line in mutant.anchor_lines for test in lines.get(mutant.path, {}).get(str(line), [])}
+        if mutant.at_import:  # what import-time code sets up (a function's options schema) is tested without running it
+            chosen |= own_tests(mutant.path, coverage["tests"])
+        selected = sorted(chosen - failing, key=lambda test: (durations[test], test))
         if not selected:  # code run at import only (a decorator factory, a constant used there): the module's fastest tests
             selected = sorted({test for tests in lines.get(mutant.path, {}).values() for test in tests} - failing,
                               key=lambda test: (durations[test], test))[:UNCOVERED_TESTS]
@@ -570,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report(paths, mutants))
     print(f"\n{len(mutants)} mutants in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.json:
-        args.json.write_text(json.dumps([{key: value for key, value in vars(mutant).items() if key != "anchor_lines"} for mutant in mutants], indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps([{key: value for key, value in vars(mutant).items() if key not in ("anchor_lines", "at_import")} for mutant in mutants], indent=1), encoding="utf-8")
     return 0
 
 

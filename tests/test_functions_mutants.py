@@ -63,8 +63,15 @@ def test_a_rule_pack_with_a_wrong_option_fails_when_it_loads(tmp_path: Path):
     assert "options of present: Additional properties are not allowed ('min' was unexpected)" in str(error.value)
 
 
-def test_a_function_without_a_docstring_documents_nothing_rather_than_something_false():
-    assert Function("plugin_check", lambda value, options, call: None).doc == ""
+def test_a_function_a_plugin_builds_by_hand_documents_nothing_needs_a_value_and_opens_no_file_unless_it_says():
+    made = Function("plugin_check", lambda value, options, call: None)
+    assert (made.doc, made.options, made.required, made.accepts_missing, made.reads_evidence) == ("", {}, (), False, False)
+    with pytest.raises(AttributeError):
+        made.name = "renamed"  # type: ignore[misc]
+    from readiness import functions
+
+    assert functions.present is REGISTRY["present"].check  # the decorator returns the check it registers
+    assert repr(MISSING) == "MISSING"  # how a missing value shows in a plugin author's traceback or debugger
 
 
 def check(name: str, value, options=None, files=None, root=None, as_of: dt.date = AS_OF):
