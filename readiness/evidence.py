@@ -106,10 +106,6 @@ class Evidence:
             self._real_folders[folder] = real
         return self._real_folders[folder]
 
-    def exists(self, cited: str) -> None:
-        """Raise :class:`EvidenceProblem` unless ``cited`` is a readable file in the project."""
-        self.read(cited)
-
     def read(self, cited: str) -> bytes:
         if cited in self._cache:
             return self._cache[cited]

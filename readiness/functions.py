@@ -117,7 +117,6 @@ def prepare_path(options: dict) -> str | None:
 
 
 _NUMBER = {"type": "number"}
-_STRINGS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 _SCALARS = {"type": "array", "items": {"type": ["string", "number", "boolean"]}, "minItems": 1}
 
 

@@ -156,3 +156,10 @@ def test_a_rule_that_could_not_be_checked_is_named_so_by_the_gate():
 
     manifest = ManifestReport("m.yaml", "svc", "llm", "high", "not_ready", 0.0, None, [], [result("TST001", "error", "high"), result("TST002", "fail", "critical")])
     assert gate([manifest], Thresholds()).reasons == ["m.yaml: TST001 (high) could not be checked", "m.yaml: TST002 (critical) failed"]
+
+
+def test_a_rule_for_other_risk_tiers_says_which_and_what_this_system_declared():
+    skipped = run("readiness: 1\nservice: {risk: low}\n", rule(risks=("high", "critical")))
+    assert (skipped.status, skipped.message) == ("skipped", "applies at risk tier high, critical; this one is low")
+    both = run("readiness: 1\nservice: {kind: [ml, rag], risk: low}\n", rule(kinds=("llm", "agent")))
+    assert both.message == "applies to llm, agent systems; this one is ml, rag"

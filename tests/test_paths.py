@@ -31,6 +31,7 @@ DATA = {
         ("monitoring.slo[*]", [(("monitoring", "slo", "latency_p95_ms"), 4000), (("monitoring", "slo", "error_rate"), 0.02)]),
         ("monitoring.alerts[*].name[0]", []),
         ("monitoring[*][0].name", [(("monitoring", "alerts", 0, "name"), "quality")]),
+        ("monitoring[*][3]", []),  # an index one past the end, after a wildcard: nothing, not an IndexError
         ("prompts[*]", []),
         ("monitoring.alerts.name", []),
         ("nowhere.else", []),
@@ -51,6 +52,8 @@ def test_select_paths_are_absolute_under_a_base():
     [
         ("monitoring.alerts[1].runbook", ("monitoring", "alerts", 1, "runbook")),
         ("monitoring.alerts[7].runbook", ("monitoring", "alerts", 7)),
+        ("monitoring.alerts[3].runbook", ("monitoring", "alerts", 3)),  # one past the end
+        ("monitoring.slo.error_rate", ("monitoring", "slo", "error_rate")),  # nothing missing: the whole path
         ("monitoring.dashboards", ("monitoring", "dashboards")),
         ("monitoring.slo.availability", ("monitoring", "slo", "availability")),
         ("monitoring.alerts[*].owner", ("monitoring", "alerts")),
@@ -108,3 +111,10 @@ def test_the_project_root_is_the_enclosing_git_work_tree(tmp_path):
     (tmp_path / ".git").mkdir()
     assert find_project_root(service) == tmp_path
     assert Evidence(service, find_project_root(service)).read("../../shared/rollback.md") == b"# Roll back\n"
+
+
+def test_a_parsed_path_is_immutable_and_hashable_so_rules_can_share_it():
+    path = Path.parse("monitoring.alerts[*].runbook")
+    assert hash(path) == hash(Path.parse("monitoring.alerts[*].runbook"))
+    with pytest.raises(AttributeError):
+        path.steps = ()  # type: ignore[misc]

@@ -212,7 +212,7 @@ def alert_runbook(value: Any, options: dict, call: Call) -> str | None:
     else:
         cited = posixpath.normpath(posixpath.join(posixpath.dirname(str(value.get("source", ""))), runbook.split("#")[0]))
     try:
-        call.evidence.exists(cited)
+        call.evidence.read(cited)
     except EvidenceProblem as problem:
         return f"{call.place(call.value_path + ('runbook',))}: the runbook of {name!r}: {problem}"
     return None
