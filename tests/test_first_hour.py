@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import AS_OF
+from conftest import AS_OF, NEEDS_DOCSTRINGS
 
 MANIFEST = """readiness: 1
 service: {name: svc, kind: llm, risk: low}
@@ -62,6 +62,7 @@ def test_a_min_score_out_of_range_is_one_line(cli, project, score):
     assert run.exit_code == 2 and run.stderr == f"readiness: --min-score: expected a number from 0 to 100, found {score!r}\n"
 
 
+@NEEDS_DOCSTRINGS
 def test_explain_says_one_byte_and_fills_a_given_minimum(cli, project):
     assert "to a file that is not empty: at least 1 byte. [reads evidence]" in cli("explain", "DAT001").stdout
     pack = PACK.replace("function: pattern, options: OPTIONS", "function: file_exists, options: {min_bytes: 200}").replace("region", "policy")

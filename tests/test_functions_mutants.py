@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import NEEDS_DOCSTRINGS
 from readiness.errors import InputError
 from readiness.evidence import MemoryEvidence
 from readiness.functions import MISSING, REGISTRY, Call, Function
@@ -63,6 +64,7 @@ def test_a_rule_pack_with_a_wrong_option_fails_when_it_loads(tmp_path: Path):
     assert "present has no option 'min'; it takes no options" in str(error.value)
 
 
+@NEEDS_DOCSTRINGS
 def test_a_function_a_plugin_builds_by_hand_documents_nothing_needs_a_value_and_opens_no_file_unless_it_says():
     made = Function("plugin_check", lambda value, options, call: None)
     assert (made.doc, made.options, made.required, made.accepts_missing, made.reads_evidence) == ("", {}, (), False, False)
