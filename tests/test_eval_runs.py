@@ -241,7 +241,7 @@ def test_a_non_model_fallback_needs_no_run(audit):
 
 
 BAD_RESULTS = {
-    "malformed JSON": (b'{\n  "metrics": {\n    "format_adherence": 0.996,\n  }\n}', "evals/results.json:4: not valid JSON: Expecting property name enclosed in double quotes"),
+    "malformed JSON": (b'{\n  "metrics": {\n    "format_adherence": ,\n  }\n}', "evals/results.json:3: not valid JSON: Expecting value"),
     "wrong shape": (b'{"scores": {"format_adherence": 0.996}}', "evals/results.json:1: expected an object with a 'metrics' object of name \u2192 value"),
     "NaN": (b'{\n  "metrics": {\n    "format_adherence": NaN}}', "evals/results.json:3: metrics.format_adherence: expected a finite number, found number nan"),
     "a 400-digit number": (b'{"metrics": {"format_adherence": ' + b"9" * 400 + b"}}", "evals/results.json:1: metrics.format_adherence: expected a finite number, found a number of 400 digits"),

@@ -78,7 +78,7 @@ from readiness.evidence import parse_results  # noqa: E402
 RESULTS_PROBLEMS = {
     "empty": (b"  \n", "r.json:1: the file is empty; expected a JSON object with 'metrics', or JSONL records"),
     "not UTF-8": (b'{"metrics":\n {"acc": 0.9, "name": "\xff"}}', "r.json:2: not UTF-8 text"),
-    "invalid JSON": (b'{"metrics": {\n"acc": 0.9,\n}}', "r.json:3: not valid JSON: Expecting property name enclosed in double quotes"),
+    "invalid JSON": (b'{"metrics": {\n"acc": ,\n}}', "r.json:2: not valid JSON: Expecting value"),
     "no metrics": (b'{"evaluated": {}}', "r.json:1: expected an object with a 'metrics' object of name → value (or a promptfoo, lm-evaluation-harness or Inspect AI results file)"),
     "metrics a list": (b'{"metrics": [0.9]}', "r.json:1: expected an object with a 'metrics' object of name → value (or a promptfoo, lm-evaluation-harness or Inspect AI results file)"),
     "a text value": (b'{\n "metrics": {\n  "acc": "0.9"\n }\n}', "r.json:3: metrics.acc: expected a finite number, found string '0.9'"),
