@@ -13,6 +13,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from .errors import InputError
@@ -236,6 +237,20 @@ def document_problem(content: bytes, cited: str, min_words: int) -> str | None:
     """Why a prose document (runbook, model card, plan, review) is not one, or None: empty, filler
     (lorem ipsum), unfilled template slots, sections holding only TODO/TBD, only headings, or fewer
     than ``min_words`` words of text outside headings and placeholders."""
+    if len(content) <= _CACHED_DOCUMENT_BYTES:
+        return _cached_document_problem(content, cited, min_words)
+    return _document_problem(content, cited, min_words)
+
+
+_CACHED_DOCUMENT_BYTES = 64 * 1024  # at most 512 such documents kept: a few MiB whatever the input
+
+
+@lru_cache(maxsize=512)  # one runbook is cited by several alerts and rules, and a fleet repeats its documents
+def _cached_document_problem(content: bytes, cited: str, min_words: int) -> str | None:
+    return _document_problem(content, cited, min_words)
+
+
+def _document_problem(content: bytes, cited: str, min_words: int) -> str | None:
     for magic, kind in _BINARY.items():
         if content.startswith(magic):
             return f"{cited!r} is {kind}, not text: readiness reads documents as UTF-8 text (Markdown, plain text); cite the text version"
