@@ -8,11 +8,9 @@ is cited as ``security.red_team.findings``.
 
 from __future__ import annotations
 
-from ..errors import InputError
-from ..evidence import EvidenceProblem
 from . import Facts, Source
 from .tool_outputs import garak_run, is_garak
-from .tool_runs import add_run
+from .tool_runs import add_read_run
 
 EXPECTED = "a garak report (JSON lines with entry_type: start_run setup, attempt, eval…)"
 
@@ -22,8 +20,4 @@ def detect(source: Source) -> bool:
 
 
 def extract(source: Source, facts: Facts) -> None:
-    try:
-        run = garak_run(source.text, source.file)
-    except EvidenceProblem as problem:
-        raise InputError(str(problem).removeprefix(f"{source.file}: "), source.file) from None
-    add_run(source, facts, run)
+    add_read_run(source, facts, lambda: garak_run(source.text, source.file))

@@ -9,11 +9,9 @@ Facts: one ``eval_runs`` record with the model (``eval.model``, ``openai/gpt-4o-
 
 from __future__ import annotations
 
-from ..errors import InputError
-from ..evidence import EvidenceProblem
 from . import Facts, Source
 from .tool_outputs import inspect_run, is_inspect
-from .tool_runs import add_run
+from .tool_runs import add_read_run
 
 EXPECTED = "an Inspect AI JSON log: an object with eval (task, model, created) and results.scores"
 
@@ -23,8 +21,4 @@ def detect(source: Source) -> bool:
 
 
 def extract(source: Source, facts: Facts) -> None:
-    try:
-        run = inspect_run(source.json, source.file)
-    except EvidenceProblem as problem:
-        raise InputError(str(problem).removeprefix(f"{source.file}: "), source.file) from None
-    add_run(source, facts, run)
+    add_read_run(source, facts, lambda: inspect_run(source.json, source.file))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
+from ..errors import InputError
+from ..evidence import EvidenceProblem
 from . import Facts, Source
 from .tool_outputs import Run
 
@@ -12,6 +14,15 @@ from .tool_outputs import Run
 def _line(source: Source, key: str) -> int:
     found = source.text.find(json.dumps(key))
     return source.text.count("\n", 0, found) + 1 if found >= 0 else 1
+
+
+def add_read_run(source: Source, facts: Facts, read: Callable[[], Run]) -> None:
+    """The run ``read`` takes from a tool's output file, added as facts; a file that is not one is an input error naming it."""
+    try:
+        run = read()
+    except EvidenceProblem as problem:
+        raise InputError(str(problem).removeprefix(f"{source.file}: "), source.file) from None
+    add_run(source, facts, run)
 
 
 def add_run(source: Source, facts: Facts, run: Run) -> None:
