@@ -16,7 +16,7 @@ from . import checks_cost, evidence_checks, evidence_formats as formats
 from .dates import parse_date
 from .evidence import EvidenceProblem
 from .functions import MISSING, Call, function
-from .files import describe, load_json
+from .files import describe, load_json, number
 
 # Model APIs whose weights the provider serves: there is no artifact, remote code or base model of the team's to check.
 HOSTED_APIS = frozenset({"openai", "azure", "azure_openai", "anthropic", "google", "vertex", "vertex_ai", "gemini", "bedrock", "aws_bedrock", "mistral", "cohere"})
@@ -25,10 +25,6 @@ NON_COMMERCIAL = re.compile(r"(^|[-_ ])(nc|non[-_ ]?commercial|research([-_ ]onl
 # A test definition in Python, JavaScript/TypeScript, Go or JUnit.
 TEST_DEFINITION = re.compile(r"^\s*(async\s+)?def\s+test_\w*|^\s*(it|test)\s*\(|^\s*func\s+Test\w*\(|@Test\b", re.MULTILINE)
 INCIDENT_FIELDS = ("incident", "incident_id", "postmortem")
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _mapping(value: Any) -> dict:
@@ -54,14 +50,14 @@ def load_test_at_peak(value: Any, options: dict, call: Call) -> str | None:
         return f"{call.where} is {describe(value)}, expected the load test"
     problems = []
     rates, lacking = checks_cost.peak_rates(_mapping(call.root.get("cost")))
-    tested = _number(value.get("peak_rps"))
+    tested = number(value.get("peak_rps"))
     if tested is None:
         problems.append(f"{call.where}.peak_rps is missing")
     if lacking:
         problems.append("cannot size the forecast peak without " + ", ".join(f"cost.{item}" for item in lacking))
     elif tested is not None and tested < rates["requests"] / 60:
         problems.append(f"{call.where}.peak_rps is {tested:g}, below the forecast peak of {rates['requests'] / 60:.2f} requests/second")
-    p95, objective = _number(value.get("p95_ms")), _number(_mapping(_mapping(call.root.get("monitoring")).get("slo")).get("latency_p95_ms"))
+    p95, objective = number(value.get("p95_ms")), number(_mapping(_mapping(call.root.get("monitoring")).get("slo")).get("latency_p95_ms"))
     if p95 is None:
         problems.append(f"{call.where}.p95_ms is missing")
     elif objective is None:
@@ -243,7 +239,7 @@ def beats_baseline(value: Any, options: dict, call: Call) -> str | None:
     lacking = [key for key in ("name", "metric", "score", "model_score") if value.get(key) is None]
     if lacking:
         return f"{call.where} lacks " + ", ".join(lacking)
-    baseline, model = _number(value["score"]), _number(value["model_score"])
+    baseline, model = number(value["score"]), number(value["model_score"])
     if baseline is None or model is None:
         return f"{call.where}.score and model_score must be numbers"
     lower = value.get("direction") == "lower_is_better"

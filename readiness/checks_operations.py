@@ -12,7 +12,7 @@ from typing import Any
 
 from .evidence_checks import document
 from .functions import MISSING, Call, function, prepare_path, within_days
-from .files import decimal, describe
+from .files import decimal, describe, number
 from .paths import Path as RulePath
 
 DRIFT_DETECTORS = ("input", "output", "embedding")
@@ -130,7 +130,7 @@ def samples_per_window(value: Any, options: dict, call: Call) -> str | None:
         return f"{call.where}.window is {shown}, expected the period each score covers, e.g. 1d or 6h"
     declared = value.get("min_samples")
     rate, traffic = value.get("sample_rate"), _at(call.root, "cost.traffic.requests_per_day")
-    if isinstance(rate, (int, float)) and not isinstance(rate, bool) and isinstance(traffic, (int, float)) and not isinstance(traffic, bool):
+    if number(rate) is not None and number(traffic) is not None:
         expected = rate * traffic * days
         needed = max(floor, declared) if isinstance(declared, int) and not isinstance(declared, bool) else floor
         if expected < needed:
@@ -156,7 +156,7 @@ def canary_ramp(value: Any, options: dict, call: Call) -> str | None:
         return f"{call.where}.initial_percent is missing: say what share of traffic the canary starts on"
     if not 0 < initial < limit:
         return f"{call.where}.initial_percent is {initial:g}, expected more than 0 and less than {limit:g} % of traffic"
-    if not isinstance(steps, list) or not steps or not all(isinstance(step, (int, float)) and not isinstance(step, bool) for step in steps):
+    if not isinstance(steps, list) or not steps or not all(number(step) is not None for step in steps):
         return f"{call.where}.steps is missing: list the traffic shares the canary rises through, ending at 100"
     ramp = [initial, *steps] if steps[0] != initial else list(steps)
     for before, after in zip(ramp, ramp[1:]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..files import number
 from . import Facts, Source, listing, mapping
 
 EXPECTED = "apiVersion flagger.app/… with kind Canary"
@@ -25,10 +26,6 @@ def detect(source: Source) -> bool:
     return any(_is_canary(document.data) for document in source.mappings)
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def extract(source: Source, facts: Facts) -> None:
     for document in source.mappings:
         if not _is_canary(document.data):
@@ -37,19 +34,19 @@ def extract(source: Source, facts: Facts) -> None:
         spec = mapping(document.data.get("spec"))
         key = "analysis" if "analysis" in spec else "canaryAnalysis"
         analysis, at = mapping(spec.get(key)), ("spec", key)
-        if _number(analysis.get("stepWeight")):
-            top = analysis.get("maxWeight") if _number(analysis.get("maxWeight")) else 100
+        if number(analysis.get("stepWeight")) is not None:
+            top = analysis.get("maxWeight") if number(analysis.get("maxWeight")) is not None else 100
             weights = list(range(int(analysis["stepWeight"]), int(top) + 1, max(1, int(analysis["stepWeight"])))) if analysis["stepWeight"] > 0 else []
             weight_key: tuple = ("stepWeight",)
         else:
-            weights = [weight for weight in listing(analysis.get("stepWeights")) if _number(weight)]
+            weights = [weight for weight in listing(analysis.get("stepWeights")) if number(weight) is not None]
             weight_key = ("stepWeights", 0)
         metrics = [mapping(metric) for metric in listing(analysis.get("metrics"))]
         record: dict[str, Any] = {"name": name, "tool": "flagger", "steps": weights, "analysis": [str(metric.get("name")) for metric in metrics],
                                   "aborts_on": [str(metric.get("name")) for metric in metrics if mapping(metric.get("thresholdRange"))]}
-        if _number(analysis.get("threshold")):
+        if number(analysis.get("threshold")) is not None:
             record["failed_checks_before_rollback"] = analysis["threshold"]
-        if _number(analysis.get("iterations")):  # A/B testing or blue/green: checked for N intervals, not shifted in steps
+        if number(analysis.get("iterations")) is not None:  # A/B testing or blue/green: checked for N intervals, not shifted in steps
             record["iterations"] = analysis["iterations"]
         facts.add("rollouts", record, source.at(document, at), {"steps": source.at(document, at)})
         if weights:

@@ -26,14 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..evidence import EvidenceProblem
 from ..evidence_formats import SEVERITIES, RedTeam
-from ..files import load_json
+from ..files import load_json, number
 
 _PROMPT_FILE = re.compile(r"([\w./-]+)\.(txt|md|json|jsonl|yaml|yml|j2|jinja2?|prompt|py|js)\b")
 _PROVIDER_MODES = ("chat:", "completion:", "messages:", "embedding:", "embeddings:", "responses:")
@@ -52,10 +51,6 @@ class Run:
     failed: int | None = None
     red_team: RedTeam | None = None
     where: dict[str, str] = field(default_factory=dict)  # evaluated key → the JSON key that records it (for its line)
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _mapping(value: Any) -> dict:
@@ -84,7 +79,7 @@ def is_garak(text: str) -> bool:
 
 
 def _day(value: Any) -> str | None:
-    if _number(value) and value > 0:
+    if number(value) is not None and value > 0:
         try:
             return dt.datetime.fromtimestamp(value, dt.timezone.utc).date().isoformat()
         except (OverflowError, OSError, ValueError):  # a time no calendar holds
@@ -131,13 +126,13 @@ def promptfoo_run(data: dict) -> Run:
     metrics: dict[str, float] = {}
     if judged:
         metrics["pass_rate"] = round((len(judged) - failed) / len(judged), 6)
-    scores = [row["score"] for row in rows if _number(row.get("score"))]
+    scores = [row["score"] for row in rows if number(row.get("score")) is not None]
     if scores:
         metrics["score"] = round(sum(scores) / len(scores), 6)
     named: dict[str, list[float]] = {}
     for row in rows:
         for name, value in _mapping(row.get("namedScores")).items():
-            if _number(value):
+            if number(value) is not None:
                 named.setdefault(str(name), []).append(value)
     metrics.update({name: round(sum(values) / len(values), 6) for name, values in named.items() if name not in metrics})
     return Run("promptfoo", model, evaluated, metrics, len(judged), failed, _promptfoo_red_team(data, rows), where)
@@ -186,7 +181,7 @@ def lm_eval_run(data: dict) -> Run:
     for task, values in data["results"].items():
         for key, value in values.items():
             name, _, kind = str(key).partition(",")
-            if _number(value) and "stderr" not in name and kind:  # ``acc,none``: a metric and its filter
+            if number(value) is not None and "stderr" not in name and kind:  # ``acc,none``: a metric and its filter
                 metrics[f"{task}/{name}" + (f",{kind}" if kind != "none" else "")] = float(value)
     return Run("lm-evaluation-harness", model, evaluated, metrics, where=where)
 
@@ -210,32 +205,32 @@ def inspect_run(data: dict, cited: str) -> Run:
     for score in map(_mapping, _list(_mapping(data.get("results")).get("scores"))):
         for name, metric in _mapping(score.get("metrics")).items():
             value = _mapping(metric).get("value")
-            if _number(value) and name != "stderr":
+            if number(value) is not None and name != "stderr":
                 metrics[f"{score.get('name', 'score')}/{name}"] = float(value)
     results = _mapping(data.get("results"))
-    tests = results.get("completed_samples") if _number(results.get("completed_samples")) else None
+    tests = results.get("completed_samples") if number(results.get("completed_samples")) is not None else None
     return Run("inspect", model, evaluated, metrics, tests, None, where=where)
 
 
 def garak_run(text: str, cited: str) -> Run:
     setup: dict = {}
     open_high, pairs, attempts = 0, 0, 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for line_number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             entry = load_json(line)
         except json.JSONDecodeError as error:
-            raise EvidenceProblem(f"{cited}:{number}: not valid JSON: {error.msg}") from None
+            raise EvidenceProblem(f"{cited}:{line_number}: not valid JSON: {error.msg}") from None
         entry = _mapping(entry)
         kind = str(entry.get("entry_type", ""))
         if kind.endswith("setup") and not setup:
             setup = entry
         elif kind == "eval":
             passed, total = entry.get("passed"), entry.get("total_evaluated", entry.get("total"))
-            if not _number(passed) or not _number(total):
-                raise EvidenceProblem(f"{cited}:{number}: an eval entry without numbers for passed and total_evaluated")
-            fails = entry["fails"] if _number(entry.get("fails")) else total - passed
+            if number(passed) is None or number(total) is None:
+                raise EvidenceProblem(f"{cited}:{line_number}: an eval entry without numbers for passed and total_evaluated")
+            fails = entry["fails"] if number(entry.get("fails")) is not None else total - passed
             pairs += 1
             attempts += int(total)
             open_high += fails > 0
