@@ -31,7 +31,7 @@ def _read_run(evaluation: Any, run: str, call: Call) -> tuple[ev.Results | None,
     if not isinstance(cited, str):
         return None, f"{call.where}.{run}.results is missing: cite the results file of the run"
     try:
-        return ev.parse_results(call.evidence.read(cited), cited), None
+        return call.evidence.parsed(cited, ev.parse_results), None
     except ev.EvidenceProblem as problem:
         return None, f"{call.where}.{run}.results: {problem}"
 

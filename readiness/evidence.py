@@ -23,7 +23,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .files import Limits, describe, load_json, number, read_at_most
 from .loader import display_path
@@ -32,6 +32,7 @@ MAX_EVIDENCE_BYTES = Limits.max_evidence_bytes
 
 Metrics = dict[tuple[str, str | None], float]  # (metric, slice or None) → value
 
+T = TypeVar("T")
 
 class EvidenceProblem(Exception):
     """A cited file cannot serve as evidence; the message says why."""
@@ -128,6 +129,21 @@ class Evidence:
             raise EvidenceProblem(f"{cited!r} is larger than the evidence limit of {self.max_bytes:,} bytes")
         self._cache[cited] = content
         return content
+
+    def parsed(self, cited: str, parse: Callable[[bytes, str], T]) -> T:
+        """``parse(self.read(cited), cited)``, once per file and parser for this manifest: several rules
+        judge one results file. A problem it raised is raised again for every rule that asks."""
+        known = self.__dict__.setdefault("_parsed", {})
+        key = (cited, parse)
+        if key not in known:
+            try:
+                known[key] = (parse(self.read(cited), cited), None)
+            except EvidenceProblem as problem:
+                known[key] = (None, problem)
+        value, problem = known[key]
+        if problem is not None:
+            raise problem
+        return value
 
 
 class MemoryEvidence(Evidence):

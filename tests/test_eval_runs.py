@@ -316,3 +316,19 @@ def test_a_fallback_run_with_no_threshold_to_meet_does_not_pass(audit):
     found = audit(manifest(metrics=metrics, fallback=FALLBACK, extra_evaluation=FALLBACK_RUN), files={"evals/results-fallback.json": fallback_results})
     assert found["EVL013"]["status"] == "fail"
     assert "no metric in evaluation.metrics has a threshold, so the run meets nothing" in found["EVL013"]["message"]
+
+
+def test_a_results_file_is_parsed_once_per_manifest_however_many_rules_judge_it(cli, monkeypatch):
+    from readiness import evidence
+
+    parsed: list[str] = []
+    real = evidence.parse_results
+
+    def counting(content: bytes, cited: str):
+        parsed.append(cited)
+        return real(content, cited)
+
+    monkeypatch.setattr(evidence, "parse_results", counting)
+    run = cli("audit", REPO / "sample_configs" / "support-assistant", "--as-of", AS_OF, "--format", "json")
+    assert run.exit_code == 0
+    assert sorted(parsed) == ["evals/results-fallback.json", "evals/results.json"]  # VER009, EVL001, EVL012, EVL013 share them
