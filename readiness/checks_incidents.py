@@ -14,7 +14,7 @@ from typing import Any
 
 from . import checks_cost, evidence_checks, evidence_formats as formats
 from .dates import parse_date
-from .evidence import EvidenceProblem
+from .evidence import EvidenceProblem, parse_results
 from .functions import MISSING, Call, function
 from .files import describe, load_json, number
 
@@ -229,23 +229,41 @@ def test_files(value: Any, options: dict, call: Call) -> str | None:
     return "; ".join(problems) or None
 
 
-@function("beats_baseline")
+@function("beats_baseline", reads_evidence=True)
 def beats_baseline(value: Any, options: dict, call: Call) -> str | None:
     """The value is ``model.training.baseline``: a simpler model (``name``) was scored on the same metric
-    (``metric``) and the model's ``model_score`` beats its ``score`` (lower is better when
-    ``direction: lower_is_better``). Takes the manifest's word for both scores."""
+    (``metric``) and the model beats its ``score`` (lower is better when ``direction: lower_is_better``).
+    The model's own score is read from the last eval run's results file when it measures that metric (a
+    declared ``model_score`` must then agree with it); otherwise the declared ``model_score`` is taken.
+    The baseline's score is taken as declared."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected the simpler baseline model and both scores"
-    lacking = [key for key in ("name", "metric", "score", "model_score") if value.get(key) is None]
+    measured, cited = _measured_score(value.get("metric"), call)
+    lacking = [key for key in ("name", "metric", "score", *(() if measured is not None else ("model_score",))) if value.get(key) is None]
     if lacking:
         return f"{call.where} lacks " + ", ".join(lacking)
-    baseline, model = number(value["score"]), number(value["model_score"])
-    if baseline is None or model is None:
+    baseline, declared = number(value["score"]), number(value.get("model_score"))
+    if baseline is None or (declared is None and measured is None):
         return f"{call.where}.score and model_score must be numbers"
+    if measured is not None and declared is not None and abs(measured - declared) > 0.005:
+        return f"{call.where}.model_score is {declared:g} but {cited} measured {value['metric']} {measured:g}: declare what the run measured"
+    model = measured if measured is not None else declared
     lower = value.get("direction") == "lower_is_better"
     if (model >= baseline) if lower else (model <= baseline):
         return f"the simpler model {value['name']} scores {baseline:g} on {value['metric']}, and the model {model:g}: it does not beat its baseline"
     return None
+
+
+def _measured_score(metric: Any, call: Call) -> tuple[float | None, str | None]:
+    """The value of ``metric`` in the results file ``evaluation.last_run.results`` cites, when it can be read."""
+    cited = _mapping(_mapping(call.root.get("evaluation")).get("last_run")).get("results")
+    if not isinstance(metric, str) or not isinstance(cited, str):
+        return None, None
+    try:
+        results = call.evidence.parsed(cited, parse_results)
+    except EvidenceProblem:  # EVL001 reports an unreadable results file
+        return None, None
+    return results.metrics.get((metric, None)), cited
 
 
 def _declares(model: dict, keys: tuple[str, ...]) -> bool:

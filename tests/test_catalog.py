@@ -86,5 +86,6 @@ def test_docs_catalog_maps_every_ml_test_score_test_and_owasp_item_as_the_checkl
     spec.loader.exec_module(mapping)
     text = mapping.CATALOG_DOC.read_text(encoding="utf-8")
     assert mapping.updated(text, CATALOG.rules) == text, "docs/catalog.md is out of date: run python scripts/catalog_mapping.py"
-    assert "| model-5 | A simpler model is not better | EVL031 (declaration) | **only declared** |" in text
+    assert "| model-5 | A simpler model is not better | EVL031 (evidence) | reads evidence |" in text
+    assert "| infra-3 | The ML pipeline is integration tested | REL005 (declaration) | **only declared** |" in text
     assert "| data-2 | All features are beneficial | — | not checked |" in text
