@@ -8,24 +8,11 @@ import pytest
 import yaml
 
 from readiness.errors import InputError
-from readiness.evidence import MemoryEvidence
-from readiness.sources import Facts, load_source, read_source
 
 from conftest import AS_OF
+from sources_helpers import audit, facts_from
 
 
-def facts_from(name: str, text: str) -> Facts:
-    facts = Facts()
-    read_source(load_source(name, name, MemoryEvidence({name: text})), None, facts)
-    return facts
-
-
-def audit(project, cli, manifest: str, files: dict[str, str], *rules: str) -> dict:
-    project("readiness.yaml", manifest)
-    for name, text in files.items():
-        project(name, text)
-    run = cli("audit", str(project.root / "readiness.yaml"), "--as-of", AS_OF, "-f", "json", *(f"--select={rule}" for rule in rules))
-    return {result["rule"]: result for result in json.loads(run.stdout)["manifests"][0]["results"]}
 
 
 KFSERVING_CUSTOM = """\

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from readiness.errors import InputError
-from readiness.evidence import EvidenceProblem, MemoryEvidence
+from readiness.evidence import EvidenceProblem
 from readiness.evidence_formats import red_team_findings
-from readiness.sources import Facts, load_source, read_source
 
 from conftest import AS_OF
+from sources_helpers import audit, facts_from
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 PROMPT = "You answer billing questions for Acme.\nQuestion: {{question}}\n"  # the raw prompt promptfoo-results.json records
@@ -28,19 +28,6 @@ def fixture(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
-def facts_from(name: str, text: str, declared: str | None = None) -> Facts:
-    facts = Facts()
-    read_source(load_source(name, name, MemoryEvidence({name: text})), declared, facts)
-    return facts
-
-
-def audit(project, cli, manifest: str, files: dict[str, str], *rules: str) -> dict:
-    project("readiness.yaml", manifest)
-    for name, text in files.items():
-        project(name, text)
-    run = cli("audit", str(project.root / "readiness.yaml"), "--as-of", AS_OF, "-f", "json", *(f"--select={rule}" for rule in rules))
-    assert run.exit_code in (0, 1), run.stderr
-    return {result["rule"]: result for result in json.loads(run.stdout)["manifests"][0]["results"]}
 
 
 @pytest.mark.parametrize("name, expected", [
