@@ -14,13 +14,14 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 from . import evidence as ev, pinning, regex
 from .dates import parse_date
 from .loader import Document, JsonPath, describe
 from .paths import Path as RulePath, PathSyntaxError, display
-from .schema import validate_value
+from .schema import value_validator
 
 
 class _Missing:
@@ -80,6 +81,10 @@ class Function:
     def options_schema(self) -> dict:
         return {"type": "object", "additionalProperties": False, "properties": self.options, "required": list(self.required)}
 
+    @cached_property
+    def _options_problems(self) -> Callable[[Any], list[str]]:
+        return value_validator(self.options_schema)
+
     def option_problem(self, options: dict) -> str | None:
         """What is wrong with a clause's ``options`` (an unknown name with a "did you mean", a value the
         schema or :attr:`prepare` refuses), or None."""
@@ -88,7 +93,7 @@ class Function:
                 close = difflib.get_close_matches(name, list(self.options), n=1)
                 takes = f"did you mean {close[0]!r}?" if close else f"it takes {', '.join(self.options)}" if self.options else "it takes no options"
                 return f"{self.name} has no option {name!r}; {takes}"
-        problems = validate_value(options, self.options_schema)
+        problems = self._options_problems(options)
         if problems:
             return f"options of {self.name}: {problems[0]}"
         problem = self.prepare(options) if self.prepare is not None else None

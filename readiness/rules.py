@@ -148,19 +148,23 @@ class Pack:
 
 
 def read_pack(path: Path, display: str | None = None, builtin: bool = False) -> Pack:
-    """A rule pack; a built-in one from its precompiled twin when the wheel shipped one."""
+    """A rule pack; a built-in one from its precompiled twin (validated when the wheel was built) when the wheel shipped one."""
     display = display if display is not None else display_path(path)
+    twin = precompiled.read(path, display) if builtin else None
     try:  # positions below a rule serve error messages only: read them when there is one
-        document = (precompiled.read(path, display) if builtin else None) or load_file(path, display, Limits(), shallow=True)
-        return _pack(document, path)
+        return _pack(twin or _validated(load_file(path, display, Limits(), shallow=True)), path)
     except InputError:
-        return _pack(load_file(path, display, Limits()), path)
+        return _pack(_validated(load_file(path, display, Limits())), path)
 
 
-def _pack(document: Document, path: Path) -> Pack:
+def _validated(document: Document) -> Document:
     errors = schema.validate(document, schema.RULE_PACK)
     if errors:
         raise errors[0]
+    return document
+
+
+def _pack(document: Document, path: Path) -> Pack:
     rules = [_build_rule(raw, index, document) for index, raw in enumerate(document.data["rules"])]
     return Pack(rules, bases(document, path.parent))
 

@@ -16,7 +16,7 @@ import re
 from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .errors import InputError
 from .fastcheck import Check, Unsupported, compile_schema
@@ -53,11 +53,6 @@ def quick_check(name: str) -> Check | None:
     return compile_schema(load_schema(name), ASSERTED_FORMATS)
 
 
-@cache
-def _inline_check(schema_json: str) -> Check | None:
-    return compile_schema(json.loads(schema_json))
-
-
 def surely_valid(check: Check | None, value: Any) -> bool:
     """True only when the compiled predicate says ``value`` is valid; False means ask jsonschema."""
     try:
@@ -81,13 +76,19 @@ def validate(document: Document, name: str = MANIFEST) -> list[InputError]:
     return errors
 
 
-def validate_value(value: Any, schema: dict) -> list[str]:
-    """Messages for ``value`` against a small inline schema (function options)."""
-    if surely_valid(_inline_check(json.dumps(schema, sort_keys=True)), value):
-        return []
-    from jsonschema import Draft202012Validator
+def value_validator(schema: dict) -> Callable[[Any], list[str]]:
+    """The messages of a value against a small inline schema (a function's options), from a predicate
+    compiled once: a rule pack checks the options of hundreds of clauses against a few dozen schemas."""
+    check = compile_schema(schema)
 
-    return [f"{display(tuple(error.absolute_path)) + ': ' if error.absolute_path else ''}{error.message}" for error in Draft202012Validator(schema).iter_errors(value)]
+    def problems(value: Any) -> list[str]:
+        if surely_valid(check, value):
+            return []
+        from jsonschema import Draft202012Validator
+
+        return [f"{display(tuple(error.absolute_path)) + ': ' if error.absolute_path else ''}{error.message}" for error in Draft202012Validator(schema).iter_errors(value)]
+
+    return problems
 
 
 def _explain(error: Any, document: Document) -> Iterable[InputError]:

@@ -56,3 +56,21 @@ def test_a_pack_without_a_twin_reads_from_yaml(tmp_path: Path) -> None:
     shutil.copyfile(REPO / "checks" / "cost.yaml", copy)
     assert precompiled.read(copy, "cost.yaml") is None
     assert [rule.id for rule in read_pack(copy, builtin=True).rules] == [rule.id for rule in read_pack(copy).rules]
+
+
+def test_a_pack_that_breaks_the_schema_gets_no_twin() -> None:
+    from readiness.errors import InputError
+
+    broken = (REPO / "checks" / "cost.yaml").read_text(encoding="utf-8").replace("severity: high", "severity: urgent", 1)
+    with pytest.raises(InputError, match="severity"):
+        precompiled.twin(broken.encode("utf-8"), "cost.yaml")
+
+
+def test_a_twin_validated_against_another_schema_is_not_used(tmp_path: Path) -> None:
+    """A twin is trusted to be valid only against the rule-pack schema it was checked with."""
+    copy = with_twin(REPO / "checks" / "cost.yaml", tmp_path)
+    twin_file = tmp_path / precompiled.twin_name(copy)
+    stamp = precompiled._schema_sha256()
+    twin_file.write_text(twin_file.read_text(encoding="utf-8").replace(stamp, "0" * 64), encoding="utf-8")
+    assert precompiled.read(copy, "cost.yaml") is None
+    assert [rule.id for rule in read_pack(copy, builtin=True).rules] == [rule.id for rule in read_pack(copy).rules]
