@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from conftest import REPO
 from readiness import pinning, schema
 from readiness.engine import Settings, evaluate_rule
 from readiness.evidence import MemoryEvidence
@@ -186,7 +187,7 @@ def test_a_team_convention_with_a_runaway_regex_is_an_error_not_a_hang():
 def test_the_shipped_table_is_valid_and_read_once():
     from jsonschema import Draft202012Validator
 
-    raw = pinning.resources.files("readiness").joinpath("pinning.yaml").read_text(encoding="utf-8")
+    raw = (REPO / "readiness" / "pinning.yaml").read_text(encoding="utf-8")
     Draft202012Validator(pinning.CONVENTIONS_OPTION).validate(load_text(raw).data["conventions"])
     assert pinning.builtin_conventions() is pinning.builtin_conventions()
     assert {convention.provider for convention in pinning.builtin_conventions()} >= {"OpenAI", "Anthropic", "Amazon Bedrock", "Google", "Mistral", "Ollama"}
