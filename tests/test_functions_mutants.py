@@ -14,7 +14,7 @@ from readiness.errors import InputError
 from readiness.evidence import MemoryEvidence
 from readiness.functions import MISSING, REGISTRY, Call, Function
 from readiness.rules import load_pack
-from readiness.schema import validate_value
+from readiness.schema import value_validator
 
 AS_OF = dt.date(2026, 11, 26)
 
@@ -43,11 +43,11 @@ OPTIONS = {
 
 @pytest.mark.parametrize("name", sorted(OPTIONS))
 def test_a_function_accepts_its_options_and_refuses_wrong_ones(name: str):
-    schema = REGISTRY[name].options_schema
+    problems = value_validator(REGISTRY[name].options_schema)
     good, bad = OPTIONS[name]
-    assert validate_value(good, schema) == []
+    assert problems(good) == []
     for options in [*bad, {**good, "unknown_option": 1}, ["not", "a", "mapping"]]:
-        assert validate_value(options, schema), f"{name} accepted {options!r}"
+        assert problems(options), f"{name} accepted {options!r}"
 
 
 def test_a_rule_pack_with_a_wrong_option_fails_when_it_loads(tmp_path: Path):
