@@ -29,6 +29,8 @@ def write_all_atomic(files: list[tuple[Path, Output]]) -> None:
     """Write every file or none: all are staged as temporary files beside their targets before
     the first is renamed into place, so a full disk or a missing folder for one output leaves
     no other output written."""
+    if not files:  # nothing but stdout: tempfile (and random, which it imports) would cost 1 ms of a cold audit
+        return
     import tempfile
 
     staged: list[tuple[str, Path]] = []

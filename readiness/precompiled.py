@@ -3,10 +3,10 @@
 Reading the nine YAML packs of the built-in checklist costs about 14 ms of every run; their
 twins hold what :func:`readiness.loader.load_text` makes of them (``shallow``: the data and the
 positions of the top two levels) and load in about 2 ms. A twin is written only from a pack that
-validates against the rule-pack schema, so a run need not validate it again (2 ms more). It names
-the SHA-256 of the YAML it was made from and of the schema it was validated against, and serves
-only while both still match, so an edited pack is read from its YAML and validated again; a
-missing, unreadable or malformed twin is ignored the same way. A source checkout has no twins and
+is checked as any pack is (its schema, its functions and their options), so a run need not check
+it again (4 ms more). It names the SHA-256 of the YAML it was made from and of the schema it was
+checked against, and serves only while both still match, so an edited pack is read from its YAML
+and checked again; a missing, unreadable or malformed twin is ignored the same way. A source checkout has no twins and
 always reads the YAML. ``hatch_build.py`` writes them with :func:`twin`.
 """
 
@@ -40,11 +40,12 @@ def _schema_sha256() -> str:
 
 
 def twin(raw: bytes, display: str) -> str:
-    """The twin of a pack whose file holds ``raw``; the pack's first schema error (an InputError) if it has one."""
+    """The twin of a pack whose file holds ``raw``; the pack's first error (an InputError: a schema
+    error, an unknown function, options a function refuses) if it has one."""
+    from .rules import checked_pack  # rules reads the twins this writes
+
     document = load_text(decode(raw, display), display, shallow=True)
-    errors = schema.validate(document, schema.RULE_PACK)
-    if errors:
-        raise errors[0]
+    checked_pack(load_text(decode(raw, display), display), Path(display))
     positions = [[list(path), line, column] for path, (line, column) in document.positions.items()]
     record = {"sha256": hashlib.sha256(raw).hexdigest(), "schema_sha256": _schema_sha256(), "data": document.data, "positions": positions}
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -148,24 +148,30 @@ class Pack:
 
 
 def read_pack(path: Path, display: str | None = None, builtin: bool = False) -> Pack:
-    """A rule pack; a built-in one from its precompiled twin (validated when the wheel was built) when the wheel shipped one."""
+    """A rule pack; a built-in one from its precompiled twin when the wheel shipped one (its schema and
+    its functions' options were checked when the twin was written, see :func:`precompiled.twin`)."""
     display = display if display is not None else display_path(path)
     twin = precompiled.read(path, display) if builtin else None
     try:  # positions below a rule serve error messages only: read them when there is one
-        return _pack(twin or _validated(load_file(path, display, Limits(), shallow=True)), path)
+        if twin is not None:
+            return _pack(twin, path, options_checked=True)
+        return checked_pack(load_file(path, display, Limits(), shallow=True), path)
     except InputError:
-        return _pack(_validated(load_file(path, display, Limits())), path)
+        return checked_pack(load_file(path, display, Limits()), path)
 
 
-def _validated(document: Document) -> Document:
+def checked_pack(document: Document, path: Path) -> Pack:
+    """The pack a document read from ``path`` holds, checked as every pack is: against the rule-pack
+    schema, then each clause's function and options; the first problem is raised (an InputError)."""
     errors = schema.validate(document, schema.RULE_PACK)
     if errors:
         raise errors[0]
-    return document
+    return _pack(document, path)
 
 
-def _pack(document: Document, path: Path) -> Pack:
-    rules = [_build_rule(raw, index, document) for index, raw in enumerate(document.data["rules"])]
+def _pack(document: Document, path: Path, options_checked: bool = False) -> Pack:
+    """The pack of a schema-valid document; ``options_checked``: its clauses' options are known to be valid."""
+    rules = [_build_rule(raw, index, document, options_checked) for index, raw in enumerate(document.data["rules"])]
     return Pack(rules, bases(document, path.parent))
 
 
@@ -178,7 +184,7 @@ def _fail(document: Document, path: tuple, message: str) -> InputError:
     return InputError(message, document.path, line, column)
 
 
-def _build_clauses(raw: Any, document: Document, at: tuple) -> tuple[Clause, ...]:
+def _build_clauses(raw: Any, document: Document, at: tuple, options_checked: bool = False) -> tuple[Clause, ...]:
     items = raw if isinstance(raw, list) else [raw]
     clauses = []
     for index, item in enumerate(items):
@@ -190,7 +196,7 @@ def _build_clauses(raw: Any, document: Document, at: tuple) -> tuple[Clause, ...
             hint = f"; did you mean {close[0]!r}?" if close else f"; known functions: {', '.join(sorted(REGISTRY))}"
             raise _fail(document, where + ("function",), f"unknown function {name!r}{hint}")
         options = item.get("options", {})
-        problem = function.option_problem(options)
+        problem = None if options_checked else function.option_problem(options)
         if problem:
             raise _fail(document, where + ("options",), problem)
         try:
@@ -214,7 +220,7 @@ def _examples(raw: list, document: Document, at: tuple) -> tuple[Example, ...]:
     return tuple(examples)
 
 
-def _build_rule(raw: dict, index: int, document: Document) -> Rule:
+def _build_rule(raw: dict, index: int, document: Document, options_checked: bool = False) -> Rule:
     at = ("rules", index)
     line, _ = document.locate(at)
     try:
@@ -227,13 +233,13 @@ def _build_rule(raw: dict, index: int, document: Document) -> Rule:
         title=raw["title"],
         category=raw["category"],
         severity=raw["severity"],
-        then=_build_clauses(raw["then"], document, at + ("then",)),
+        then=_build_clauses(raw["then"], document, at + ("then",), options_checked),
         remediation=raw["remediation"].rstrip(),
         why=raw["why"].strip(),
         source=f"{document.path}:{line}",
         given=given,
         if_missing=raw.get("if_missing", "fail"),
-        when=_build_clauses(raw.get("when", []), document, at + ("when",)),
+        when=_build_clauses(raw.get("when", []), document, at + ("when",), options_checked),
         kinds=tuple(applies.get("kinds", ())),
         risks=tuple(applies.get("risk", ())),
         severity_by_risk=dict(raw.get("severity_by_risk", {})),

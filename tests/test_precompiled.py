@@ -58,12 +58,19 @@ def test_a_pack_without_a_twin_reads_from_yaml(tmp_path: Path) -> None:
     assert [rule.id for rule in read_pack(copy, builtin=True).rules] == [rule.id for rule in read_pack(copy).rules]
 
 
-def test_a_pack_that_breaks_the_schema_gets_no_twin() -> None:
+@pytest.mark.parametrize("old, new, problem", [
+    ("severity: high", "severity: urgent", "severity"),
+    ("function: audience, options: {is: shared}", "function: audience, options: {is: everyone}", "options of audience"),
+    ("function: any_present,", "function: any_presnt,", "unknown function 'any_presnt'"),
+])
+def test_a_pack_with_a_problem_gets_no_twin(old: str, new: str, problem: str) -> None:
+    """A run trusts a twin's schema, functions and options as checked: a pack with a problem in any of them gets none."""
     from readiness.errors import InputError
 
-    broken = (REPO / "checks" / "cost.yaml").read_text(encoding="utf-8").replace("severity: high", "severity: urgent", 1)
-    with pytest.raises(InputError, match="severity"):
-        precompiled.twin(broken.encode("utf-8"), "cost.yaml")
+    text = (REPO / "checks" / "cost.yaml").read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(InputError, match=problem):
+        precompiled.twin(text.replace(old, new, 1).encode("utf-8"), "cost.yaml")
 
 
 def test_a_twin_validated_against_another_schema_is_not_used(tmp_path: Path) -> None:
