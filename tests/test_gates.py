@@ -87,3 +87,20 @@ def test_gate_reasons_cover_findings_and_thresholds_together_in_file_order(cli, 
         "b.readiness.yaml: GTE001 (critical) failed",
         "b.readiness.yaml: score 54.5 is below the minimum of 90",
     ]
+
+
+def test_the_terminal_groups_a_fleets_gate_reasons_under_each_file_once(cli, project):
+    """Reasons are grouped by the file they start with, also when one file's name starts like another's."""
+    project("a.readiness.yaml", manifest(failing=("high",)))
+    project("a: b.readiness.yaml", manifest(failing=("critical",)))
+    run = cli(*audit_args("--min-score", "90", "--color", "never", path="."))
+    assert run.exit_code == 1
+    gate = run.stdout[run.stdout.index("Gate failed"):].splitlines()[1:7]
+    assert gate == [
+        "  a.readiness.yaml",
+        "    GTE002 (high) failed",
+        "    score 72.7 is below the minimum of 90",
+        "  a: b.readiness.yaml",
+        "    GTE001 (critical) failed",
+        "    score 63.6 is below the minimum of 90",
+    ]

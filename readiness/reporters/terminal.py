@@ -167,10 +167,10 @@ def _overview(console: Console, report: Report) -> None:
 
 def _gate_reasons(console: Console, report: Report, width: int) -> None:
     """The gate's reasons; with several manifests, under the manifest each names (one heading per file, not one per line)."""
-    prefixes = [f"{manifest.file}: " for manifest in report.manifests] if len(report.manifests) > 1 else []
+    prefixes = {f"{manifest.file}: " for manifest in report.manifests} if len(report.manifests) > 1 else set()
     current = None
     for reason in report.gate.reasons:
-        prefix = next((item for item in prefixes if reason.startswith(item)), None)
+        prefix = _file_prefix(reason, prefixes)
         if prefix is None:
             lines = wrapped(reason, "  ", "      ", width)
         else:
@@ -180,6 +180,17 @@ def _gate_reasons(console: Console, report: Report, width: int) -> None:
             lines = wrapped(reason[len(prefix):], "    ", "      ", width)
         for line in lines:
             console.print(Text(line))
+
+
+def _file_prefix(reason: str, prefixes: set[str]) -> str | None:
+    """The ``FILE: `` a gate reason starts with, found at one of its few ``": "``, not by trying every
+    file of the fleet on every reason (minutes for 10,000 manifests)."""
+    end = reason.find(": ")
+    while end != -1:
+        if reason[: end + 2] in prefixes:
+            return reason[: end + 2]
+        end = reason.find(": ", end + 1)
+    return None
 
 
 class PlainConsole:
