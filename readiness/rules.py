@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -73,7 +74,7 @@ class Rule:
     fail_examples: tuple[Example, ...] = ()
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def verifies(self) -> str:
         """``evidence`` when every check reads a cited file, ``declaration`` when none does (the rule takes
         the manifest's word), ``partly`` in between: what ``rules`` and ``explain`` show as its trust level."""
