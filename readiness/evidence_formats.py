@@ -13,6 +13,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from collections import Counter
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -110,8 +111,9 @@ def count_rows(content: bytes, cited: str) -> int:
     return len(records(content, cited)[0])
 
 
-def _field(record: dict[str, Any], names: tuple[str, ...]) -> Any:
-    return next((record[name] for name in names if name in record), None)
+def _either(record: dict[str, Any], name: str, other: str) -> Any:
+    """``record[name]`` when the record has that field, else its ``other`` field (None when neither)."""
+    return record[name] if name in record else record.get(other)
 
 
 def _label(value: Any) -> str | None:
@@ -137,22 +139,25 @@ def judge_agreement(content: bytes, cited: str) -> Agreement:
     if not found:
         raise EvidenceProblem(f"{cited}: lists no labelled items")
     seen: set[str] = set()
-    pairs: list[tuple[str, str]] = []
+    humans: Counter[str] = Counter()
+    judges: Counter[str] = Counter()
+    agreeing = 0
     for where, record in found:
-        item_id, human, judge = _label(record.get("id")), _label(_field(record, ("human", "human_label"))), _label(_field(record, ("judge", "judge_label")))
+        item_id, human, judge = _label(record.get("id")), _label(_either(record, "human", "human_label")), _label(_either(record, "judge", "judge_label"))
         if item_id is None or human is None or judge is None:
             missing = [name for name, value in (("id", item_id), ("human label", human), ("judge label", judge)) if value is None]
             raise EvidenceProblem(f"{where}: expected id, human and judge labels; {', '.join(missing)} missing or not a label")
         if item_id in seen:
             raise EvidenceProblem(f"{where}: item {item_id!r} is labelled twice")
         seen.add(item_id)
-        pairs.append((human, judge))
-    count = len(pairs)
-    observed = sum(human == judge for human, judge in pairs) / count
-    categories = {label for pair in pairs for label in pair}
-    expected = sum((sum(h == c for h, _ in pairs) / count) * (sum(j == c for _, j in pairs) / count) for c in categories)
+        humans[human] += 1
+        judges[judge] += 1
+        agreeing += human == judge
+    count = len(seen)
+    observed = agreeing / count
+    expected = sum(humans[label] * judges[label] for label in humans) / (count * count)  # chance agreement, from each side's label frequencies
     if expected >= 1:
-        raise EvidenceProblem(f"{cited}: every item carries the same label {next(iter(categories))!r}, so agreement beyond chance (kappa) is undefined")
+        raise EvidenceProblem(f"{cited}: every item carries the same label {next(iter(humans))!r}, so agreement beyond chance (kappa) is undefined")
     return Agreement(count, observed, (observed - expected) / (1 - expected))
 
 
