@@ -68,7 +68,7 @@ findings that are new since the baseline count; score minimums always do. Beside
 the gate names every change of the config or the command line that hides, lowers or excuses
 a critical or high rule or loosens the gate; an organisation policy's floors cannot be lowered.
 """
-# Why a waiver written for a failing rule does not count, as the gate says it
+# Why a waiver written for a failing rule does not count, as the gate says it: one wording per WAIVER_REFUSED kind
 _REFUSAL = {
     WAIVER_EXPIRED: "expired",
     WAIVER_FORBIDDEN: "is not allowed on {severity} rules",
@@ -156,7 +156,7 @@ def gate(manifests: list[ManifestReport], thresholds: Thresholds, baseline: str 
                     reason += ", new since the baseline"
                 note = unwaived.get(result.rule)
                 if note and note.location:
-                    reason += f"; its waiver ({note.location.file}:{note.location.line}) " + _REFUSAL.get(note.kind, "does not count").format(severity=result.severity)
+                    reason += f"; its waiver ({note.location.file}:{note.location.line}) " + _REFUSAL[note.kind].format(severity=result.severity)
                 reasons.append(reason)
         reasons.extend(f"{manifest.file}: {miss}" for miss in threshold_misses(manifest.score, manifest.categories, thresholds))
     loosened = [f"{change.source} {change.message}" for change in configuration.changes if change.loosens] if configuration else []

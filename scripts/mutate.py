@@ -76,6 +76,15 @@ EQUIVALENT: list[Equivalent] = [
     Equivalent("readiness/evidence.py", "if found < 0:", "`<` → `<=`", "as above: found is never 0"),
     Equivalent("readiness/evidence.py", "text: str = field(repr=False)", "False → True",
                "only repr(Results) changes (the file's text shown in it): no report, message or file shows a repr"),
+    Equivalent("readiness/waivers.py", "close = difflib.get_close_matches(rule_id, sorted(policy.catalog), n=1)", "1 → 2",
+               "only the first match is used: the best of one and the first of the best two are the same rule id "
+               "(ties are broken on the id itself, and the catalog's ids are unique)"),
+    Equivalent("readiness/engine.py", "@dataclass(frozen=True)", "True → False",
+               "Skip is private to the engine: made in _not_applicable, read once in _evaluate_rule, never changed "
+               "nor hashed"),
+    Equivalent("readiness/engine.py", "@lru_cache(maxsize=4096)", "4096 → 4097",
+               "the cache only decides which equal skip results share one object once 4096 distinct skips are "
+               "cached: every report is the same"),
 ]
 
 COMPARE_SWAPS: dict[type, type] = {

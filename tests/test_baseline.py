@@ -7,7 +7,8 @@ import json
 import pytest
 from gates_helpers import as_json, audit_args, manifest, results, without_loosened
 
-from readiness.report import Report
+from readiness.baseline import Baseline, compare, key
+from readiness.report import Location, ManifestReport, Report, Result
 
 
 @pytest.fixture
@@ -97,3 +98,13 @@ def test_a_missing_baseline_is_an_input_error(cli, project):
     project("readiness.yaml", manifest())
     run = cli(*audit_args("--baseline", "nope.json"))
     assert (run.exit_code, run.stderr) == (2, "nope.json: --baseline: no such file\n")
+
+
+def test_a_saved_finding_without_a_location_is_the_same_as_one_about_the_whole_manifest():
+    """A report may hold a finding with ``location: null``; it matches the rule's finding at the manifest's root."""
+    saved = Result("GTE001", "error", "critical", "the check raised RuntimeError: boom", None)
+    now = Result("GTE001", "error", "critical", "the check raised RuntimeError: boom", Location("readiness.yaml", "", 1, 1))
+    manifest_report = ManifestReport("readiness.yaml", "gates", "ml", "low", "not_ready", 0.0, None, [], [now])
+    compare(manifest_report, Baseline("old.json", {"readiness.yaml": {key(saved): saved}}))
+    assert [(r.rule, r.baseline) for r in manifest_report.results] == [("GTE001", "unchanged")]
+    assert manifest_report.fixed == []

@@ -163,3 +163,44 @@ def test_a_rule_for_other_risk_tiers_says_which_and_what_this_system_declared():
     assert (skipped.status, skipped.message) == ("skipped", "applies at risk tier high, critical; this one is low")
     both = run("readiness: 1\nservice: {kind: [ml, rag], risk: low}\n", rule(kinds=("llm", "agent")))
     assert both.message == "applies to llm, agent systems; this one is ml, rag"
+
+
+def test_a_rule_without_a_message_says_only_what_is_missing():
+    result = run("readiness: 1\nrelease:\n  strategy: canary\n")
+    assert (result.status, result.message) == ("fail", "release.rollback is missing")
+
+
+def test_if_missing_skip_says_what_is_not_declared():
+    assert run("readiness: 1\n", rule(if_missing="skip")).message == "release.rollback is not declared"
+
+
+def test_a_when_clause_on_the_whole_manifest_names_it_dollar():
+    from readiness.functions import Function
+
+    never = Function("never", lambda value, options, call: "not this quarter")
+    result = run("readiness: 1\nrelease: {rollback: {}}\n", rule(when=(Clause(never),)))
+    assert (result.status, result.message) == ("skipped", "applies only when $ passes never (not this quarter)")
+
+
+def test_exactly_five_reasons_are_all_shown_without_a_count():
+    alerts = "\n".join(f"    - {{name: a{index}}}" for index in range(5))
+    every_alert = rule(given=Path.parse("monitoring.alerts[*]"), then=(Clause(REGISTRY["present"], Path.parse("runbook")),))
+    result = run(f"readiness: 1\nmonitoring:\n  alerts:\n{alerts}\n", every_alert)
+    assert result.message == "; ".join(f"monitoring.alerts[{index}].runbook is missing" for index in range(5))
+
+
+def test_a_rule_turned_off_by_the_risk_tier_names_that_declaration():
+    text = "readiness: 1\nservice:\n  kind: ml\n  risk: low\n"
+    results, _, turned_off = evaluate([rule(risks=("high",))], load_text(text, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    assert results[0].status == "skipped"
+    assert [(t.rule, t.declaration, t.value, t.location.line) for t in turned_off] == [("TST001", "service.risk", "low", 4)]
+
+
+def test_only_a_finding_carries_the_remediation_for_the_systems_kind():
+    by_kind = rule(remediation_by_kind={"llm": "pin the model and keep the previous one"})
+    failing = "readiness: 1\nservice: {kind: llm}\nrelease: {rollback: {}}\n"
+    passing = "readiness: 1\nservice: {kind: llm}\nrelease: {rollback: {previous_version: v1, last_drill: 2026-11-01}}\n"
+    [failed], _, _ = evaluate([by_kind], load_text(failing, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    [passed], _, _ = evaluate([by_kind], load_text(passing, "m.yaml"), Settings(AS_OF), MemoryEvidence())
+    assert (failed.status, failed.remediation) == ("fail", "pin the model and keep the previous one")
+    assert (passed.status, passed.remediation) == ("pass", None)

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import FrozenInstanceError
+
+import pytest
 from gates_helpers import AS_OF, PACK, as_json, audit_args, manifest, results
+
+from readiness.engine import Settings, evaluate
+from readiness.evidence import MemoryEvidence
+from readiness.functions import REGISTRY
+from readiness.loader import load_text
+from readiness.paths import Path as RulePath
+from readiness.rules import Clause, Rule
+from readiness.waivers import WaiverPolicy
+
+LIBRARY_AS_OF = dt.date.fromisoformat(AS_OF)
 
 
 def waiver(rule: str, expires: str = "2026-12-15") -> str:
@@ -202,3 +216,83 @@ def test_lowering_a_critical_rule_in_the_config_does_not_make_it_waivable(cli, p
     assert code == 1 and results(report)["GTE001"]["status"] == "fail"
     [note] = report["manifests"][0]["notes"]
     assert note["message"] == "waiver for GTE001 does not count: critical rules are not waivable unless the config allows it (allow_waivers: [critical]); the config's severity override (high) does not make a critical rule waivable"
+
+
+def test_a_waiver_may_expire_on_the_last_day_of_the_horizon_but_not_the_day_after(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002", expires="2027-02-24"))))  # 2026-11-26 + 90 days
+    code, report = audit_json(cli)
+    assert code == 0 and results(report)["GTE002"]["status"] == "waived"
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002", expires="2027-02-25"))))
+    code, report = audit_json(cli)
+    assert code == 1
+    assert report["manifests"][0]["notes"][0]["message"] == "waiver for GTE002 does not count: it expires on 2027-02-25, beyond the 90-day waiver horizon (2027-02-24); shorten it and renew when it lapses"
+
+
+def test_a_shorter_horizon_is_also_the_time_box_the_waiver_rule_checks(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers=waivers(waiver("GTE002", expires="2027-01-10"))))
+    project(".readiness.yaml", "max_waiver_days: 30\n")
+    run = cli("audit", "readiness.yaml", "--rules", str(PACK), "--select", "GTE", "--select", "GOV010", "--as-of", AS_OF, "--format", "json")
+    report = as_json(run)
+    assert run.exit_code == 1
+    assert report["manifests"][0]["notes"][0]["message"] == "waiver for GTE002 does not count: it expires on 2027-01-10, beyond the 30-day waiver horizon (2026-12-26); shorten it and renew when it lapses"
+    assert results(report)["GOV010"]["message"] == "An accepted risk has no owner, has outlived its deadline or is not time-boxed: waivers[0].expires is 2027-01-10, 45 days after the audit date (limit 30 days)"
+
+
+def test_an_expired_waiver_for_a_rule_that_passes_says_to_remove_it(cli, project):
+    project("readiness.yaml", manifest(waivers=waivers(waiver("GTE002", expires="2026-11-01"))))
+    code, report = audit_json(cli)
+    assert code == 0
+    [note] = report["manifests"][0]["notes"]
+    assert (note["kind"], note["message"]) == ("waiver_expired", "waiver for GTE002 expired on 2026-11-01 and no longer counts: remove it")
+
+
+def test_the_gate_names_a_waiver_without_an_owner(cli, project):
+    project("readiness.yaml", manifest(failing=("high",), waivers="waivers:\n  - {rule: GTE002, reason: soon, owner: n/a, expires: 2026-12-15}\n"))
+    code, report = audit_json(cli)
+    assert code == 1
+    assert report["gate"]["reasons"] == ["readiness.yaml: GTE002 (high) failed; its waiver (readiness.yaml:10) names no accountable owner"]
+
+
+# The same waivers through the library, for rules the gates pack has no need of (kinds, risk tiers).
+
+def risky_rule(**overrides) -> Rule:
+    """A high rule that is critical for high-risk systems, over ``x-fact``."""
+    fields = dict(id="TST001", title="t", category="release", severity="high", severity_by_risk={"high": "critical"}, remediation="fix",
+                  why="why", source="pack.yaml:1", given=RulePath.parse("x-fact"), then=(Clause(REGISTRY["truthy"], RulePath.parse("ok")),))
+    fields.update(overrides)
+    return Rule(**fields)
+
+
+def evaluated(text: str, the_rule: Rule, settings: Settings | None = None):
+    body = f"readiness: 1\n{text}waivers:\n  - {{rule: TST001, reason: r, owner: ana@example.com, expires: 2026-12-15}}\n"
+    return evaluate([the_rule], load_text(body, "m.yaml"), settings or Settings(LIBRARY_AS_OF), MemoryEvidence())
+
+
+def overridden_to_medium(the_rule: Rule) -> Settings:
+    return Settings(LIBRARY_AS_OF, severity_overrides={"TST001": "medium"}, waivers=WaiverPolicy(overridden={"TST001": the_rule}))
+
+
+def test_a_rule_lowered_by_the_config_is_waivable_when_its_own_severity_for_this_risk_tier_is():
+    the_rule = risky_rule()
+    results, notes, _ = evaluated("service: {kind: ml, risk: low}\nx-fact: {ok: false}\n", the_rule, overridden_to_medium(the_rule))
+    assert (results[0].status, results[0].severity, notes) == ("waived", "medium", [])
+
+
+def test_a_rule_lowered_by_the_config_is_not_waivable_when_its_own_severity_for_this_risk_tier_is_critical():
+    the_rule = risky_rule()
+    results, notes, _ = evaluated("service: {kind: ml, risk: high}\nx-fact: {ok: false}\n", the_rule, overridden_to_medium(the_rule))
+    assert results[0].status == "fail"
+    assert [note.message for note in notes] == ["waiver for TST001 does not count: critical rules are not waivable unless the config allows it (allow_waivers: [critical]); the config's severity override (medium) does not make a critical rule waivable"]
+
+
+def test_a_waiver_for_a_rule_that_does_not_apply_is_stale_and_says_why():
+    results, notes, _ = evaluated("service: {kind: ml, risk: low}\nx-fact: {ok: false}\n", risky_rule(kinds=("llm",)))
+    assert results[0].status == "skipped"
+    assert [(note.kind, note.message, note.location.line) for note in notes] == [
+        ("waiver_stale", "waiver for TST001 is stale: the rule does not apply (applies to llm systems; this one is ml); remove the waiver", 5),
+    ]
+
+
+def test_the_default_waiver_policy_shared_by_every_audit_cannot_be_changed_by_one():
+    with pytest.raises(FrozenInstanceError):
+        WaiverPolicy().max_days = 365  # type: ignore[misc]
