@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Sequence, TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from . import __version__, portfolio, schema
 from .baseline import Baseline, compare as compare_with_baseline
@@ -27,6 +27,7 @@ from .errors import InputError, InputErrors
 from .evidence import Evidence, find_project_root
 from .frameworks import framework_views
 from .loader import Document, Limits, display_path, excerpt, load_file
+from .plugins import BUILT_IN, Extensions
 from .report import WAIVED, Configuration, ManifestReport, Report, RuleInfo, category_title
 from .rules import DECLARATION, Rule
 from .sources import read_sources
@@ -34,7 +35,6 @@ from .scoring import DEFAULT_WEIGHTS, Thresholds, categories, declared_share, ga
 from .waivers import without_waivers
 
 if TYPE_CHECKING:
-    from .plugins import Plugin
     from .policy import Policy
 
 MANIFEST_NAMES = ("readiness.yaml", "readiness.yml")
@@ -212,14 +212,15 @@ class AuditPlan:
     outputs: list[str]  # FORMAT:PATH
 
 
-def plan(config: Config, request: AuditRequest, policy: Policy | None = None, plugins: Sequence[Plugin] = ()) -> AuditPlan:
+def plan(config: Config, request: AuditRequest, policy: Policy | None = None, extensions: Extensions = BUILT_IN) -> AuditPlan:
     """The run's settings: the organisation policy's floors over command line over config over defaults.
-    The checklist is the built-in one, the config's and the command line's packs and those of ``plugins``."""
+    The checklist is the built-in one, the config's and the command line's packs and those of the run's
+    plugins (``extensions``: default none), read against the functions these bring."""
     from . import baseline, changes, policy as policies
     from .waivers import CRITICAL_NOT_ALLOWED, DEFAULT_HORIZON_DAYS, WaiverPolicy
 
     policy = policy or policies.Policy()
-    loaded = catalog(config, request.rule_packs, plugins)
+    loaded = catalog(config, request.rule_packs, extensions)
     policies.check(policy, loaded)
     source = config.source or changes.COMMAND_LINE
     select, select_source = (request.select, changes.COMMAND_LINE) if request.select else (config.get("select", []), source)

@@ -21,7 +21,7 @@ import typer
 from . import __version__
 from .errors import InputError
 from .exits import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, INTERRUPTED, Commands, Terminated, guarded, report_internal_error, terminate
-from .outputs import emit, parse_outputs, use_color, write_atomic, write_outputs
+from .outputs import check_format, emit, parse_outputs, use_color, write_atomic, write_outputs
 
 app = typer.Typer(
     name="readiness",
@@ -96,13 +96,11 @@ def audit(
         from .frameworks import parse_frameworks
         from .loader import display_path
         from .portfolio import default_category, parse_shard
-        from .reporters import FORMATS
         from .plugins import load as load_plugins
 
         project_config = config.load(config_path)
-        plugins = load_plugins(project_config.get("disable_plugins", ()))
-        if output_format not in FORMATS:
-            raise InputError(f"--format: expected one of {', '.join(FORMATS)}, found {output_format!r}")
+        extensions = load_plugins(project_config.get("disable_plugins", ()))
+        check_format(output_format, extensions.formats)
         if fail_on is not None and fail_on not in SEVERITY_CHOICES:
             raise InputError(f"--fail-on: expected one of {', '.join(SEVERITY_CHOICES)}, found {fail_on!r}")
         if color not in ("auto", "always", "never"):
@@ -111,14 +109,14 @@ def audit(
             comma_list(select, lower=False), comma_list(ignore, lower=False), rule_packs, fail_on, parse_score(min_score, "--min-score"), category_min,
             parse_date(as_of, "--as-of") if as_of is not None else None, outputs, baseline, parse_frameworks(comma_list(frameworks)), root,
         )
-        plan = auditing.plan(project_config, request, policy.load(policy_path), plugins)
-        targets = parse_outputs(plan.outputs)
+        plan = auditing.plan(project_config, request, policy.load(policy_path), extensions)
+        targets = parse_outputs(plan.outputs, extensions.formats)
         if shard is not None:
             plan.options.shard = parse_shard(shard)
         audited = list(paths or [Path(".")])
         report = auditing.run(audited, plan.rules, plan.options)
         report.category = check_category(category) if category is not None else default_category([report.repository_prefix + display_path(path) for path in audited])
-        write_outputs(report, targets, output_format, verbose, full, color)
+        write_outputs(report, targets, output_format, verbose, full, color, extensions.formats)
         return EXIT_OK if report.gate.passed or exit_zero else EXIT_GATE
 
     guarded(body)
@@ -186,21 +184,19 @@ def rerender(
         from .plugins import load as load_plugins
         from .portfolio import merge, rows
         from .report_file import load_report
-        from .reporters import FORMATS
 
-        load_plugins()
-        if output_format not in FORMATS:
-            raise InputError(f"--format: expected one of {', '.join(FORMATS)}, found {output_format!r}")
+        formats = load_plugins().formats
+        check_format(output_format, formats)
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        targets = parse_outputs(outputs)
+        targets = parse_outputs(outputs, formats)
         loaded = [(path.as_posix(), load_report(path)) for path in report_files]
         report = merge(loaded) if len(loaded) > 1 else loaded[0][1]
         if not report.portfolio:  # a report saved before the overview was recorded
             report.portfolio = rows(report.manifests)
         if category is not None:
             report.category = check_category(category)
-        write_outputs(report, targets, output_format, verbose, full, color)
+        write_outputs(report, targets, output_format, verbose, full, color, formats)
         return EXIT_GATE if check_gate and not report.gate.passed else EXIT_OK
 
     guarded(body)
@@ -223,11 +219,11 @@ def rules(
         from .plugins import load as load_plugins
 
         project_config = config.load(config_path)
-        plugins = load_plugins(project_config.get("disable_plugins", ()))
+        extensions = load_plugins(project_config.get("disable_plugins", ()))
         if check_examples is not None:
             from .examples import check_pack
 
-            count, problems = check_pack(check_examples)
+            count, problems = check_pack(check_examples, extensions.functions)
             emit("".join(f"{problem}\n" for problem in problems))
             emit(f"{len(problems)} problem(s) in the examples of {count} rule(s)\n" if problems else f"{count} rule(s): every example behaves as expected\n")
             return EXIT_GATE if problems else EXIT_OK
@@ -237,7 +233,7 @@ def rules(
             raise InputError(f"--format: expected table or json, found {output_format!r}")
         if color not in ("auto", "always", "never"):
             raise InputError(f"--color: expected auto, always or never, found {color!r}")
-        chosen = filter_rules(config.catalog(project_config, rule_packs, plugins).rules, comma_list(categories), comma_list(severities), comma_list(kinds))
+        chosen = filter_rules(config.catalog(project_config, rule_packs, extensions).rules, comma_list(categories), comma_list(severities), comma_list(kinds))
         if output_format == "json":
             emit(rules_json(chosen))
         else:
@@ -263,13 +259,13 @@ def explain(
         if sum((rule_id is not None, scoring, functions)) != 1:
             raise InputError("explain: give one of a rule id, --scoring or --functions")
         project_config = config.load(config_path)
-        plugins = load_plugins(project_config.get("disable_plugins", ()))
+        extensions = load_plugins(project_config.get("disable_plugins", ()))
         if scoring:
             emit(explaining.explain_scoring())
         elif functions:
-            emit(explaining.explain_functions())
+            emit(explaining.explain_functions(extensions.functions))
         else:
-            catalog = config.catalog(project_config, rule_packs, plugins)
+            catalog = config.catalog(project_config, rule_packs, extensions)
             rule = catalog.get(rule_id)
             if rule is None:
                 raise explaining.unknown_rule(rule_id, catalog.rules)

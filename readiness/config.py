@@ -23,17 +23,17 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import schema
 from .errors import InputError, InputErrors
 from .files import decimal, number
 from .loader import Document, Limits, display_path, load_text, read_text
 from .paths import display
+from .plugins import BUILT_IN, Extensions
 from .rules import Base, Catalog, Rule, bases
 
 if TYPE_CHECKING:
-    from .plugins import Plugin
     from .policy import Policy
 
 YAML_CONFIG = ".readiness.yaml"
@@ -214,24 +214,22 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
 
 
-def catalog(config: Config, extra_packs: Sequence[Path] = (), plugins: Sequence[Plugin] = ()) -> Catalog:
-    """Built-in rules, the config's packs, ``--rules`` packs and the packs of the run's ``plugins``,
-    with the config checked against them."""
+def catalog(config: Config, extra_packs: Sequence[Path] = (), extensions: Extensions = BUILT_IN) -> Catalog:
+    """Built-in rules, the config's packs, ``--rules`` packs and the packs of the run's plugins
+    (``extensions``, whose functions the packs may use), with the config checked against them."""
 
     missing = [config.error(("rules", index), f"no such file or folder {pack.as_posix()!r} (paths are relative to the config file)") for index, pack in enumerate(config.rule_packs()) if not pack.exists()]
     if missing:
         raise InputErrors(missing)
-    loaded = Catalog.load(config.rule_packs() + list(extra_packs), config.extends(), plugins)
-    problems = check(config, loaded)
+    loaded = Catalog.load(config.rule_packs() + list(extra_packs), config.extends(), extensions)
+    problems = check(config, loaded, extensions.formats)
     if problems:
         raise InputErrors(problems)
     return loaded
 
 
-def check(config: Config, loaded: Catalog) -> list[InputError]:
-    """What the schema cannot know: do rule ids, options, categories and formats exist?"""
-    from .reporters import FORMATS
-
+def check(config: Config, loaded: Catalog, formats: Mapping[str, object]) -> list[InputError]:
+    """What the schema cannot know: do rule ids, options, categories and formats (of the run's ``formats``) exist?"""
     problems = []
     rule_ids = [rule.id for rule in loaded.rules]
     for key in ("select", "ignore"):
@@ -246,8 +244,8 @@ def check(config: Config, loaded: Catalog) -> list[InputError]:
     categories = sorted({rule.category for rule in loaded.rules})
     problems += [config.error(("category_min", name), f"no category {name!r}; {_hint(name, categories)}") for name in config.get("category_min", {}) if name not in categories]
     for index, item in enumerate(config.get("outputs", [])):
-        if item.partition(":")[0] not in FORMATS:
-            problems.append(config.error(("outputs", index), f"unknown format {item.partition(':')[0]!r}; expected one of {', '.join(FORMATS)}"))
+        if item.partition(":")[0] not in formats:
+            problems.append(config.error(("outputs", index), f"unknown format {item.partition(':')[0]!r}; expected one of {', '.join(formats)}"))
     return problems
 
 

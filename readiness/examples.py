@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Mapping
 
 from . import schema
 from .dates import parse_date
 from .engine import Settings, evaluate_rule
 from .evidence import MemoryEvidence
+from .functions import REGISTRY, Function
 from .loader import Document
 from .report import FAIL, PASS
 from .rules import Example, Rule, load_pack, pack_files
@@ -47,8 +49,9 @@ def check_examples(rule: Rule) -> list[str]:
     return problems
 
 
-def check_pack(path: Path) -> tuple[int, list[str]]:
-    """``readiness rules --check-examples PACK``: every rule of a pack file (or a folder of packs)
-    against its own examples. How many rules ran, and each problem after the rule's file:line."""
-    rules = [rule for file in pack_files(path) for rule in load_pack(file)]
+def check_pack(path: Path, functions: Mapping[str, Function] = REGISTRY) -> tuple[int, list[str]]:
+    """``readiness rules --check-examples PACK``: every rule of a pack file (or a folder of packs),
+    read against ``functions`` (the run's vocabulary), against its own examples. How many rules
+    ran, and each problem after the rule's file:line."""
+    rules = [rule for file in pack_files(path) for rule in load_pack(file, functions=functions)]
     return len(rules), [f"{rule.source}: {problem}" for rule in rules for problem in check_examples(rule)]

@@ -10,7 +10,7 @@ import difflib
 import json
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .errors import InputError
 from .frameworks import MTS_BANDS, MTS_EXPLANATION, reference_title
@@ -250,11 +250,12 @@ def _option_text(function: Function) -> str:
     return "options: " + "; ".join(parts)
 
 
-def explain_functions() -> str:
-    """The vocabulary a rule's ``then`` and ``when`` clauses use, with each function's docstring."""
+def explain_functions(functions: Mapping[str, Function] = REGISTRY) -> str:
+    """The vocabulary a rule's ``then`` and ``when`` clauses use (the run's ``functions``: the built-ins
+    and its plugins'), with each function's docstring."""
     blocks = []
-    for name in sorted(REGISTRY):
-        function = REGISTRY[name]
+    for name in sorted(functions):
+        function = functions[name]
         doc = textwrap.fill(" ".join(function.doc.split()), 92, initial_indent="    ", subsequent_indent="    ")
         reads = "; reads the cited file" if function.reads_evidence else ""
         blocks.append(f"{name}  —  {_option_text(function)}{reads}\n{doc}")

@@ -1,5 +1,7 @@
 """Writing results: ``--output`` files (all or none, atomically), stdout as UTF-8, the GitHub
-job summary, and how a report is rendered for each destination."""
+job summary, and how a report is rendered for each destination. Format names are those of the
+run's ``formats`` (:attr:`readiness.plugins.Extensions.formats`: the built-ins and its plugins'),
+passed in; without them, the built-ins."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, List, Union
+from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Union
 
 from .errors import InputError
 
@@ -81,16 +83,29 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def parse_outputs(outputs: List[str]) -> list[tuple[str, Path]]:
-    from .reporters import FORMATS
-
+def parse_outputs(outputs: List[str], formats: Optional[Mapping[str, Any]] = None) -> list[tuple[str, Path]]:
+    """``--output FORMAT:PATH`` items, FORMAT one of ``formats``."""
+    formats = formats if formats is not None else _builtin_formats()
     parsed = []
     for item in outputs:
         name, _, target = item.partition(":")
-        if not target or name not in FORMATS:
-            raise InputError(f"--output {item!r}: expected FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}")
+        if not target or name not in formats:
+            raise InputError(f"--output {item!r}: expected FORMAT:PATH with FORMAT one of {', '.join(formats)}")
         parsed.append((name, Path(target)))
     return parsed
+
+
+def check_format(output_format: str, formats: Optional[Mapping[str, Any]] = None) -> None:
+    """``--format``: one of ``formats``."""
+    formats = formats if formats is not None else _builtin_formats()
+    if output_format not in formats:
+        raise InputError(f"--format: expected one of {', '.join(formats)}, found {output_format!r}")
+
+
+def _builtin_formats() -> Mapping[str, Any]:
+    from .plugins import builtin_formats
+
+    return builtin_formats()
 
 
 def render_options(verbose: bool, full: bool, color: bool = False, stdout: bool = False) -> "RenderOptions":
@@ -101,14 +116,17 @@ def render_options(verbose: bool, full: bool, color: bool = False, stdout: bool 
     return RenderOptions(color=color, verbose=verbose, width=shutil.get_terminal_size((100, 24)).columns if on_terminal else 100, full=full, wrap=on_terminal)
 
 
-def write_outputs(report: "Report", targets: list[tuple[str, Path]], output_format: str, verbose: bool, full: bool, color: str) -> None:
-    """Every ``--output`` file (all or none), then stdout, then the job summary with the github format."""
+def write_outputs(report: "Report", targets: list[tuple[str, Path]], output_format: str, verbose: bool, full: bool, color: str,
+                  formats: Optional[Mapping[str, Any]] = None) -> None:
+    """Every ``--output`` file (all or none), then stdout, then the job summary with the github format;
+    each rendered by its reporter in ``formats``."""
     from functools import partial
 
     from .reporters import get, write_to
 
-    write_all_atomic([(target, partial(write_to, get(name), report, render_options(verbose, full))) for name, target in targets])
-    emit(partial(write_to, get(output_format), report, render_options(verbose, full, use_color(color), stdout=True)))
+    formats = formats if formats is not None else _builtin_formats()
+    write_all_atomic([(target, partial(write_to, get(name, formats), report, render_options(verbose, full))) for name, target in targets])
+    emit(partial(write_to, get(output_format, formats), report, render_options(verbose, full, use_color(color), stdout=True)))
     write_job_summary(report, [output_format, *(name for name, _ in targets)], full)
 
 

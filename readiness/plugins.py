@@ -3,14 +3,20 @@
 A plugin is an entry point in the group ``readiness.plugins`` (see docs/writing-rules.md).
 It names an object, usually a module, with any of these attributes:
 
-- ``functions``: a list of :class:`readiness.functions.Function`, added to the vocabulary;
+- ``functions``: a list of :class:`readiness.functions.Function`, added to the run's vocabulary;
 - ``rule_packs``: a list of paths (files or folders of YAML packs), added to every run;
 - ``reporters``: a mapping of format name to an object with ``render(report, options) -> str``.
 
 Only installed entry points are imported, never a file of the repository being audited.
-Plugins load once per process, when a command first needs them (never for ``--version`` or
-``--help``). A plugin that fails to import, or brings something malformed, or a name that
-clashes with a built-in or another plugin, is one input error naming the plugin.
+Plugins load when a command needs them (never for ``--version`` or ``--help``). A plugin that
+fails to import, or brings something malformed, or a name that clashes with a built-in or
+another plugin, is one input error naming the plugin.
+
+Loading plugins changes nothing global: the built-in vocabulary (:data:`readiness.functions.REGISTRY`)
+and output formats (:data:`readiness.reporters.FORMATS`) stay as they are. A run's
+:class:`Extensions` (the built-ins plus its plugins' functions, formats and rule packs) is what
+the command passes to whatever reads a function or format name: :meth:`readiness.rules.Catalog.load`,
+``--format`` and ``--output``, the config's check, ``explain --functions``, ``rules --check-examples``.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.machinery import PathFinder
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from .errors import InputError
@@ -44,19 +52,11 @@ class Plugin:
     reporters: Mapping[str, "Reporter"] = field(default_factory=dict)
 
 
-_loaded: list[Plugin] | None = None
-
-
-def load(disabled: Collection[str] = ()) -> list[Plugin]:
-    """Import every installed plugin once per process, except those the config disables by
-    entry point name (a name that is not installed is no error: the config is shared by
-    environments with different plugins); add their functions to the vocabulary and their
-    reporters to the output formats. The list is what a run passes on to load the plugins' rule
-    packs (:meth:`readiness.rules.Catalog.load`)."""
-    global _loaded
-    if _loaded is None:
-        _loaded = install([read(entry) for entry in installed_entry_points() if entry.name not in disabled])
-    return _loaded
+def load(disabled: Collection[str] = ()) -> Extensions:
+    """Import every installed plugin, except those the config disables by entry point name (a name
+    that is not installed is no error: the config is shared by environments with different
+    plugins); what they add to the built-ins, for the run to pass on."""
+    return Extensions(tuple(read(entry) for entry in installed_entry_points() if entry.name not in disabled))
 
 
 def installed_entry_points() -> list[EntryPoint]:
@@ -183,28 +183,58 @@ def _items(value: Any, name: str, attribute: str) -> list:
     return list(value)
 
 
-def install(plugins: list[Plugin]) -> list[Plugin]:
-    """Add the plugins' functions and reporters to the registries; all or nothing.
-
-    A name already taken by a built-in or by another plugin is an error naming both."""
-    if not plugins:
-        return plugins  # the function vocabulary stays unimported: ``readiness report`` has no use for it
+def builtin_functions() -> Mapping[str, Function]:
+    """The built-in vocabulary: the core functions and those over facts read from source files."""
     from .functions import REGISTRY
+    from .sources import functions as _source_functions  # noqa: F401 - registers its checks in REGISTRY
+
+    return MappingProxyType(REGISTRY)
+
+
+def builtin_formats() -> Mapping[str, "str | Reporter"]:
     from .reporters import FORMATS
 
-    functions: dict[str, str] = {}
-    formats: dict[str, str] = {}
-    for plugin in plugins:
-        for function in plugin.functions:
-            _claim(function.name, "function", plugin.label, functions, REGISTRY)
-            functions[function.name] = plugin.label
-        for format_name in plugin.reporters:
-            _claim(format_name, "output format", plugin.label, formats, FORMATS)
-            formats[format_name] = plugin.label
-    for plugin in plugins:
-        REGISTRY.update((function.name, function) for function in plugin.functions)
-        FORMATS.update(plugin.reporters)
-    return plugins
+    return MappingProxyType(FORMATS)
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """What one run can name: the built-in functions and output formats plus those of ``plugins``,
+    and the plugins' rule packs. Made from the plugins and handed down explicitly; the built-in
+    registries are never changed. ``Extensions()`` is the built-ins alone (:data:`BUILT_IN`).
+
+    Made all or nothing: a name already taken by a built-in or by another plugin is an error
+    naming both. The vocabulary is imported only when asked for (``readiness report`` has no use for it)."""
+
+    plugins: tuple[Plugin, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.plugins:
+            return
+        functions: dict[str, str] = {}
+        formats: dict[str, str] = {}
+        for plugin in self.plugins:
+            for function in plugin.functions:
+                _claim(function.name, "function", plugin.label, functions, builtin_functions())
+                functions[function.name] = plugin.label
+            for format_name in plugin.reporters:
+                _claim(format_name, "output format", plugin.label, formats, builtin_formats())
+                formats[format_name] = plugin.label
+
+    @cached_property
+    def functions(self) -> Mapping[str, Function]:
+        """The function vocabulary rule packs are read against (function name → :class:`Function`)."""
+        added = {function.name: function for plugin in self.plugins for function in plugin.functions}
+        return MappingProxyType({**builtin_functions(), **added}) if added else builtin_functions()
+
+    @cached_property
+    def formats(self) -> Mapping[str, "str | Reporter"]:
+        """The output formats (name → a built-in reporter's module, or a plugin's reporter), built-ins first."""
+        added = {name: reporter for plugin in self.plugins for name, reporter in plugin.reporters.items()}
+        return MappingProxyType({**builtin_formats(), **added}) if added else builtin_formats()
+
+
+BUILT_IN = Extensions()
 
 
 def _claim(name: str, kind: str, claimant: str, claimed: dict[str, str], builtin: Mapping[str, Any]) -> None:

@@ -2,7 +2,9 @@
 
 A rule pack is a YAML file (``checks/*.yaml`` for the built-in checklist) validated against
 ``schemas/rule-pack.schema.json``. Loading a pack never runs code: functions are looked up
-by name in the vocabulary (:mod:`readiness.functions`), paths are parsed, options checked.
+by name in the vocabulary it is given (the built-in :mod:`readiness.functions` by default; a run
+passes its :class:`readiness.plugins.Extensions`, plugins' functions included), paths are
+parsed, options checked.
 
 A pack (or the config) may say what it builds on, as yamllint's ``extends`` does:
 ``builtin`` (the default), ``none``, or other packs by path. The built-in checklist is in a
@@ -16,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from . import precompiled, schema
 from .capabilities import KINDS  # noqa: F401 - the kinds a rule applies to, defined with how they are inferred
@@ -25,10 +27,8 @@ from .functions import REGISTRY, Function
 from .sources import functions as _source_functions  # noqa: F401 - registers the checks over facts from source files (they build on .functions)
 from .loader import Document, Limits, display_path, load_file
 from .paths import Path as RulePath, PathSyntaxError
+from .plugins import BUILT_IN, Extensions
 from .report import CATEGORIES
-
-if TYPE_CHECKING:
-    from .plugins import Plugin
 
 EVIDENCE, PARTLY, DECLARATION = "evidence", "partly", "declaration"  # Rule.verifies
 RISKS = ("low", "medium", "high")
@@ -148,36 +148,37 @@ class Pack:
     extends: tuple[Base, ...]
 
 
-def read_pack(path: Path, display: str | None = None, builtin: bool = False) -> Pack:
+def read_pack(path: Path, display: str | None = None, builtin: bool = False, functions: Mapping[str, Function] = REGISTRY) -> Pack:
     """A rule pack; a built-in one from its precompiled twin when the wheel shipped one (its schema and
-    its functions' options were checked when the twin was written, see :func:`precompiled.twin`)."""
+    its functions' options were checked when the twin was written, see :func:`precompiled.twin`).
+    Its clauses name functions of ``functions`` (the run's vocabulary; default the built-ins)."""
     display = display if display is not None else display_path(path)
     twin = precompiled.read(path, display) if builtin else None
     try:  # positions below a rule serve error messages only: read them when there is one
         if twin is not None:
-            return _pack(twin, path, options_checked=True)
-        return checked_pack(load_file(path, display, Limits(), shallow=True), path)
+            return _pack(twin, path, functions, options_checked=True)
+        return checked_pack(load_file(path, display, Limits(), shallow=True), path, functions)
     except InputError:
-        return checked_pack(load_file(path, display, Limits()), path)
+        return checked_pack(load_file(path, display, Limits()), path, functions)
 
 
-def checked_pack(document: Document, path: Path) -> Pack:
+def checked_pack(document: Document, path: Path, functions: Mapping[str, Function] = REGISTRY) -> Pack:
     """The pack a document read from ``path`` holds, checked as every pack is: against the rule-pack
     schema, then each clause's function and options; the first problem is raised (an InputError)."""
     errors = schema.validate(document, schema.RULE_PACK)
     if errors:
         raise errors[0]
-    return _pack(document, path)
+    return _pack(document, path, functions)
 
 
-def _pack(document: Document, path: Path, options_checked: bool = False) -> Pack:
+def _pack(document: Document, path: Path, functions: Mapping[str, Function], options_checked: bool = False) -> Pack:
     """The pack of a schema-valid document; ``options_checked``: its clauses' options are known to be valid."""
-    rules = [_build_rule(raw, index, document, options_checked) for index, raw in enumerate(document.data["rules"])]
+    rules = [_build_rule(raw, index, document, functions, options_checked) for index, raw in enumerate(document.data["rules"])]
     return Pack(rules, bases(document, path.parent))
 
 
-def load_pack(path: Path, display: str | None = None) -> list[Rule]:
-    return read_pack(path, display).rules
+def load_pack(path: Path, display: str | None = None, functions: Mapping[str, Function] = REGISTRY) -> list[Rule]:
+    return read_pack(path, display, functions=functions).rules
 
 
 def _fail(document: Document, path: tuple, message: str) -> InputError:
@@ -185,16 +186,16 @@ def _fail(document: Document, path: tuple, message: str) -> InputError:
     return InputError(message, document.path, line, column)
 
 
-def _build_clauses(raw: Any, document: Document, at: tuple, options_checked: bool = False) -> tuple[Clause, ...]:
+def _build_clauses(raw: Any, document: Document, at: tuple, functions: Mapping[str, Function], options_checked: bool = False) -> tuple[Clause, ...]:
     items = raw if isinstance(raw, list) else [raw]
     clauses = []
     for index, item in enumerate(items):
         where = at + (index,) if isinstance(raw, list) else at
         name = item["function"]
-        function = REGISTRY.get(name)
+        function = functions.get(name)
         if function is None:
-            close = difflib.get_close_matches(name, list(REGISTRY), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known functions: {', '.join(sorted(REGISTRY))}"
+            close = difflib.get_close_matches(name, list(functions), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known functions: {', '.join(sorted(functions))}"
             raise _fail(document, where + ("function",), f"unknown function {name!r}{hint}")
         options = item.get("options", {})
         problem = None if options_checked else function.option_problem(options)
@@ -221,7 +222,7 @@ def _examples(raw: list, document: Document, at: tuple) -> tuple[Example, ...]:
     return tuple(examples)
 
 
-def _build_rule(raw: dict, index: int, document: Document, options_checked: bool = False) -> Rule:
+def _build_rule(raw: dict, index: int, document: Document, functions: Mapping[str, Function], options_checked: bool = False) -> Rule:
     at = ("rules", index)
     line, _ = document.locate(at)
     try:
@@ -234,13 +235,13 @@ def _build_rule(raw: dict, index: int, document: Document, options_checked: bool
         title=raw["title"],
         category=raw["category"],
         severity=raw["severity"],
-        then=_build_clauses(raw["then"], document, at + ("then",), options_checked),
+        then=_build_clauses(raw["then"], document, at + ("then",), functions, options_checked),
         remediation=raw["remediation"].rstrip(),
         why=raw["why"].strip(),
         source=f"{document.path}:{line}",
         given=given,
         if_missing=raw.get("if_missing", "fail"),
-        when=_build_clauses(raw.get("when", []), document, at + ("when",), options_checked),
+        when=_build_clauses(raw.get("when", []), document, at + ("when",), functions, options_checked),
         kinds=tuple(applies.get("kinds", ())),
         risks=tuple(applies.get("risk", ())),
         severity_by_risk=dict(raw.get("severity_by_risk", {})),
@@ -263,9 +264,11 @@ def _origin(origin: str | None) -> str:
 
 
 class _PackGraph:
-    """The packs of one run, found by following ``extends`` from the roots; each file once."""
+    """The packs of one run, found by following ``extends`` from the roots; each file once; read
+    against the run's function vocabulary."""
 
-    def __init__(self) -> None:
+    def __init__(self, functions: Mapping[str, Function]) -> None:
+        self.functions = functions
         self.packs: list[tuple[Pack, str | None]] = []
         self.loaded: set[Path] = set()
         self.builtin: list[Base] = []
@@ -292,7 +295,7 @@ class _PackGraph:
             if key in self.loaded:
                 continue
             self.loaded.add(key)
-            pack = read_pack(file)
+            pack = read_pack(file, functions=self.functions)
             self.follow(pack.extends, origin, chain + (key,))
             self.packs.append((pack, origin))
 
@@ -303,7 +306,7 @@ class _PackGraph:
             raise InputError(f"extends: none leaves out the built-in checklist, but {builtin.where} extends builtin; keep one", none.file, none.line, none.column)
         if self.no_builtin:
             return self.packs
-        return [(read_pack(file, builtin=True), BUILTIN_ORIGIN) for file in pack_files(builtin_checks_dir())] + self.packs
+        return [(read_pack(file, builtin=True, functions=self.functions), BUILTIN_ORIGIN) for file in pack_files(builtin_checks_dir())] + self.packs
 
 
 @dataclass
@@ -313,16 +316,17 @@ class Catalog:
     rules: list[Rule]
 
     @classmethod
-    def load(cls, extra_packs: Iterable[Path] = (), extends: tuple[Base, ...] = (), plugins: Iterable[Plugin] = ()) -> "Catalog":
+    def load(cls, extra_packs: Iterable[Path] = (), extends: tuple[Base, ...] = (), extensions: Extensions = BUILT_IN) -> "Catalog":
         """The rules of a run: the built-in checklist (unless something says ``extends: none``),
-        the config's ``extends`` bases, ``extra_packs``, the rule packs of ``plugins`` (those the
-        run loaded), and whatever these extend; each file once. A rule id defined twice is an
-        error naming both."""
-        graph = _PackGraph()
+        the config's ``extends`` bases, ``extra_packs``, the rule packs of the run's plugins
+        (``extensions``), and whatever these extend; each file once, its clauses' functions looked
+        up in ``extensions.functions`` (default: the built-ins alone). A rule id defined twice is
+        an error naming both."""
+        graph = _PackGraph(extensions.functions)
         graph.follow(extends, None)
         for path in extra_packs:
             graph.visit(path, None)
-        for plugin in plugins:
+        for plugin in extensions.plugins:
             for path in plugin.rule_packs:
                 graph.visit(path, plugin.label)
         seen: dict[str, tuple[Rule, str | None]] = {}

@@ -22,8 +22,10 @@ import pytest
 
 from conftest import AS_OF, REPO
 from readiness import plugins
+from readiness.errors import InputError
 from readiness.functions import REGISTRY
 from readiness.reporters import FORMATS
+from readiness.rules import Catalog
 
 EU_FUNCTION = """
 from pathlib import Path
@@ -55,10 +57,8 @@ PACK = """rules:
 
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Pretend modules are installed plugins: ``installed(acme=SOURCE, ...)``; registries restored after."""
-    functions, formats = dict(REGISTRY), dict(FORMATS)
+    """Pretend modules are installed plugins: ``installed(acme=SOURCE, ...)``; forgotten after the test."""
     modules: list[str] = []
-    monkeypatch.setattr(plugins, "_loaded", None)
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
 
     def install(**sources: str) -> None:
@@ -75,12 +75,17 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: entries if group == plugins.GROUP else [])
 
     yield install
-    REGISTRY.clear()
-    REGISTRY.update(functions)
-    FORMATS.clear()
-    FORMATS.update(formats)
     for module in modules:
         sys.modules.pop(module, None)
+
+
+COUNTING_REPORTER = """
+class Count:
+    def render(self, report, options):
+        return f"{len(report.manifests)} manifest(s)\\n"
+
+reporters = {"acme-count": Count()}
+"""
 
 
 def with_pack(source: str, pack: str = PACK) -> str:
@@ -108,13 +113,45 @@ def test_a_plugin_rule_passes_and_fails_like_a_built_in(cli, project, installed)
     assert run.exit_code == 1
     assert "x-acme.data_residency is 'us-east-1', outside the EU" in run.stdout
     assert "ACME001" in cli("rules").stdout
-    assert cli("rules", "--check-examples", Path(plugins.load()[0].rule_packs[0])).exit_code == 0
+    assert cli("rules", "--check-examples", Path(plugins.load().plugins[0].rule_packs[0])).exit_code == 0
+
+
+def test_a_run_with_a_plugin_changes_no_global_registry(cli, project, installed):
+    installed(acme=with_pack(EU_FUNCTION) + COUNTING_REPORTER)
+    functions, formats = set(REGISTRY), set(FORMATS)
+    manifest = project("readiness.yaml", "readiness: 1\nx-acme: {data_residency: eu-west-1}\n")
+    run = cli("audit", manifest, "--as-of", AS_OF, "--select", "ACME001", "--format", "acme-count")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == "1 manifest(s)\n"
+    extensions = plugins.load()
+    assert "acme_eu_region" in extensions.functions and "present" in extensions.functions
+    assert list(extensions.formats) == [*FORMATS, "acme-count"]
+    assert set(REGISTRY) == functions and set(FORMATS) == formats
+    pack = extensions.plugins[0].rule_packs[0]
+    assert "ACME001" in [rule.id for rule in Catalog.load(extensions=extensions).rules]
+    with pytest.raises(InputError) as refused:
+        Catalog.load([pack])
+    assert refused.value.message.startswith("unknown function 'acme_eu_region'; known functions: absent, ")
+    assert refused.value.path.endswith("fake_pack.yaml") and refused.value.line == 7
+
+
+def test_a_later_run_that_disables_the_plugin_cannot_name_what_it_added(cli, project, installed):
+    installed(acme=with_pack(EU_FUNCTION) + COUNTING_REPORTER)
+    manifest = project("readiness.yaml", "readiness: 1\nx-acme: {data_residency: eu-west-1}\n")
+    assert cli("audit", manifest, "--as-of", AS_OF, "--select", "ACME001", "--format", "acme-count").exit_code == 0
+    pack = plugins.load().plugins[0].rule_packs[0]
+    project(".readiness.yaml", "disable_plugins: [acme]\n")
+    listed = cli("rules", "--rules", pack)
+    assert listed.exit_code == 2
+    assert listed.stderr.startswith("site/fake_pack.yaml:7:35: unknown function 'acme_eu_region'; known functions: absent, "), listed.stderr
+    audited = cli("audit", manifest, "--format", "acme-count")
+    assert audited.exit_code == 2
+    assert audited.stderr == f"readiness: --format: expected one of {', '.join(FORMATS)}, found 'acme-count'\n"
 
 
 def test_a_plugin_that_fails_to_import_is_one_line_and_exit_2(cli, project, installed):
     installed(broken="raise RuntimeError('licence server unreachable')\n")
     for args in (["audit", project("readiness.yaml", "readiness: 1\n")], ["rules"], ["explain", "VER001"]):
-        plugins._loaded = None
         run = cli(*args)
         assert run.exit_code == 2 and run.stdout == ""
         assert run.stderr == "readiness: plugin 'broken' (fake_plugin_broken) failed to load: RuntimeError: licence server unreachable\n"
@@ -126,7 +163,7 @@ def test_the_config_can_disable_a_plugin(cli, project, installed):
     run = cli("rules", "--format", "json")
     assert run.exit_code == 0, run.stderr
     assert "ACME001" in [rule["id"] for rule in json.loads(run.stdout)]
-    assert [plugin.name for plugin in plugins.load()] == ["acme"]
+    assert [plugin.name for plugin in plugins.load({"broken", "not-installed-here"}).plugins] == ["acme"]
 
 
 @pytest.mark.parametrize(

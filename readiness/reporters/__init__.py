@@ -1,13 +1,15 @@
 """Output formats: one small module per format, each rendering a finished :class:`Report`.
 
 Reporters are imported only when used, so that start-up pays for one format at most.
+:data:`FORMATS` holds the built-in formats; a run's formats, plugins' included, are
+:attr:`readiness.plugins.Extensions.formats`, passed to :func:`get` by whoever renders.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from ..report import Report
 
@@ -37,7 +39,7 @@ def write_to(reporter: Reporter, report: Report, options: RenderOptions, write: 
         write(reporter.render(report, options))
 
 
-FORMATS: dict[str, "str | Reporter"] = {  # plugins add their reporters (readiness.plugins)
+FORMATS: dict[str, "str | Reporter"] = {  # the built-in formats: name → module
     "terminal": "readiness.reporters.terminal",
     "json": "readiness.reporters.json",
     "markdown": "readiness.reporters.markdown",
@@ -49,7 +51,8 @@ FORMATS: dict[str, "str | Reporter"] = {  # plugins add their reporters (readine
 }
 
 
-def get(name: str) -> Reporter:
-    """The reporter for a format name: a built-in module's ``REPORTER``, or a plugin's reporter object."""
-    target = FORMATS[name]
+def get(name: str, formats: Mapping[str, "str | Reporter"] = FORMATS) -> Reporter:
+    """The reporter for a format name of ``formats`` (the run's; default the built-ins): a built-in
+    module's ``REPORTER``, or a plugin's reporter object."""
+    target = formats[name]
     return import_module(target).REPORTER if isinstance(target, str) else target
