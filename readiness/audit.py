@@ -215,7 +215,7 @@ class AuditPlan:
 def plan(config: Config, request: AuditRequest, policy: Policy | None = None, extensions: Extensions = BUILT_IN) -> AuditPlan:
     """The run's settings: the organisation policy's floors over command line over config over defaults.
     The checklist is the built-in one, the config's and the command line's packs and those of the run's
-    plugins (``extensions``: default none), read against the functions these bring."""
+    plugins (``extensions``; default: no plugin), read against the functions these bring."""
     from . import baseline, changes, policy as policies
     from .waivers import CRITICAL_NOT_ALLOWED, DEFAULT_HORIZON_DAYS, WaiverPolicy
 

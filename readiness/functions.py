@@ -100,7 +100,7 @@ class Function:
         return f"options of {self.name}: {problem}" if problem else None
 
 
-REGISTRY: dict[str, Function] = {}
+REGISTRY: dict[str, Function] = {}  # the built-in vocabulary; a run adds its plugins' functions in its own Extensions (readiness.plugins), never here
 
 
 def function(name: str, options: dict | None = None, required: tuple[str, ...] = (), accepts_missing: bool = False, reads_evidence: bool = False,
