@@ -203,18 +203,21 @@ def implies(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
+def _flags(options: dict) -> int:
+    return re.IGNORECASE if options.get("flags") == "i" else 0
+
+
 def _prepare_pattern(options: dict) -> str | None:
     if "match" not in options and "not_match" not in options:
         return "give match, not_match or both (a pattern with neither would pass every value)"
-    flags = re.IGNORECASE if options.get("flags") == "i" else 0
-    return next((f"{key}: {problem}" for key in ("match", "not_match") if key in options and (problem := regex.invalid(options[key], flags))), None)
+    return next((f"{key}: {problem}" for key in ("match", "not_match") if key in options and (problem := regex.invalid(options[key], _flags(options)))), None)
 
 
 @function("pattern", options={"match": {"type": "string"}, "not_match": {"type": "string"}, "flags": {"enum": ["", "i"]}}, prepare=_prepare_pattern)
 def pattern(value: Any, options: dict, call: Call) -> str | None:
     """The value, as text, matches the regex ``match`` and does not match ``not_match`` (``flags: i`` ignores case)."""
     text = str(value)
-    flags = re.IGNORECASE if options.get("flags") == "i" else 0
+    flags = _flags(options)
     if "match" in options and not regex.search(options["match"], text, flags):
         return f"{call.where} is {describe(value)}, which does not match {options['match']!r}"
     if "not_match" in options and regex.search(options["not_match"], text, flags):

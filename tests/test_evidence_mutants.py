@@ -213,3 +213,22 @@ def test_a_key_of_evaluated_is_placed_inside_evaluated_not_where_the_same_word_c
 
 def test_a_results_file_without_evaluated_is_placed_at_its_first_line():
     assert parse_results(b'{"metrics": {}}', "r.json").place() == "r.json:1"
+
+
+@pytest.mark.parametrize("cited", ["https://example.com/card.md", "/etc/passwd", "C:card.md"])
+def test_rule_examples_refuse_the_citations_a_manifest_may_not_make(cited: str):
+    """The evidence of a rule's own examples (and of library callers) is held to the same citations as files on disk."""
+    from readiness.evidence import MemoryEvidence
+
+    with pytest.raises(EvidenceProblem) as problem:
+        MemoryEvidence({cited: "text"}).read(cited)
+    with pytest.raises(EvidenceProblem) as on_disk:
+        Evidence(Path("."), Path(".")).read(cited)
+    assert str(problem.value) == str(on_disk.value)
+
+
+def test_the_root_named_in_a_message_keeps_its_whole_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    root = tmp_path / "svcX"
+    root.mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert Evidence(root, root).describe_root().startswith("svcX/ (the manifest's folder, as no git work tree encloses it;")

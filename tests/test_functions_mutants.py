@@ -32,7 +32,8 @@ OPTIONS = {
     "at_least": ({"value": 0.5}, [{}, {"value": "1"}]),
     "at_most": ({"value": 5}, [{}, {"value": "5"}]),
     "min_items": ({"count": 0}, [{}, {"count": -1}, {"count": 1.5}]),
-    "has_item": ({"field": "t", "values": ["x"], "min": 1}, [{"values": ["x"]}, {"field": "t"}, {"field": 1, "values": ["x"]}, {"field": "t", "values": ["x"], "min": 0}, {"field": "t", "values": []}]),
+    "has_item": ({"field": "t", "values": ["x"], "min": 1}, [{"values": ["x"]}, {"field": "t"}, {"field": 1, "values": ["x"]}, {"field": "t", "values": ["x"], "min": 0},
+                             {"field": "t", "values": ["x"], "min": "1"}, {"field": "t", "values": []}]),
     "within_days": ({"days": 0}, [{}, {"days": -1}, {"days": "30"}]),
     "not_before_audit": ({"max_days": 0}, [{"max_days": -1}, {"max_days": 1.5}]),
     "file_exists": ({"min_bytes": 0}, [{"min_bytes": -1}, {"min_bytes": "1"}]),
@@ -48,6 +49,25 @@ def test_a_function_accepts_its_options_and_refuses_wrong_ones(name: str):
     assert problems(good) == []
     for options in [*bad, {**good, "unknown_option": 1}, ["not", "a", "mapping"]]:
         assert problems(options), f"{name} accepted {options!r}"
+
+
+@pytest.mark.parametrize(("name", "options"), [("same_as", {"path": "a"}), ("pattern", {"match": "a", "flags": ""}), ("pattern", {"not_match": "a"})])
+def test_the_smallest_options_a_function_takes_are_accepted(name: str, options: dict):
+    assert value_validator(REGISTRY[name].options_schema)(options) == []
+    assert REGISTRY[name].option_problem(options) is None
+
+
+def test_under_python_oo_a_function_without_a_docstring_says_it_was_stripped(monkeypatch: pytest.MonkeyPatch):
+    from types import SimpleNamespace
+
+    from readiness import functions
+
+    made = Function("plugin_check", lambda value, options, call: None)
+    assert made.doc == ""
+    monkeypatch.setattr(functions, "sys", SimpleNamespace(flags=SimpleNamespace(optimize=2)))
+    assert made.doc == "(documentation stripped: python -OO; run without -OO to read it)"
+    monkeypatch.setattr(functions, "sys", SimpleNamespace(flags=SimpleNamespace(optimize=1)))
+    assert made.doc == ""
 
 
 def test_a_rule_pack_with_a_wrong_option_fails_when_it_loads(tmp_path: Path):
@@ -111,6 +131,8 @@ def check(name: str, value, options=None, files=None, root=None, as_of: dt.date 
          "x has side_effects: true but approval is string 'yes', expected true"),
         ("implies", {"side_effects": "true", "approval": False}, {"if": "side_effects", "then": "approval"}, None),
         ("implies", {"side_effects": True, "approval": True}, {"if": "side_effects", "then": "approval"}, None),
+        ("at_most", "5", {"value": 5}, "x is string '5', expected a number"),
+        ("at_least", True, {"value": 0}, "x is boolean true, expected a number"),
     ],
 )
 def test_what_a_user_reads_when_a_value_fails_and_that_it_passes_otherwise(name, value, options, message):
@@ -187,7 +209,10 @@ def test_the_functions_that_open_cited_files_say_so_and_only_they():
     assert REGISTRY["any_present"].required == ("fields",) and REGISTRY["has_item"].required == ("field", "values")
 
 
-@pytest.mark.parametrize(("hashed", "on_disk"), [("a\nb\n", "a\r\nb\r\n"), ("a\r\nb\r\n", "a\nb\n")])
+@pytest.mark.parametrize(("hashed", "on_disk"), [
+    ("a\nb\n", "a\r\nb\r\n"), ("a\r\nb\r\n", "a\nb\n"),
+    ("a\nb\n", "a\r\nb\n"), ("a\r\nb\r\n", "a\r\nb\n"),  # a file with both line endings, hashed with one of them
+])
 def test_a_hash_that_differs_only_by_line_endings_says_so_either_way(hashed: str, on_disk: str):
     declared = __import__("hashlib").sha256(hashed.encode()).hexdigest()
     message = check("hash_matches", {"path": "p.md", "sha256": declared}, {}, files={"p.md": on_disk})
