@@ -82,6 +82,7 @@ PLANTED = [
     ("a quality signal with no threshold and no alert", lambda d: d["monitoring"].update(signals=[{"name": "auc_on_matured_labels", "type": "quality"}], alerts=[]), "MON001", "auc_on_matured_labels"),
     ("a canary that starts at 100 %", lambda d: d["release"].update(strategy="canary", canary={"initial_percent": 100, "steps": [100], "promotion": ["x"], "abort": ["y"]}), "REL011", "100"),
     ("blue/green with no switch-over or abort criteria", lambda d: d["release"].update(strategy="blue_green", blue_green={}), "REL012", "blue_green"),
+    ("a launch approved by nobody in particular", lambda d: d["governance"]["approvals"][0].update(by="TBD"), "GOV004", "governance.approvals[0].by: owner 'TBD' is a placeholder"),
 ]
 
 
