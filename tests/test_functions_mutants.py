@@ -63,11 +63,9 @@ def test_under_python_oo_a_function_without_a_docstring_says_it_was_stripped(mon
     from readiness import functions
 
     made = Function("plugin_check", lambda value, options, call: None)
-    assert made.doc == ""
-    monkeypatch.setattr(functions, "sys", SimpleNamespace(flags=SimpleNamespace(optimize=2)))
-    assert made.doc == "(documentation stripped: python -OO; run without -OO to read it)"
-    monkeypatch.setattr(functions, "sys", SimpleNamespace(flags=SimpleNamespace(optimize=1)))
-    assert made.doc == ""
+    for optimize, doc in ((0, ""), (1, ""), (2, "(documentation stripped: python -OO; run without -OO to read it)")):
+        monkeypatch.setattr(functions, "sys", SimpleNamespace(flags=SimpleNamespace(optimize=optimize)))
+        assert made.doc == doc
 
 
 def test_a_rule_pack_with_a_wrong_option_fails_when_it_loads(tmp_path: Path):
