@@ -34,6 +34,7 @@ Metrics = dict[tuple[str, str | None], float]  # (metric, slice or None) → val
 
 T = TypeVar("T")
 
+
 class EvidenceProblem(Exception):
     """A cited file cannot serve as evidence; the message says why."""
 

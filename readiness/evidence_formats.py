@@ -12,8 +12,8 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 

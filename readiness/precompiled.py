@@ -6,8 +6,8 @@ positions of the top two levels) and load in about 2 ms. A twin is written only 
 is checked as any pack is (its schema, its functions and their options), so a run need not check
 it again (4 ms more). It names the SHA-256 of the YAML it was made from and of the schema it was
 checked against, and serves only while both still match, so an edited pack is read from its YAML
-and checked again; a missing, unreadable or malformed twin is ignored the same way. A source checkout has no twins and
-always reads the YAML. ``hatch_build.py`` writes them with :func:`twin`.
+and checked again; a missing, unreadable or malformed twin is ignored the same way. A source
+checkout has no twins and always reads the YAML. ``hatch_build.py`` writes them with :func:`twin`.
 """
 
 from __future__ import annotations
