@@ -27,7 +27,7 @@ from readiness.files import read_at_most
 from readiness.frameworks import parse_frameworks
 from readiness.functions import REGISTRY
 from readiness.loader import Limits, _full_reading, load_file, load_text
-from readiness.reporters.jsontext import json_text, orjson_text, python_text
+from readiness.reporters.jsontext import Stream, json_text, orjson_text, python_text
 from readiness.reporters.terminal import PlainConsole
 from readiness.reporters.text import Text as TerminalText
 from reporting import FRAMEWORKS, OUTPUTS, fixture_report
@@ -421,6 +421,22 @@ def test_both_json_writers_write_the_standard_librarys_bytes(value) -> None:
     fast = orjson_text(value)
     assert fast is None or fast == expected
     assert json_text(value) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(writer_values, max_size=4), st.integers(0, 3))
+def test_a_streamed_array_is_written_as_the_standard_library_writes_a_list(items, depth) -> None:
+    """Each item of a Stream (a manifest's report) is written whole and indented to its place."""
+
+    def nested(array: object) -> object:
+        value = {"manifests": array}
+        for _ in range(depth):
+            value = {"x": [value]}
+        return value
+
+    expected = json.dumps(nested(items), indent=2, ensure_ascii=False) + "\n"
+    assert python_text(nested(Stream(iter(items)))) == expected
+    assert json_text(nested(Stream(iter(items)))) == expected
 
 
 def test_orjson_writes_a_report() -> None:

@@ -5,12 +5,12 @@ chain: 3 s of the 70 MB JSON report of 1,000 manifests. :func:`write_json` write
 bytes by appending to one list with the C string encoder for every string, handing the text to
 ``write`` in pieces of about :data:`CHUNK` parts as it goes; a :class:`Stream` is an array whose
 items are made only when they are written, so the JSON and SARIF reports of a fleet are written
-manifest by manifest and never held whole in memory. For a value held whole, orjson (a
-dependency) writes the same bytes in a twentieth of that time, so that with the check of types
-that must come first it takes about half the time. The Python writer remains for what orjson
-writes differently or refuses: a float Python writes with a two-digit exponent (``1e-05``), an
-integer beyond 64 bits, a lone surrogate, a subclass of a JSON type, a :class:`Stream`, or when
-orjson is not installed. Non-finite numbers are refused (the standard library would write
+manifest by manifest and never held whole in memory. For a value held whole (a small report, or
+one item of a :class:`Stream`), orjson (a dependency) writes the same bytes in a twentieth of that
+time, so that with the check of types that must come first it takes about half the time. The
+Python writer remains for what orjson writes differently or refuses: a float Python writes with
+a two-digit exponent (``1e-05``), an integer beyond 64 bits, a lone surrogate, a subclass of a
+JSON type, the frame around a :class:`Stream`, or when orjson is not installed. Non-finite numbers are refused (the standard library would write
 ``NaN``, orjson ``null``; neither is the number).
 """
 
@@ -92,7 +92,8 @@ def _plain_and_finite(value: Any) -> bool:
 
 
 def python_text(value: Any) -> str:
-    """:func:`json_text` in Python: the standard library's bytes, without orjson."""
+    """:func:`json_text` in Python: the standard library's bytes, without orjson (but for the items
+    of a :class:`Stream`, each written by :func:`json_text`)."""
     chunks: list[str] = []  # the parts joined every so often: a long report keeps no millions of small strings
     write_json(value, chunks.append)
     return "".join(chunks)
@@ -139,15 +140,14 @@ def write_json(value: Any, write: Callable[[str], Any]) -> None:
                 if len(parts) > CHUNK:
                     flush()
             append(indent + "]")
-        elif kind is Stream:
+        elif kind is Stream:  # each item held whole (a manifest's report): written as json_text writes it
             inner = indent + "  "
             separator = "[" + inner
             for item in value.items:
                 append(separator)
-                encode(item, inner)
+                append(json_text(item)[:-1].replace("\n", inner))  # JSON strings hold no raw newline
                 separator = "," + inner
-                if len(parts) > CHUNK:
-                    flush()
+                flush()
             append("[]" if separator[0] == "[" else indent + "]")
         elif value is None:
             append("null")
