@@ -27,7 +27,7 @@ from readiness.files import read_at_most
 from readiness.frameworks import parse_frameworks
 from readiness.functions import REGISTRY
 from readiness.loader import Limits, _full_reading, load_file, load_text
-from readiness.reporters.jsontext import Stream, json_text, orjson_text, python_text
+from readiness.reporters.jsontext import Stream, json_text, orjson_text, python_text, write_json
 from readiness.reporters.terminal import PlainConsole
 from readiness.reporters.text import Text as TerminalText
 from reporting import FRAMEWORKS, OUTPUTS, fixture_report
@@ -437,6 +437,19 @@ def test_a_streamed_array_is_written_as_the_standard_library_writes_a_list(items
     expected = json.dumps(nested(items), indent=2, ensure_ascii=False) + "\n"
     assert python_text(nested(Stream(iter(items)))) == expected
     assert json_text(nested(Stream(iter(items)))) == expected
+
+
+def test_a_streamed_array_is_handed_over_item_by_item() -> None:
+    """A fleet's report is never held whole: each manifest is written before the next is made."""
+    written: list[str] = []
+
+    def manifests():
+        for number in range(3):
+            yield {"manifest": number, "results": ["pass"] * 10}
+            assert f'"manifest": {number}' in "".join(written)
+
+    write_json({"manifests": Stream(manifests())}, written.append)
+    assert json.loads("".join(written))["manifests"][2]["manifest"] == 2
 
 
 def test_orjson_writes_a_report() -> None:

@@ -4,14 +4,15 @@ With ``indent`` set, the standard library leaves its C encoder for a pure-Python
 chain: 3 s of the 70 MB JSON report of 1,000 manifests. :func:`write_json` writes the same
 bytes by appending to one list with the C string encoder for every string, handing the text to
 ``write`` in pieces of about :data:`CHUNK` parts as it goes; a :class:`Stream` is an array whose
-items are made only when they are written, so the JSON and SARIF reports of a fleet are written
-manifest by manifest and never held whole in memory. For a value held whole (a small report, or
-one item of a :class:`Stream`), orjson (a dependency) writes the same bytes in a twentieth of that
-time, so that with the check of types that must come first it takes about half the time. The
-Python writer remains for what orjson writes differently or refuses: a float Python writes with
-a two-digit exponent (``1e-05``), an integer beyond 64 bits, a lone surrogate, a subclass of a
-JSON type, the frame around a :class:`Stream`, or when orjson is not installed. Non-finite numbers are refused (the standard library would write
-``NaN``, orjson ``null``; neither is the number).
+items are made only when they are written, and handed to ``write`` one by one, so the JSON and
+SARIF reports of a fleet are written manifest by manifest and never held whole in memory. For a
+value held whole (a small report, or one item of a :class:`Stream`), orjson (a dependency) writes
+the same bytes in a twentieth of that time, so that with the check of types that must come first
+it takes about half the time. The Python writer remains for what orjson writes differently or
+refuses: a float Python writes with a two-digit exponent (``1e-05``), an integer beyond 64 bits,
+a lone surrogate, a subclass of a JSON type, the frame around a :class:`Stream`, or when orjson
+is not installed. Non-finite numbers are refused (the standard library would write ``NaN``,
+orjson ``null``; neither is the number).
 """
 
 from __future__ import annotations
