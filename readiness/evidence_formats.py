@@ -56,7 +56,7 @@ def _csv_rows(text: str, cited: str) -> Iterator[tuple[int, dict[str, str]]]:
         if not header or not any(header):
             raise EvidenceProblem(f"{cited}:1: expected a header row naming the columns")
         for row in reader:
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():  # a blank row
                 continue
             if len(row) != len(header):
                 raise EvidenceProblem(f"{cited}:{reader.line_num}: {len(row)} field(s) where the header has {len(header)}")
@@ -118,11 +118,11 @@ def _either(record: dict[str, Any], name: str, other: str) -> Any:
 
 def _label(value: Any) -> str | None:
     """A categorical label as comparable text; None when absent or not a label."""
+    if isinstance(value, str):
+        return value.strip().lower() or None
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, int) or (isinstance(value, str) and value.strip()):
-        return str(value).strip().lower()
-    return None
+    return str(value) if isinstance(value, int) else None
 
 
 @dataclass(frozen=True)
@@ -139,9 +139,8 @@ def judge_agreement(content: bytes, cited: str) -> Agreement:
     if not found:
         raise EvidenceProblem(f"{cited}: lists no labelled items")
     seen: set[str] = set()
-    humans: Counter[str] = Counter()
-    judges: Counter[str] = Counter()
-    agreeing = 0
+    human_labels: list[str] = []
+    judge_labels: list[str] = []
     for where, record in found:
         item_id, human, judge = _label(record.get("id")), _label(_either(record, "human", "human_label")), _label(_either(record, "judge", "judge_label"))
         if item_id is None or human is None or judge is None:
@@ -150,11 +149,11 @@ def judge_agreement(content: bytes, cited: str) -> Agreement:
         if item_id in seen:
             raise EvidenceProblem(f"{where}: item {item_id!r} is labelled twice")
         seen.add(item_id)
-        humans[human] += 1
-        judges[judge] += 1
-        agreeing += human == judge
+        human_labels.append(human)
+        judge_labels.append(judge)
     count = len(seen)
-    observed = agreeing / count
+    observed = sum(map(str.__eq__, human_labels, judge_labels)) / count
+    humans, judges = Counter(human_labels), Counter(judge_labels)
     expected = sum(humans[label] * judges[label] for label in humans) / (count * count)  # chance agreement, from each side's label frequencies
     if expected >= 1:
         raise EvidenceProblem(f"{cited}: every item carries the same label {next(iter(humans))!r}, so agreement beyond chance (kappa) is undefined")

@@ -95,6 +95,8 @@ def test_cohens_kappa_is_computed_from_the_labels():
     assert measured.kappa == pytest.approx(0.7206, abs=1e-4)
     jsonl = "".join(json.dumps({"id": index, "human_label": human == "pass", "judge_label": judge == "pass"}) + "\n" for index, (human, judge) in enumerate(pairs))
     assert judge_agreement(jsonl.encode(), "labels.jsonl") == measured
+    spaced = labels_csv(pairs).replace("\n", "\n , ,\n\n", 3).replace(",pass", ", PASS ")
+    assert judge_agreement(spaced.encode(), "labels.csv") == measured  # blank rows skipped, labels compared trimmed and lowercased
 
 
 @pytest.mark.parametrize(
@@ -106,6 +108,8 @@ def test_cohens_kappa_is_computed_from_the_labels():
         ("labels.csv", b"id,verdict\n1,pass\n", "labels.csv:2: expected id, human and judge labels; human label, judge label missing"),
         ("labels.json", b'{"id": 1}', "labels.json: expected an array, or an object with a 'items' array"),
         ("labels.csv", b"id,human,judge\n1,pass,pass\n1,fail,fail\n", "labels.csv:3: item '1' is labelled twice"),
+        ("labels.csv", b"id,human,judge\n1,pass,pass\n2,  ,pass\n", "labels.csv:3: expected id, human and judge labels; human label missing or not a label"),
+        ("labels.jsonl", b'{"id": 1, "human": "pass", "judge": 0.5}\n', "labels.jsonl:1: expected id, human and judge labels; judge label missing or not a label"),
         ("labels.csv", b"id,human,judge\n1,pass,pass\n2,pass,pass\n", "every item carries the same label 'pass'"),
         ("labels.json", b"[" + b"9" * 5000 + b"]", "labels.json:1: not valid JSON: a number has too many digits"),
     ],
