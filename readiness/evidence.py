@@ -59,6 +59,7 @@ class Evidence:
         self.max_bytes = max_bytes
         self._cache: dict[str, bytes] = {}
         self._real_folders: dict[str, str | None] = {}
+        self._parsed: dict[tuple[str, Callable], tuple[Any, EvidenceProblem | None]] = {}
 
     def _resolve(self, cited: str) -> str:
         check_citation(cited)
@@ -134,7 +135,7 @@ class Evidence:
     def parsed(self, cited: str, parse: Callable[[bytes, str], T]) -> T:
         """``parse(self.read(cited), cited)``, once per file and parser for this manifest: several rules
         judge one results file. A problem it raised is raised again for every rule that asks."""
-        known = self.__dict__.setdefault("_parsed", {})
+        known = self._parsed
         key = (cited, parse)
         if key not in known:
             try:
@@ -152,6 +153,7 @@ class MemoryEvidence(Evidence):
 
     def __init__(self, files: dict[str, str] | None = None):
         self.files = {str(PurePosixPath(name)): text for name, text in (files or {}).items()}
+        self._parsed = {}
 
     def read(self, cited: str) -> bytes:
         check_citation(cited)
