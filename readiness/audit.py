@@ -25,8 +25,9 @@ from .dates import parse_date
 from .engine import Settings, evaluate
 from .errors import InputError, InputErrors
 from .evidence import Evidence, find_project_root
+from .files import excerpt
 from .frameworks import framework_views
-from .loader import Document, Limits, display_path, excerpt, load_file
+from .loader import Document, Limits, display_path, load_file
 from .plugins import BUILT_IN, Extensions
 from .report import WAIVED, Configuration, ManifestReport, Report, RuleInfo, category_title
 from .rules import DECLARATION, Rule

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from .files import describe
 from .functions import MISSING, Call, _is_empty, function
-from .loader import describe
 from .paths import display
 from .report import covered_kinds
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .files import describe
 from .functions import MISSING, Call, function
-from .loader import describe
 from .owners import owner_problem
 
 # ISO 3166-1 alpha-2 codes of the EU member states, and of the EEA states that apply EU product law

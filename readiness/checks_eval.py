@@ -16,7 +16,8 @@ from typing import Any
 
 from . import evidence as ev
 from .functions import Call, function
-from .loader import JsonPath, describe
+from .files import describe
+from .loader import JsonPath
 from .paths import display
 
 _RUN = {"enum": ["last_run", "fallback_run"]}

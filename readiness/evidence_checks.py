@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 from . import evidence_formats as formats
 from .evidence import EvidenceProblem
+from .files import describe
 from .functions import MISSING, Call, function, hash_matches
-from .loader import describe
 
 _FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
 _COUNT = {"type": "integer", "minimum": 0}

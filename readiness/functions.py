@@ -19,7 +19,8 @@ from typing import Any, Callable
 
 from . import evidence as ev, pinning, regex
 from .dates import parse_date
-from .loader import Document, JsonPath, describe
+from .files import describe
+from .loader import Document, JsonPath
 from .paths import Path as RulePath, PathSyntaxError, display
 from .schema import value_validator
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from . import regex
-from .loader import describe, excerpt, load_text
+from .files import describe, excerpt
+from .loader import load_text
 
 # The one list of moving alias words (latest, stable, champion, …), ranges and wildcards.
 FLOATING = re.compile(

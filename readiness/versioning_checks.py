@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import pinning
+from .files import describe
 from .functions import Call, function
-from .loader import describe
 from .sources.litellm import route_problem
 
 _CONVENTIONS = {"conventions": pinning.CONVENTIONS_OPTION}

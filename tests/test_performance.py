@@ -234,10 +234,10 @@ def test_read_at_most_reads_what_a_file_grew_to(tmp_path: Path) -> None:
 def test_the_loader_refuses_exactly_the_characters_outside_yamls_printable_set_and_the_bidi_overrides() -> None:
     import re
 
-    from readiness.loader import _NOT_PRINTABLE
+    from readiness.yaml_builder import NOT_PRINTABLE
 
     by_definition = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u202a-\u202e\u2066-\u2069]")
-    differing = [code for code in range(0x110000) if bool(_NOT_PRINTABLE.fullmatch(chr(code))) != bool(by_definition.fullmatch(chr(code)))]
+    differing = [code for code in range(0x110000) if bool(NOT_PRINTABLE.fullmatch(chr(code))) != bool(by_definition.fullmatch(chr(code)))]
     assert differing == []
 
 
@@ -289,7 +289,7 @@ def test_citations_resolve_as_a_full_resolve_would(tmp_path: Path) -> None:
 def test_remembered_implicit_tags_are_pyyamls(value: str, implicit: tuple[bool, bool]) -> None:
     import yaml
 
-    from readiness.loader import _RESOLVER, _implicit_tag
+    from readiness.yaml_builder import _RESOLVER, _implicit_tag
 
     assert _implicit_tag(value, implicit) == _implicit_tag(value, implicit) == _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
 

@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from ..evidence import EvidenceProblem
+from ..files import describe
 from ..functions import Call, function, pinned_version, prepare_path
-from ..loader import describe
 from ..paths import Path as RulePath
 from . import FACTS
 
