@@ -1,7 +1,7 @@
 """Writing results: ``--output`` files (all or none, atomically), stdout as UTF-8, the GitHub
 job summary, and how a report is rendered for each destination. Format names are those of the
 run's ``formats`` (:attr:`readiness.plugins.Extensions.formats`: the built-ins and its plugins'),
-passed in; without them, the built-ins."""
+always passed in: which formats exist is the plugins' business, not this module's."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Union
 
 from .errors import InputError
 
@@ -83,9 +83,8 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def parse_outputs(outputs: List[str], formats: Optional[Mapping[str, Any]] = None) -> list[tuple[str, Path]]:
+def parse_outputs(outputs: List[str], formats: Mapping[str, Any]) -> list[tuple[str, Path]]:
     """``--output FORMAT:PATH`` items, FORMAT one of ``formats``."""
-    formats = formats if formats is not None else _builtin_formats()
     parsed = []
     for item in outputs:
         name, _, target = item.partition(":")
@@ -95,17 +94,10 @@ def parse_outputs(outputs: List[str], formats: Optional[Mapping[str, Any]] = Non
     return parsed
 
 
-def check_format(output_format: str, formats: Optional[Mapping[str, Any]] = None) -> None:
+def check_format(output_format: str, formats: Mapping[str, Any]) -> None:
     """``--format``: one of ``formats``."""
-    formats = formats if formats is not None else _builtin_formats()
     if output_format not in formats:
         raise InputError(f"--format: expected one of {', '.join(formats)}, found {output_format!r}")
-
-
-def _builtin_formats() -> Mapping[str, Any]:
-    from .plugins import builtin_formats
-
-    return builtin_formats()
 
 
 def render_options(verbose: bool, full: bool, color: bool = False, stdout: bool = False) -> "RenderOptions":
@@ -117,14 +109,13 @@ def render_options(verbose: bool, full: bool, color: bool = False, stdout: bool 
 
 
 def write_outputs(report: "Report", targets: list[tuple[str, Path]], output_format: str, verbose: bool, full: bool, color: str,
-                  formats: Optional[Mapping[str, Any]] = None) -> None:
+                  formats: Mapping[str, Any]) -> None:
     """Every ``--output`` file (all or none), then stdout, then the job summary with the github format;
     each rendered by its reporter in ``formats``."""
     from functools import partial
 
     from .reporters import get, write_to
 
-    formats = formats if formats is not None else _builtin_formats()
     write_all_atomic([(target, partial(write_to, get(name, formats), report, render_options(verbose, full))) for name, target in targets])
     emit(partial(write_to, get(output_format, formats), report, render_options(verbose, full, use_color(color), stdout=True)))
     write_job_summary(report, [output_format, *(name for name, _ in targets)], full)
