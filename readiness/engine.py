@@ -94,7 +94,7 @@ class Skip:
 
 def _not_applicable(rule: Rule, profile: Profile, settings: Settings, evidence: Evidence) -> Skip | None:
     kinds, risk, view = profile.kinds, profile.risk, profile.view
-    if rule.kinds and kinds is not None and not set(kinds) & set(rule.kinds):
+    if rule.kinds and kinds is not None and set(kinds).isdisjoint(rule.kinds):
         return Skip(f"applies to {', '.join(rule.kinds)} systems; this one is {', '.join(kinds)}", ("service", "kind"))
     if rule.risks and risk is not None and risk not in rule.risks:
         return Skip(f"applies at risk tier {', '.join(rule.risks)}; this one is {risk}", ("service", "risk"))
@@ -126,12 +126,11 @@ def _evaluate_rule(rule: Rule, document: Document, settings: Settings, evidence:
             message = f"{rule.message}: " if rule.message else ""
             return Result(rule.id, FAIL, severity, f"{message}{display(missing) if missing else rule.given.text} is missing", _location(document, missing)), None
         failures: list[tuple[str, JsonPath]] = []
-        checks = 0
+        clauses = [(clause, _options(rule, clause, settings)) for clause in rule.then]
         for node_path, node in nodes:
-            for clause in rule.then:
-                checks += 1
-                failed = _run_clause(clause, node, node_path, root, settings, evidence, _options(rule, clause, settings), document)
-                failures.extend(failed)
+            for clause, options in clauses:
+                failures.extend(_run_clause(clause, node, node_path, root, settings, evidence, options, document))
+        checks = len(nodes) * len(clauses)
     except Exception as error:  # a broken function must not stop the audit
         return Result(rule.id, ERROR, severity, f"the check raised {type(error).__name__}: {error}", _location(document, ())), None
     if not failures:

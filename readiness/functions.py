@@ -33,7 +33,7 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """Everything a function may look at besides the value itself."""
 
