@@ -61,16 +61,64 @@ def read_at_most(stream: BinaryIO, limit: int) -> bytes:
 
 
 def load_json(text: str) -> Any:
-    """``json.loads`` for untrusted text: nesting deeper than Python's stack and integers longer than
-    Python converts raise :class:`json.JSONDecodeError`, like any other malformed JSON."""
+    """``json.loads`` for untrusted text: nesting deeper than Python's stack, integers longer than
+    Python converts and a key written twice in one object raise :class:`json.JSONDecodeError`, like
+    any other malformed JSON. (JSON readers disagree on which of two equal keys wins, so evidence
+    that says ``"status": "open"`` and ``"status": "fixed"`` says nothing.)"""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError:
         raise
+    except _DuplicateKey as duplicate:
+        raise json.JSONDecodeError(f"the key {excerpt(duplicate.key)} appears twice in one object, so its value is ambiguous", text, _duplicate_at(text)) from None
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply", text, 0) from None
     except ValueError:  # int() refuses more than 4,300 digits
         raise json.JSONDecodeError("a number has too many digits", text, 0) from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+        self.position: int | None = None  # where its object starts, once known
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return found
+
+
+def _duplicate_at(text: str) -> int:
+    """Where the object with the repeated key starts: the C parser does not say, so the text is read
+    again (only on this error) by the standard library's Python scanner, which does."""
+    from json.decoder import JSONObject
+    from json.scanner import py_make_scanner
+
+    def parse_object(state: tuple[str, int], *rest: Any) -> Any:
+        try:
+            return JSONObject(state, *rest)
+        except _DuplicateKey as duplicate:
+            if duplicate.position is None:  # the innermost object is the one
+                duplicate.position = state[1] - 1
+            raise
+
+    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = py_make_scanner(decoder)
+    try:
+        decoder.decode(text)
+    except _DuplicateKey as duplicate:
+        return duplicate.position or 0
+    except (ValueError, RecursionError):
+        pass
+    return 0
 
 
 def decode(raw: bytes, display: str) -> str:

@@ -112,6 +112,7 @@ def test_cohens_kappa_is_computed_from_the_labels():
         ("labels.jsonl", b'{"id": 1, "human": "pass", "judge": 0.5}\n', "labels.jsonl:1: expected id, human and judge labels; judge label missing or not a label"),
         ("labels.csv", b"id,human,judge\n1,pass,pass\n2,pass,pass\n", "every item carries the same label 'pass'"),
         ("labels.json", b"[" + b"9" * 5000 + b"]", "labels.json:1: not valid JSON: a number has too many digits"),
+        ("labels.json", b'[{"id": 1, "human": "pass", "judge": "pass"},\n {"id": 2, "human": "fail", "judge": "pass", "judge": "fail"}]', "labels.json:2: not valid JSON: the key 'judge' appears twice"),
     ],
 )
 def test_a_labels_file_that_cannot_be_read_is_a_finding_with_its_place(name, content, expected):
@@ -158,6 +159,9 @@ def test_declared_open_high_must_match_and_consistent_findings_pass(cli, project
         ('[{"id": "RT-1", "severity": "urgent", "status": "open"}]', "rt.json: item 1: severity 'urgent', expected one of critical, high"),
         ('[{"id": "RT-1", "severity": "high", "status": "parked"}]', "rt.json: item 1: status 'parked', expected open"),
         ('[{"id": "RT-1", "severity": ' + "7" * 400 + ', "status": "open"}]', "severity '7777777777"),
+        ('[{"id": "RT-1",\n  "severity": "critical", "status": "open", "status": "fixed"}]', "rt.json:1: not valid JSON: the key 'status' appears twice in one object"),
+        ('{"attempts": 300, "findings": [\n {"id": "RT-1", "severity": "low", "status": "fixed"},\n {"id": "RT-2", "severity": "critical", "severity": "low", "status": "open"}]}',
+         "rt.json:3: not valid JSON: the key 'severity' appears twice"),
     ],
 )
 def test_a_findings_file_that_cannot_be_counted_says_why(content, expected):

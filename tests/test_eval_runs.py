@@ -250,6 +250,9 @@ BAD_RESULTS = {
     "not UTF-8": (b'{"metrics": {}}\n\xff', "evals/results.json:2: not UTF-8 text"),
     "evaluated not an object": (b'{"evaluated": "gpt-4o",\n "metrics": {}}', "evals/results.json:1: 'evaluated' must be an object, found string 'gpt-4o'"),
     "a list of prompts": (b'{"metrics": {},\n "evaluated": {"prompts": ["answer"]}}', "evals/results.json:2: evaluated.prompts must be an object of name \u2192 value, found a list of 1"),
+    # which of two equal keys a JSON reader keeps is up to the reader: the worse value must not hide behind the better
+    "a metric written twice": (b'{"evaluated": {"date": "2026-11-20"},\n "metrics": {"format_adherence": 0.93,\n   "format_adherence": 0.996}}',
+                               "evals/results.json:2: not valid JSON: the key 'format_adherence' appears twice in one object, so its value is ambiguous"),
 }
 
 
