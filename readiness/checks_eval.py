@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import evidence as ev
-from .functions import Call, function
 from .files import describe
+from .functions import Call, function
 from .loader import JsonPath
 from .paths import display
 
@@ -39,6 +39,35 @@ def _read_run(evaluation: Any, run: str, call: Call) -> tuple[ev.Results | None,
 
 def _meets(value: float, threshold: float, lower_is_better: bool) -> bool:
     return value <= threshold if lower_is_better else value >= threshold
+
+
+# Words that make a metric's name read as lower is better, unless a word of the other list is there too
+# (error_free_rate, jailbreak_block_rate): then the name does not say, and the default stands.
+_LOWER_WORDS = frozenset({
+    "latency", "ms", "seconds", "duration", "ttft", "cost", "usd", "price", "error", "errors", "failure", "failures",
+    "unsafe", "toxic", "toxicity", "harm", "harmful", "hallucination", "hallucinations", "leak", "leakage", "violation",
+    "violations", "jailbreak", "injection", "attack", "drift", "loss", "perplexity", "mae", "mse", "rmse", "mape", "wer",
+    "cer", "fpr", "fnr", "false", "regret", "ece",
+})
+_HIGHER_WORDS = frozenset({
+    "free", "met", "within", "under", "saved", "savings", "reduction", "avoided", "caught", "detected", "detection", "block",
+    "blocked", "prevented", "prevention", "resistance", "robustness", "recall", "precision", "accuracy", "f1", "auc",
+    "coverage", "pass", "success", "correct", "correctness", "compliance", "adherence",
+})
+
+
+def direction_problem(name: Any, direction: Any) -> str | None:
+    """Why a metric's comparison is ambiguous, to follow its name in a message: no ``direction`` is
+    declared, so it is compared as higher is better, but its name reads as lower is better
+    (``unsafe_action_rate``, ``p95_latency_ms``). None when a direction is declared or the name does not say."""
+    if direction is not None or not isinstance(name, str):
+        return None
+    words = set(re.split(r"[^a-z0-9]+", name.lower()))
+    lower = sorted(words & _LOWER_WORDS)
+    if not lower or words & _HIGHER_WORDS:
+        return None
+    return (f"declares no direction, so it is compared as higher is better, but its name reads as lower is better ({', '.join(lower)}): "
+            "declare direction: lower_is_better or higher_is_better")
 
 
 def _label(metric: dict) -> str:
@@ -68,6 +97,8 @@ def results_meet_thresholds(value: Any, options: dict, call: Call) -> str | None
                 problems.append(f"{label} has no threshold, so its result{found} can never fail: declare one")
         elif measured is None:
             problems.append(f"{label} has no value in {results.cited}")
+        elif ambiguous := direction_problem(metric.get("name"), metric.get("direction")):
+            problems.append(f"{label} ({measured} against {metric['threshold']}) {ambiguous}")
         else:
             if run == "last_run" and "score" in metric and not math.isclose(metric["score"], measured, abs_tol=tolerance):
                 problems.append(f"{label} is declared as {metric['score']} but {results.cited} says {measured}")

@@ -13,10 +13,11 @@ import re
 from typing import Any
 
 from . import checks_cost, evidence_checks, evidence_formats as formats
+from .checks_eval import direction_problem
 from .dates import parse_date
 from .evidence import EvidenceProblem, parse_results
-from .functions import MISSING, Call, function
 from .files import describe, load_json, number
+from .functions import MISSING, Call, function
 
 # Model APIs whose weights the provider serves: there is no artifact, remote code or base model of the team's to check.
 HOSTED_APIS = frozenset({"openai", "azure", "azure_openai", "anthropic", "google", "vertex", "vertex_ai", "gemini", "bedrock", "aws_bedrock", "mistral", "cohere"})
@@ -247,6 +248,9 @@ def beats_baseline(value: Any, options: dict, call: Call) -> str | None:
         return f"{call.where}.score and model_score must be numbers"
     if measured is not None and declared is not None and abs(measured - declared) > 0.005:
         return f"{call.where}.model_score is {declared:g} but {cited} measured {value['metric']} {measured:g}: declare what the run measured"
+    ambiguous = direction_problem(value["metric"], value.get("direction"))
+    if ambiguous:
+        return f"{call.where}: {value['metric']} {ambiguous}"
     model = measured if measured is not None else declared
     lower = value.get("direction") == "lower_is_better"
     if (model >= baseline) if lower else (model <= baseline):

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from conftest import AS_OF, REPO
+from readiness.checks_eval import direction_problem
 from readiness.evidence import MemoryEvidence
 from readiness.functions import REGISTRY, Call
 
@@ -335,3 +336,31 @@ def test_a_results_file_is_parsed_once_per_manifest_however_many_rules_judge_it(
     run = cli("audit", REPO / "sample_configs" / "support-assistant", "--as-of", AS_OF, "--format", "json")
     assert run.exit_code == 0
     assert sorted(parsed) == ["evals/results-fallback.json", "evals/results.json"]  # VER009, EVL001, EVL012, EVL013 share them
+
+
+def test_a_metric_whose_name_reads_lower_is_better_must_say_its_direction(audit):
+    # Leaving direction out made 0.09 unsafe actions "meet" a threshold of 0.005 (compared as higher is better).
+    gated = """
+    - {name: format_adherence, method: automated, dimension: format, threshold: 0.99}
+    - {name: answer_correctness, method: llm_judge, dimension: correctness, threshold: 0.85}
+    - {name: unsafe_action_rate, method: automated, dimension: safety, threshold: 0.005%s}"""
+    measured = results(metrics={"format_adherence": 0.996, "answer_correctness": 0.88, "unsafe_action_rate": 0.09})
+    found = audit(manifest(metrics=gated % ""), measured, select="EVL001")["EVL001"]
+    assert found["status"] == "fail"
+    assert ("unsafe_action_rate (0.09 against 0.005) declares no direction, so it is compared as higher is better, but its name reads as "
+            "lower is better (unsafe): declare direction: lower_is_better or higher_is_better") in found["message"]
+    declared = audit(manifest(metrics=gated % ", direction: lower_is_better"), measured, select="EVL001")["EVL001"]
+    assert declared["status"] == "fail" and "unsafe_action_rate measured 0.09 misses its threshold 0.005" in declared["message"]
+    safe = results(metrics={"format_adherence": 0.996, "answer_correctness": 0.88, "unsafe_action_rate": 0.002})
+    assert audit(manifest(metrics=gated % ", direction: lower_is_better"), safe, select="EVL001")["EVL001"]["status"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("name", "reads_lower"),
+    [("unsafe_action_rate", True), ("p95_latency_ms", True), ("hallucination_rate", True), ("cost_per_request_usd", True), ("rmse", True),
+     ("false_positive_rate", True), ("answer_correctness", False), ("task_success", False), ("error_free_rate", False),
+     ("jailbreak_block_rate", False), ("injection_detection_recall", False), ("escalation_rate", False), ("auc", False)],
+)
+def test_which_metric_names_read_as_lower_is_better(name, reads_lower):
+    assert (direction_problem(name, None) is not None) is reads_lower
+    assert direction_problem(name, "higher_is_better") is None  # a declared direction is taken as declared
