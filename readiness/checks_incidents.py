@@ -12,8 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import checks_cost, evidence_checks, evidence_formats as formats
-from .checks_eval import direction_problem
+from . import checks_cost, checks_eval, evidence_checks, evidence_formats as formats
 from .dates import parse_date
 from .evidence import EvidenceProblem, parse_results
 from .files import describe, load_json, number
@@ -248,7 +247,7 @@ def beats_baseline(value: Any, options: dict, call: Call) -> str | None:
         return f"{call.where}.score and model_score must be numbers"
     if measured is not None and declared is not None and abs(measured - declared) > 0.005:
         return f"{call.where}.model_score is {declared:g} but {cited} measured {value['metric']} {measured:g}: declare what the run measured"
-    ambiguous = direction_problem(value["metric"], value.get("direction"))
+    ambiguous = checks_eval.direction_problem(value["metric"], value.get("direction"))
     if ambiguous:
         return f"{call.where}: {value['metric']} {ambiguous}"
     model = measured if measured is not None else declared
