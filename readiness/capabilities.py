@@ -15,6 +15,7 @@ GOV018 and GOV019 (``checks/governance.yaml``) report the mismatches with the fu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -248,4 +249,42 @@ def third_party_model(value: Any, options: dict, call: Call) -> str | None:
     kinds = known_kinds(call.root)
     if kinds and not kinds & set(LLM_KINDS):
         return f"{call.where} is not declared and this is a classic ML model ({', '.join(sorted(kinds))}), served from its own artifact"
+    return None
+
+
+# The first word of a tool's name, or a word of its scope, that says the tool changes something.
+ACTION_WORDS = frozenset({
+    "issue", "send", "create", "delete", "remove", "update", "modify", "edit", "write", "cancel", "refund", "pay", "charge",
+    "transfer", "post", "publish", "book", "approve", "submit", "execute", "exec", "run", "set", "put", "patch", "grant",
+    "revoke", "reset", "deploy", "email", "notify", "order", "purchase", "buy", "sell", "move", "rename", "upload", "insert",
+    "drop", "merge", "commit", "push", "admin", "manage", "close", "escalate", "assign", "schedule", "trigger", "invoke",
+})
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text).lower())
+
+
+def tool_action(tool: dict) -> str | None:
+    """What in a tool's name or scope says it changes something (``issue`` in issue_refund, ``refund``
+    in the scope payments:refund), or None."""
+    name, scope = tool.get("name"), tool.get("scope")
+    first = _words(name)[:1] if isinstance(name, str) else []
+    if first and first[0] in ACTION_WORDS:
+        return f"its name starts with {first[0]!r}"
+    acting = [word for word in _words(scope) if word in ACTION_WORDS] if isinstance(scope, str) else []
+    return f"its scope {scope!r} says {acting[0]!r}" if acting else None
+
+
+@function("side_effects_declared", accepts_missing=True)
+def side_effects_declared(value: Any, options: dict, call: Call) -> str | None:
+    """The value (a tool's ``side_effects``) is declared, and is not ``false`` for a tool whose name or
+    scope says it acts (``issue_refund``, ``payments:refund``): a tool left undeclared is not taken to be
+    read-only, and one declared read-only against its own name is not either."""
+    tool = call.node if isinstance(call.node, dict) else {}
+    label = f" ({tool['name']})" if isinstance(tool.get("name"), str) else ""
+    if value is MISSING:
+        return f"{call.where} is missing: say whether the tool{label} changes anything (true) or only reads (false); an undeclared tool is not taken to be read-only"
+    if value is False and (action := tool_action(tool)):
+        return f"{call.where} is false, but the tool{label} reads as one that acts: {action}; declare side_effects: true (or rename a tool that only reads)"
     return None

@@ -194,3 +194,24 @@ def test_a_json_report_from_before_capabilities_still_renders(cli, project):
     run = cli("report", "old.json", "--format", "markdown")
     assert run.exit_code == 0, run.stderr
     assert "help-bot (llm, risk high)" in run.stdout and "Turned off by a declaration" not in run.stdout
+
+
+def test_a_tool_is_not_taken_to_be_read_only_against_its_own_name_or_when_it_says_nothing(cli, project):
+    project("readiness.yaml", """readiness: 1
+service: {name: refunds, kind: agent, risk: high}
+security:
+  tools:
+    - {name: lookup_order, scope: "orders:read", side_effects: false}
+    - {name: issue_refund, scope: "payments:refund up to $500", side_effects: false, requires_approval: false}
+    - {name: draftReply, scope: "tickets:draft", requires_approval: false}
+""")
+    run = cli("audit", "readiness.yaml", "--as-of", AS_OF, "--select", "SEC008", "--format", "json")
+    result = json.loads(run.stdout)["manifests"][0]["results"][0]
+    assert (run.exit_code, result["status"]) == (1, "fail")
+    assert result["message"] == (
+        "The agent can send, change, pay or delete without a person confirming: "
+        "security.tools[1].side_effects is false, but the tool (issue_refund) reads as one that acts: its name starts with 'issue'; "
+        "declare side_effects: true (or rename a tool that only reads); "
+        "security.tools[2].side_effects is missing: say whether the tool (draftReply) changes anything (true) or only reads (false); "
+        "an undeclared tool is not taken to be read-only"
+    )
