@@ -35,9 +35,11 @@ NARROWING: dict[str, tuple[Any, ...]] = {
 }
 # The fields a ``when`` clause may test that are declarations, each with the declaration that turns the
 # rule off: a rule on model.provider is off only for a classic ML model (third_party_model), by its kind.
+# Facts about the system (a canary, prices) are not here: a rule they turn off is skipped with its reason.
 DECLARED_BY: dict[tuple, tuple] = {
-    ("service", "eu_ai_act", "category"): ("service", "eu_ai_act", "category"),
     ("model", "provider"): ("service", "kind"),
+    **{path: path for path in (("service", "eu_ai_act", "category"), ("service", "serving"), ("service", "markets"),
+                               ("release", "first_launch"), ("model", "fallback", "kind"))},
     **{("service", name): ("service", name) for name in ("kind", *NARROWING)},
 }
 RETRIEVAL_RECORDS = {"retrieved_documents", "retrieved_chunks", "retrieval", "citations"}
@@ -166,12 +168,15 @@ def contradiction(flag: str, root: dict) -> str | None:
 
 
 def rationale(root: dict, declaration: tuple) -> str | None:
-    """The team's reason for a declaration: ``service.rationale.<name>`` (``service.eu_ai_act.rationale``
-    for the EU AI Act category)."""
+    """The team's reason for a declaration: ``service.rationale.<name>`` for a field of ``service``,
+    ``service.eu_ai_act.rationale`` for the EU AI Act category, the declaration's own ``rationale``
+    elsewhere (``release.first_launch.rationale``)."""
     if declaration == ("service", "eu_ai_act", "category"):
         text = value_at(root, ("service", "eu_ai_act", "rationale"))
-    else:
+    elif declaration[0] == "service":
         text = value_at(root, ("service", "rationale", declaration[-1]))
+    else:
+        text = value_at(root, (*declaration, "rationale"))
     if isinstance(text, str) and text.strip():
         return text.strip()
     return None

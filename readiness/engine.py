@@ -21,7 +21,7 @@ from .evidence import Evidence
 from .functions import MISSING, Call
 from .loader import Document, JsonPath
 from .paths import display, pointer
-from .report import ERROR, FAIL, PASS, SEVERITIES, SKIPPED, Location, Note, Result, TurnedOff
+from .report import ERROR, FAIL, PASS, RISK_LOWERED, SEVERITIES, SKIPPED, Location, Note, Result, TurnedOff
 from .rules import Clause, Rule
 from .waivers import WaiverPolicy, apply as apply_waivers
 
@@ -102,6 +102,8 @@ def _not_applicable(rule: Rule, profile: Profile, settings: Settings, evidence: 
         failures = _run_clause(clause, view, (), view, settings, evidence, clause.options)
         if failures:
             declaration = DECLARED_BY.get(clause.target.steps) if clause.target else None
+            if declaration is not None and value_at(view, declaration) is MISSING:
+                declaration = None  # no declaration turned it off: the rule is for systems that make one (REL014 for a first launch)
             return Skip(f"applies only when {clause.target.text if clause.target else '$'} passes {clause.function.name} ({failures[0][0]})", declaration)
     return None
 
@@ -165,9 +167,30 @@ def evaluate(rules: list[Rule], document: Document, settings: Settings, evidence
     kinds = sorted(known_kinds(document.data))
     outcomes = [_evaluate_rule(rule, document, settings, evidence, profile) for rule in rules]
     results = [_with_remediation(result, rule, kinds) for rule, (result, _) in zip(rules, outcomes)]
+    lowered = _lowered_by_risk(rules, results, profile, settings, document)
     results, notes = apply_waivers(results, document, settings.as_of, settings.waivers)
     turned_off = [_turned_off(result.rule, declaration, document) for result, declaration in outcomes if declaration is not None]
-    return results, notes, turned_off
+    return results, lowered + notes, turned_off
+
+
+def _lowered_by_risk(rules: list[Rule], results: list[Result], profile: Profile, settings: Settings, document: Document) -> list[Note]:
+    """A note naming the failing rules that the declared risk tier judges less severe than an undeclared
+    tier would (``severity_by_risk``): declaring ``risk: low`` can take a finding below the gate, and the
+    report must say that a declaration did it."""
+    if profile.risk is None:
+        return []
+    lowered = []
+    for rule, result in zip(rules, results):
+        if result.status in (FAIL, ERROR):
+            undeclared = effective_severity(rule, None, settings)
+            if SEVERITIES.index(result.severity) > SEVERITIES.index(undeclared):
+                lowered.append(f"{rule.id} {undeclared} → {result.severity}")
+    if not lowered:
+        return []
+    reason = rationale(document.data, ("service", "risk"))
+    text = (f"service.risk: {profile.risk} judges {len(lowered)} failing rule(s) less severe than an undeclared risk tier would: "
+            f"{', '.join(lowered)}; {f'because: {reason}' if reason else 'no reason given'}")
+    return [Note(text, _location(document, ("service", "risk")), RISK_LOWERED)]
 
 
 def _turned_off(rule_id: str, declaration: JsonPath, document: Document) -> TurnedOff:

@@ -21,6 +21,8 @@ WAIVER_EXPIRED, WAIVER_STALE, WAIVER_UNKNOWN, WAIVER_FORBIDDEN, WAIVER_DUPLICATE
 WAIVER_NOT_WAIVABLE, WAIVER_BEYOND_HORIZON, WAIVER_NO_OWNER = "waiver_not_waivable", "waiver_beyond_horizon", "waiver_no_owner"
 # Notes of these kinds name a waiver that was written for a failing rule and does not count: the gate says why
 WAIVER_REFUSED = (WAIVER_EXPIRED, WAIVER_FORBIDDEN, WAIVER_NOT_WAIVABLE, WAIVER_BEYOND_HORIZON, WAIVER_NO_OWNER)
+# Note.kind for failing rules that the declared risk tier judges less severe than an undeclared tier would (readiness.engine)
+RISK_LOWERED = "risk_lowered"
 # Result.baseline: how a finding compares with --baseline (readiness.baseline)
 NEW, UNCHANGED, FIXED = "new", "unchanged", "fixed"
 NOT_COVERED = "not_covered"  # a framework item no applicable rule addresses

@@ -215,3 +215,46 @@ security:
         "security.tools[2].side_effects is missing: say whether the tool (draftReply) changes anything (true) or only reads (false); "
         "an undeclared tool is not taken to be read-only"
     )
+
+
+def test_a_risk_tier_that_takes_failing_rules_below_their_severity_is_named_in_a_note(cli, project):
+    # risk: low turns no failing rule off here, but takes SEC008 from critical to high: the report says so, with the reason
+    manifest = """readiness: 1
+service:
+  name: refunds
+  kind: agent
+  risk: low
+  rationale: {risk: "Refunds are capped at $50 and reversible"}
+security:
+  tools:
+    - {name: issue_refund, scope: "payments:refund", side_effects: true, requires_approval: false}
+"""
+    project("readiness.yaml", manifest)
+    report = json.loads(cli("audit", "readiness.yaml", "--as-of", AS_OF, "--select", "SEC008", "--format", "json").stdout)["manifests"][0]
+    assert report["results"][0]["severity"] == "high"
+    assert report["notes"] == [{
+        "message": "service.risk: low judges 1 failing rule(s) less severe than an undeclared risk tier would: SEC008 critical → high; "
+                   "because: Refunds are capped at $50 and reversible",
+        "location": {"file": "readiness.yaml", "pointer": "/service/risk", "line": 5, "column": 3},
+        "kind": "risk_lowered",
+        "rule": None,
+    }]
+    project("readiness.yaml", manifest.replace("risk: low", "risk: high"))
+    assert json.loads(cli("audit", "readiness.yaml", "--as-of", AS_OF, "--select", "SEC008", "--format", "json").stdout)["manifests"][0]["notes"] == []
+
+
+def test_a_declared_first_launch_lists_the_rules_it_turned_off_and_an_undeclared_one_lists_none(cli, project):
+    manifest = """readiness: 1
+service: {name: refunds, kind: agent, risk: high}
+release:
+  %s
+  rollback: {runbook: runbooks/rollback.md}
+"""
+    project("readiness.yaml", manifest % 'first_launch: {rationale: "nothing served refunds before"}')
+    report = json.loads(cli("audit", "readiness.yaml", "--as-of", AS_OF, "--format", "json").stdout)["manifests"][0]
+    by_first_launch = [item for item in report["turned_off"] if item["declaration"] == "release.first_launch"]
+    assert {item["rule"] for item in by_first_launch} == {"REL002", "EVL030"}
+    assert by_first_launch[0]["rationale"] == "nothing served refunds before"
+    project("readiness.yaml", manifest % "strategy: canary")
+    report = json.loads(cli("audit", "readiness.yaml", "--as-of", AS_OF, "--format", "json").stdout)["manifests"][0]
+    assert [item for item in report["turned_off"] if item["declaration"] == "release.first_launch"] == []  # REL014 is for first launches, not turned off

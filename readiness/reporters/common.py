@@ -223,6 +223,8 @@ def declared_value(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, list):
         return ", ".join(map(str, value))
+    if isinstance(value, dict):  # release.first_launch: {rationale: …}; the reason is shown on its own
+        return "declared"
     return str(value)
 
 
