@@ -209,13 +209,18 @@ def _properties(schema: Any) -> set[str]:
 
 @function("test_files", reads_evidence=True)
 def test_files(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a list of test files (paths in the repository), each of which defines at least one
-    test (``def test_…``, ``test(``/``it(``, ``func Test…``, ``@Test``): a CI job name is not a test."""
-    if not isinstance(value, list) or not value:
-        return f"{call.where} is {describe(value)}, expected a list of test files"
+    """The value is a test file, or a list of them (paths in the repository), each of which defines at
+    least one test (``def test_…``, ``test(``/``it(``, ``func Test…``, ``@Test``): a CI job name is not
+    a test, and a file of TODO comments is not one either."""
+    if isinstance(value, str):
+        value, places = [value], [call.where]
+    elif isinstance(value, list) and value:
+        places = [f"{call.where}[{index}]" for index in range(len(value))]
+    else:
+        return f"{call.where} is {describe(value)}, expected a test file or a list of them"
     problems = []
-    for index, path in enumerate(value):
-        content, problem = evidence_checks._read(path, call, f"{call.where}[{index}]")
+    for path, place in zip(value, places):
+        content, problem = evidence_checks._read(path, call, place)
         if problem:
             problems.append(problem)
             continue
