@@ -109,7 +109,7 @@ def results_meet_thresholds(value: Any, options: dict, call: Call) -> str | None
     declared = {metric.get("name") for metric in metrics}
     for name in sorted({name for name, _ in results.metrics if name not in declared}):
         shown = results.metrics.get((name, None), next(v for (n, _), v in results.metrics.items() if n == name))
-        problems.append(f"{results.cited} measures {name} ({shown}), which no metric in {call.where}.metrics gates: declare it with a threshold")
+        problems.append(f"{results.cited} measures {name} ({shown}), which no metric in {call.where}.metrics gates: declare it with a threshold, or record a number about the run itself (the judge's cost, its duration) outside metrics")
     return "; ".join(problems) or None
 
 

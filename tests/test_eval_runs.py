@@ -177,7 +177,7 @@ def test_a_metric_without_a_threshold_fails_instead_of_passing_vacuously(audit):
 def test_a_measured_metric_that_no_threshold_gates_is_not_ignored(audit):
     found = audit(manifest(), results(metrics={"format_adherence": 0.996, "answer_correctness": 0.88, "refusal_quality": 0.41}))
     assert found["EVL001"]["status"] == "fail"
-    assert "evals/results.json measures refusal_quality (0.41), which no metric in evaluation.metrics gates: declare it with a threshold" in found["EVL001"]["message"]
+    assert "evals/results.json measures refusal_quality (0.41), which no metric in evaluation.metrics gates: declare it with a threshold, or record a number about the run itself (the judge's cost, its duration) outside metrics" in found["EVL001"]["message"]
 
 
 def test_no_metrics_at_all_is_a_finding(audit):
