@@ -106,11 +106,44 @@ def results_meet_thresholds(value: Any, options: dict, call: Call) -> str | None
                 problems.append(f"{label} measured {measured} misses its threshold {metric['threshold']}")
     if not any(isinstance(metric.get("threshold"), (int, float)) for metric in metrics):
         problems.insert(0, f"no metric in {call.where}.metrics has a threshold, so the run meets nothing")
+    problems += _coverage_problems(value, results, call.where)
     declared = {metric.get("name") for metric in metrics}
     for name in sorted({name for name, _ in results.metrics if name not in declared}):
         shown = results.metrics.get((name, None), next(v for (n, _), v in results.metrics.items() if n == name))
         problems.append(f"{results.cited} measures {name} ({shown}), which no metric in {call.where}.metrics gates: declare it with a threshold, or record a number about the run itself (the judge's cost, its duration) outside metrics")
     return "; ".join(problems) or None
+
+
+MIN_SHARE_EVALUATED = 0.9  # a run may lose a few examples to errors; one on a tenth of the data measured something else
+
+
+def _coverage_problems(evaluation: dict, results: ev.Results, where: str) -> list[str]:
+    """The run evaluated the data the manifest declares: a results file that names a dataset
+    ``evaluation.datasets`` does not declare, or that counts far fewer samples than the declared size,
+    met its thresholds on other data (a 3-example smoke test)."""
+    datasets = [item for item in evaluation.get("datasets") or [] if isinstance(item, dict) and isinstance(item.get("name"), str)]
+    if not datasets:
+        return []
+    problems = []
+    target = datasets[0] if len(datasets) == 1 else None
+    if results.dataset is not None:
+        target = next((item for item in datasets if results.dataset in _names(item)), None)
+        if target is None:
+            declared = ", ".join(item["name"] for item in datasets)
+            problems.append(f"{results.cited} says it ran on dataset {results.dataset!r}, which {where}.datasets does not declare ({declared})")
+    size = target.get("size") if target is not None else None
+    if results.samples is not None and isinstance(size, int) and not isinstance(size, bool) and results.samples < size * MIN_SHARE_EVALUATED:
+        problems.append(f"{results.cited} says it evaluated {results.samples} samples, but {target['name']} holds {size}: "
+                        "the thresholds were met on part of it; evaluate all of it, or declare the dataset the run used, with its size")
+    return problems
+
+
+def _names(dataset: dict) -> set[str]:
+    """The names a results file may give a declared dataset: ``golden``, or with its version (``golden-v3``, ``golden@3``)."""
+    name, version = dataset["name"], dataset.get("version")
+    if version is None or isinstance(version, bool):
+        return {name}
+    return {name, f"{name}-v{version}", f"{name}-{version}", f"{name}@{version}", f"{name}:{version}", f"{name}_v{version}"}
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,17 @@ class Results:
     evaluated: dict[str, Any]
     text: str = field(repr=False)
     evaluated_line: int | None = None  # JSONL: the line of the {"evaluated": ...} record
+    dataset: str | None = None  # the dataset the run says it evaluated ("dataset"), if it says
+    samples: int | None = None  # how many examples it evaluated ("samples"), if it says
+
+    def read_coverage(self, record: dict[str, Any]) -> None:
+        """``dataset`` and ``samples`` from the file's top level or its ``evaluated`` record, when they are a name and a count."""
+        for source in (record, record.get("evaluated") if isinstance(record.get("evaluated"), dict) else {}):
+            if self.dataset is None and isinstance(source.get("dataset"), str) and source["dataset"].strip():
+                self.dataset = source["dataset"].strip()
+            samples = source.get("samples")
+            if self.samples is None and isinstance(samples, int) and not isinstance(samples, bool) and samples >= 0:
+                self.samples = samples
 
     def place(self, *keys: str) -> str:
         """``file:line`` of a key of ``evaluated`` (``prompts``, ``answer``), or the file alone when it has none."""
@@ -275,7 +286,9 @@ def _from_document(document: Any, cited: str, text: str) -> Results:
     evaluated = dict(_evaluated(document["evaluated"], f"{cited}:{_key_line(text, ('evaluated',)) or 1}")) if "evaluated" in document else {}
     if "model_version" in document and "model_version" not in evaluated:  # the layout before ``evaluated``
         evaluated["model_version"] = _evaluated({"model_version": document["model_version"]}, f"{cited}:{_key_line(text, ('model_version',)) or 1}")["model_version"]
-    return Results(cited, metrics, evaluated, text)
+    results = Results(cited, metrics, evaluated, text)
+    results.read_coverage(document)
+    return results
 
 
 def _from_lines(text: str, cited: str) -> Results:
@@ -292,6 +305,7 @@ def _from_lines(text: str, cited: str) -> Results:
                 raise EvidenceProblem(f"{cited}:{number}: a second 'evaluated' record (the first is on line {results.evaluated_line})")
             results.evaluated = _evaluated(record["evaluated"], f"{cited}:{number}")
             results.evaluated_line = number
+            results.read_coverage(record)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("metric"), str):
             raise EvidenceProblem(f"{cited}:{number}: expected an object with 'metric' and 'value', or the {{\"evaluated\": {{...}}}} record")

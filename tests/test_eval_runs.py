@@ -364,3 +364,24 @@ def test_a_metric_whose_name_reads_lower_is_better_must_say_its_direction(audit)
 def test_which_metric_names_read_as_lower_is_better(name, reads_lower):
     assert (direction_problem(name, None) is not None) is reads_lower
     assert direction_problem(name, "higher_is_better") is None  # a declared direction is taken as declared
+
+
+@pytest.mark.parametrize(
+    ("recorded", "expected"),
+    [
+        ({"dataset": "golden-v3", "samples": 3}, "evals/results.json says it evaluated 3 samples, but golden holds 1200: the thresholds were met on part of it"),
+        ({"dataset": "smoke-3", "samples": 3}, "evals/results.json says it ran on dataset 'smoke-3', which evaluation.datasets does not declare (golden)"),
+        ({"evaluated": {**evaluated(), "dataset": "smoke-3"}}, "says it ran on dataset 'smoke-3'"),
+        ({"dataset": "golden-v3", "samples": 1190}, None),  # ten examples lost to errors: the run still covers the dataset
+        ({"dataset": "golden@3"}, None),
+        ({"samples": 1200}, None),
+    ],
+)
+def test_a_run_on_other_data_than_the_declared_dataset_does_not_meet_the_thresholds(audit, recorded, expected):
+    datasets = "\n  datasets:\n    - {name: golden, version: 3, size: 1200, slices: [billing, refunds]}"
+    document = {"evaluated": evaluated(), "metrics": {"format_adherence": 0.996, "answer_correctness": 0.88}, **recorded}
+    found = audit(manifest(extra_evaluation="").replace("\nevaluation:", "\nevaluation:" + datasets, 1), json.dumps(document), select="EVL001")["EVL001"]
+    if expected is None:
+        assert found["status"] == "pass", found["message"]
+    else:
+        assert found["status"] == "fail" and expected in found["message"]
