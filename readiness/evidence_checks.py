@@ -9,6 +9,7 @@ file it cannot use into a failing reason naming the file; the parsers are in
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable
 
 from . import evidence_formats as formats
@@ -30,19 +31,49 @@ def _read(path: Any, call: Call, where: str) -> tuple[bytes | None, str | None]:
         return None, f"{where}: {problem}"
 
 
-@function("document", options={"min_words": _COUNT}, reads_evidence=True)
+@function("document", options={"min_words": _COUNT, "names": {"type": "array", "items": {"type": "string"}, "minItems": 1}}, reads_evidence=True)
 def document(value: Any, options: dict, call: Call) -> str | None:
     """The value is the path of a prose document (runbook, model card, plan, review) with real content:
     UTF-8 text of at least ``min_words`` words (default 30) outside headings and placeholders, with no
-    lorem ipsum, no unfilled template slots (``{{owner}}``, ``[insert …]``) and no section holding only TODO/TBD."""
+    lorem ipsum, no unfilled template slots (``{{owner}}``, ``[insert …]``) and no section holding only TODO/TBD.
+    With ``names`` (manifest paths such as ``service.name``), it also names one of the values declared
+    there (case, spaces, ``-`` and ``_`` aside): a card written for another system does not count."""
     content, problem = _read(value, call, call.where)
     if problem:
         return problem
     try:
         found = formats.document_problem(content, value, options.get("min_words", 30))
+        if not found and "names" in options:
+            found = _names_none_of(formats.text_of(content, value), value, _declared(call.root, options["names"]))
     except EvidenceProblem as error:
         found = str(error)
     return f"{call.where}: {found}" if found else None
+
+
+def _declared(root: dict, paths: list[str]) -> list[tuple[str, str]]:
+    """(value, path) of each path (``service.name``) that declares a name or a number."""
+    found = []
+    for path in paths:
+        value: Any = root
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            found.append((str(value).strip(), path))
+    return found
+
+
+def _names_none_of(text: str, cited: str, names: list[tuple[str, str]]) -> str | None:
+    if not names:
+        return None
+    words = f" {_plain(text)} "
+    if any(f" {_plain(name)} " in words for name, _ in names):
+        return None
+    listed = " nor ".join(f"{name!r} ({path})" for name, path in names)
+    return f"{cited} names neither {listed}: is it this system's?" if len(names) > 1 else f"{cited} does not name {listed}: is it this system's?"
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.split(r"[\W_]+", text.lower())).strip()
 
 
 def _cited_report(value: Any, key: str, call: Call, parse: Callable[[bytes, str], Any], why: str) -> tuple[Any, str | None]:
