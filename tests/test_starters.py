@@ -26,11 +26,11 @@ def days_ago(days: int) -> str:
     return (FILLED_ON - dt.timedelta(days=days)).isoformat()
 
 
-def prose(subject: str) -> str:
-    """A short document with real content: what it covers, who does what, when."""
+def prose(subject: str, system: str = "refunds assistant") -> str:
+    """A short document with real content: what it covers, for which system, who does what, when."""
     return (
         f"# {subject}\n\n"
-        f"This document covers {subject.lower()} for the refunds assistant. The owning team reviews it every quarter "
+        f"This document covers {subject.lower()} for the {system}. The owning team reviews it every quarter "
         "and after each incident; the on-call engineer follows it step by step and records what happened in the "
         "incident channel, with the time, the version that was serving and the decision taken.\n\n"
         "## Steps\n\n1. Confirm the symptom on the dashboard and note the start time.\n"
@@ -527,7 +527,7 @@ def fill_ml(filled: Filled) -> None:
         {"type": "machine-learning-model", "name": "churn-gbm", "version": "7"},
         {"type": "library", "name": "onnxruntime", "version": "1.20.1", "purl": "pkg:pypi/onnxruntime@1.20.1"}])
 
-    w("docs/model-card.md", prose("Model card"))
+    w("docs/model-card.md", prose("Model card", "churn-scorer"))
     r('intended_use: ""                   # TODO: intended purpose and users, out-of-scope uses', "intended_use: Ranks subscribers for retention calls; not for pricing or credit decisions")
     w("runbooks/incident.md", prose("Incident plan"))
     fill_postmortems(filled)
