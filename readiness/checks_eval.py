@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import evidence as ev
+from .dates import parse_date, recorded_day
 from .files import describe
 from .functions import Call, function
 from .loader import JsonPath
@@ -155,6 +156,7 @@ class _Shipped:
     where: str
     what: str  # e.g. "model.version", "the SHA-256 of prompts/answer.md"
     both: bool = False  # the declared hash and the file's own, which agree
+    day: bool = False  # a date: the run may record it as a timestamp of that day
 
 
 def _text(value: Any) -> str:
@@ -175,6 +177,15 @@ def _same(recorded: Any, shipped: Any) -> bool:
     if isinstance(shipped, (int, float)) and isinstance(recorded, (int, float)):
         return math.isclose(recorded, shipped, rel_tol=1e-9)
     return _text(recorded) == _text(shipped)
+
+
+def _same_fact(recorded: Any, fact: _Shipped) -> bool:
+    """Whether the run records ``fact``; a date matches a timestamp of the same calendar day (2026-11-30T17:43:12Z)."""
+    if fact.day:
+        shipped_day, day = parse_date(fact.value), recorded_day(recorded)
+        if shipped_day is not None and day is not None:
+            return shipped_day == day
+    return _same(recorded, fact.value)
 
 
 def _mapping(node: Any) -> dict:
@@ -241,7 +252,7 @@ def _shipped(part: str, run: str, call: Call) -> tuple[list[_Shipped], list[str]
             facts.append(_Shipped(("embedding_version",), retrieval["embedding_model"]["version"], call.place(path), display(path)))
     elif part == "date":
         date = _mapping(_mapping(root.get("evaluation")).get(run)).get("date")  # None: recorded all the same, EVL001 asks for it
-        facts = [_Shipped(("date",), date, call.place(("evaluation", run, "date")), f"evaluation.{run}.date")]
+        facts = [_Shipped(("date",), date, call.place(("evaluation", run, "date")), f"evaluation.{run}.date", day=True)]
     return facts, problems
 
 
@@ -275,7 +286,8 @@ def run_evaluated_what_ships(value: Any, options: dict, call: Call) -> str | Non
     for ``fallback_run``), ``prompts`` (each prompts[*].sha256 and the prompt file's own hash), ``config``
     (model.config.sha256 and the config file's own hash), ``parameters`` (model.parameters), ``retrieval``
     (data.retrieval.version and embedding_model.version), ``fallback`` (model.fallback, compared when the run
-    records it) and ``date`` (the run's date in the manifest)."""
+    records it) and ``date`` (the run's date in the manifest; the file may record it as an ISO 8601 timestamp
+    of that day, ``2026-11-30T17:43:12Z``)."""
     run = options.get("run", "last_run")
     results, problem = _read_run(value, run, call)
     if results is None:
@@ -289,7 +301,7 @@ def run_evaluated_what_ships(value: Any, options: dict, call: Call) -> str | Non
             if recorded is None:
                 if part != "fallback" and all(fact.keys != known.keys for known in missing):
                     missing.append(fact)
-            elif fact.value is not None and not _same(recorded, fact.value):
+            elif fact.value is not None and not _same_fact(recorded, fact):
                 problems.append(f"{fact.what} ({fact.where}) {'are' if fact.both else 'is'} {_shown(fact.value)} but {results.place(*fact.keys)} records evaluated.{'.'.join(fact.keys)} {_shown(recorded)}")
     declared = _mapping(value.get(run)).get("model_version") if "model" in options["parts"] else None
     recorded_version = results.evaluated.get("model_version")

@@ -212,3 +212,25 @@ def not_declared(value: Any, options: dict, call: Call) -> str | None:
         return None
     shown = f"{value!r}" if isinstance(value, (str, int, float)) else "declared"
     return f"{call.where} is {shown}: {options['instead']}"
+
+
+@function(
+    "retries_back_off",
+    options={"values": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}},
+    required=("values",),
+)
+def retries_back_off(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a retry policy (a dependency's ``retries``) that backs off as one of ``values`` whenever it
+    retries: ``max_attempts``, the attempts after the first call, above 0 or not declared; ``max_attempts: 0``
+    never retries, so it needs no backoff (the right design inside a tight latency budget)."""
+    if not isinstance(value, dict):
+        return f"{call.where} is {describe(value)}, expected a mapping with max_attempts and backoff"
+    attempts, backoff = value.get("max_attempts"), value.get("backoff")
+    if attempts == 0 and not isinstance(attempts, bool):
+        return None
+    if backoff in options["values"]:
+        return None
+    wanted = ", ".join(map(str, options["values"]))
+    retrying = f"max_attempts: {attempts} means {attempts} retr{'y' if attempts == 1 else 'ies'} after the first call" if number(attempts) is not None else "a policy without max_attempts is taken to retry"
+    found = "missing" if backoff is None else describe(backoff)
+    return f"{call.where}.backoff is {found}, expected one of: {wanted} ({retrying}; max_attempts: 0 declares no retry, which needs no backoff)"

@@ -268,13 +268,60 @@ def contains(value: Any, options: dict, call: Call) -> str | None:
     return f"{call.where} lacks {', '.join(map(str, missing))}" if missing else None
 
 
-@function("has_item", options={"field": {"type": "string"}, "values": _SCALARS, "min": {"type": "integer", "minimum": 1}}, required=("field", "values"))
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # a hyphenated compound (security-minded) is one word
+
+
+def _words(text: Any) -> tuple[str, ...]:
+    return tuple(_WORD.findall(str(text).casefold()))
+
+
+def _prepare_has_item(options: dict) -> str | None:
+    """What the options schema of ``has_item`` cannot check: synonyms name one of ``values``, and every word
+    to look for has a word in it."""
+    values = [str(value) for value in options.get("values", ())]
+    for key in options.get("synonyms", {}):
+        if key not in values:
+            return f"synonyms: {key!r} is not one of values"
+    if options.get("match") == "words":
+        phrases = [*values, *(phrase for phrases in options.get("synonyms", {}).values() for phrase in phrases)]
+        empty = next((phrase for phrase in phrases if not _words(phrase)), None)
+        if empty is not None:
+            return f"match: words: {empty!r} holds no word, so it would never match"
+    return None
+
+
+def _item_matcher(options: dict) -> Callable[[Any], bool]:
+    """Whether an item's field names one of ``values`` (or a synonym of one): equal by default; with
+    ``match: words``, holding it as whole words, ignoring case (``Model Risk Management`` names ``risk``)."""
+    synonyms = options.get("synonyms", {})
+    wanted = [*options["values"], *(phrase for value in options["values"] for phrase in synonyms.get(str(value), ()))]
+    if options.get("match") != "words":
+        return lambda field: field in wanted
+    phrases = [_words(phrase) for phrase in wanted]
+
+    def names(field: Any) -> bool:
+        if not isinstance(field, str):
+            return field in wanted
+        words = _words(field)
+        return any(words[start:start + len(phrase)] == phrase for phrase in phrases for start in range(len(words) - len(phrase) + 1))
+    return names
+
+
+@function("has_item", options={"field": {"type": "string"}, "values": _SCALARS, "min": {"type": "integer", "minimum": 1},
+                               "match": {"enum": ["exact", "words"]},
+                               "synonyms": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}}},
+          required=("field", "values"), prepare=_prepare_has_item)
 def has_item(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a list with at least ``min`` (default 1) mappings whose ``field`` is one of ``values``."""
+    """The value is a list with at least ``min`` (default 1) mappings whose ``field`` is one of ``values``.
+
+    ``synonyms`` maps a value to further values that count as it. ``match: words`` (default ``exact``) compares
+    as whole words, ignoring case, so that a field holding a value among other words counts (``Model Risk
+    Management`` names ``risk``; a hyphenated compound such as ``security-minded`` is one word and names nothing)."""
     if not isinstance(value, list):
         return f"{call.where} is {describe(value)}, expected a list"
     wanted, field_name = options["values"], options["field"]
-    found = sum(1 for item in value if isinstance(item, dict) and item.get(field_name) in wanted)
+    matches = _item_matcher(options)
+    found = sum(1 for item in value if isinstance(item, dict) and field_name in item and matches(item[field_name]))
     needed = options.get("min", 1)
     if found >= needed:
         return None
@@ -349,14 +396,17 @@ def hash_matches(value: Any, options: dict, call: Call) -> str | None:
     return None
 
 
-@function("pinned_version", options={"conventions": pinning.CONVENTIONS_OPTION}, prepare=pinning.conventions_problem)
+@function("pinned_version", options={"conventions": pinning.CONVENTIONS_OPTION, "provider_from": pinning.PROVIDER_FROM_OPTION},
+          prepare=pinning.pinning_options_problem)
 def pinned_version(value: Any, options: dict, call: Call) -> str | None:
     """The value names one immutable version: a provider's pinned model id by its convention
-    (``gpt-4o-2024-08-06``, not the moving ``gpt-4o``; the provider is the sibling ``provider``, else
-    recognised from the id; docs/pinning.md), a registry version, a digest or a URI holding one; never an
-    alias (latest, stable, prod, champion…), a range or a wildcard. ``conventions`` adds a team's own."""
+    (``gpt-4o-2024-08-06``, not the moving ``gpt-4o``; the provider is the sibling ``provider``, else the
+    provider at ``provider_from`` (paths from the manifest root, the first one set: an embedding model is
+    served by model.provider), else recognised from the id; docs/pinning.md), a registry version, a digest or
+    a URI holding one; never an alias (latest, stable, prod, champion…), a range or a wildcard.
+    ``conventions`` adds a team's own."""
     parent = pinning.holder(call.root, call.value_path)
-    provider = parent.get("provider") if isinstance(parent.get("provider"), str) else None
+    provider = pinning.provider_of(parent, call.root, options.get("provider_from", ()))
     name = parent.get("name", parent.get("model"))
     reason = pinning.version_problem(value, provider, name if isinstance(name, str) else None, options.get("conventions"))
     return f"{call.where} is {pinning.shown(value)}, {reason}" if reason else None

@@ -21,6 +21,7 @@ from typing import Any
 from . import regex
 from .files import describe, excerpt
 from .loader import load_text
+from .paths import Path as RulePath, PathSyntaxError
 
 # The one list of moving alias words (latest, stable, champion, …), ranges and wildcards.
 FLOATING = re.compile(
@@ -44,12 +45,38 @@ CONVENTION_SCHEMA = {
         "pinned": _TEXT,
         "fixed": _TEXT,
         "pin": _TEXT,
+        "fixed_pin": _TEXT,
         "examples": {"type": "array", "items": _TEXT, "minItems": 1},
         "why": _TEXT,
     },
 }
 CONVENTIONS_OPTION = {"type": "array", "items": CONVENTION_SCHEMA}
 _REGEX_FIELDS = ("models", "pinned", "fixed")
+
+
+PROVIDER_FROM_OPTION = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
+
+
+def provider_of(entry: dict, root: Any, provider_from: Any = ()) -> str | None:
+    """A model entry's provider: its own ``provider``, else the first string at the ``provider_from`` paths
+    (paths from the manifest root: an embedding model declared without one is served by ``model.provider``)."""
+    if isinstance(entry.get("provider"), str):
+        return entry["provider"]
+    for path in provider_from:
+        found = next(iter(RulePath.parse(path).select(root)), None)
+        if found is not None and isinstance(found[1], str) and found[1].strip():
+            return found[1]
+    return None
+
+
+def pinning_options_problem(options: dict) -> str | None:
+    """The ``prepare`` hook of the functions taking ``conventions`` and ``provider_from``: each path parses."""
+    for path in options.get("provider_from", ()):
+        try:
+            RulePath.parse(path)
+        except PathSyntaxError as error:
+            return f"provider_from: {error}"
+    return conventions_problem(options)
 
 
 def conventions_problem(options: dict) -> str | None:
@@ -81,11 +108,13 @@ class Convention:
     fixed: str | None = None
     why: str = ""
     trusted: bool = True  # built-in regexes run unguarded; a team's run under regex's time limit
+    fixed_pin: str = "a fixed model id"  # what a message asks for when the closest example is a fixed id, not a snapshot
 
     @classmethod
     def from_data(cls, data: dict, trusted: bool) -> "Convention":
         return cls(data["provider"], data["models"], data["pinned"], data["moving"], data["pin"], tuple(data["examples"]),
-                   tuple(name.lower() for name in data.get("names", ())), data.get("fixed"), data.get("why", ""), trusted)
+                   tuple(name.lower() for name in data.get("names", ())), data.get("fixed"), data.get("why", ""), trusted,
+                   data.get("fixed_pin", "a fixed model id"))
 
     def _search(self, pattern: str | None, text: str) -> bool:
         if pattern is None:
@@ -99,10 +128,28 @@ class Convention:
         return self._search(self.pinned, model_id) or self._search(self.fixed, model_id)
 
     def example_for(self, model_id: str) -> str:
-        """The example sharing the longest prefix with ``model_id`` (gpt-4o → gpt-4o-2024-08-06)."""
+        """The example sharing the longest prefix with ``model_id`` (gpt-4o → gpt-4o-2024-08-06); an example written
+        as name and version (``gpt-4o version 2024-08-06``) is compared as the id they make together. A fixed id
+        (``text-embedding-3-large``) is offered only for an id sharing half of it, so that a chat or moderation
+        model is not sent to an embedding model."""
         def shared(example: str) -> int:
+            example = example.replace(" version ", "-")
             return next((index for index, (a, b) in enumerate(zip(example, model_id)) if a != b), min(len(example), len(model_id)))
-        return max(self.examples, key=shared)
+
+        def close(example: str) -> bool:
+            return not self._is_fixed_only(example) or 2 * shared(example) >= len(example)
+        return max([example for example in self.examples if close(example)] or self.examples, key=shared)
+
+    def _is_fixed_only(self, example: str) -> bool:
+        return self._search(self.fixed, example) and not self._search(self.pinned, example)
+
+    def advice(self, model_id: str) -> str:
+        """What to pin instead, for a message: the closest example, named for what it is. An embedding model
+        OpenAI never snapshots is asked for its fixed id, not for a chat model's dated snapshot."""
+        example = self.example_for(model_id)
+        if self._is_fixed_only(example):
+            return f"pin {self.fixed_pin} such as {example}"
+        return f"pin {self.pin} such as {example}"
 
 
 @cache
@@ -165,7 +212,7 @@ def version_problem(value: Any, provider: str | None = None, name: str | None = 
         composed = f"{name}-{text}" if name and not text.startswith(name) else None
         if convention.is_pinned(text) or (composed and convention.recognises(composed) and convention.is_pinned(composed)):
             return None
-        advice = f"pin {convention.pin} such as {convention.example_for(composed if composed and convention.recognises(composed) else text)}"
+        advice = convention.advice(composed if composed and convention.recognises(composed) else text)
         if not convention.recognises(text):
             return f"a moving alias; {advice}" if FLOATING.search(text) else f"which is not a model id {convention.provider} uses; {advice}"
         return f"{convention.moving}; {advice}"

@@ -162,7 +162,11 @@ def _expected(error: Any) -> str:
     if kind == "format":
         return "expected a date YYYY-MM-DD" if error.validator_value == "date" else f"expected format {error.validator_value}"
     if kind == "pattern":
-        return "expected " + (schema.get("description") or f"text matching {error.validator_value!r}")
+        hint = ""
+        if isinstance(error.instance, str) and schema.get("examples"):  # an open vocabulary: suggest a known name
+            close = difflib.get_close_matches(error.instance.lower().replace("-", "_").replace(" ", "_"), [str(v) for v in schema["examples"]], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return "expected " + (schema.get("description") or f"text matching {error.validator_value!r}") + hint
     if kind in ("minimum", "exclusiveMinimum"):
         return f"expected a number {'≥' if kind == 'minimum' else '>'} {error.validator_value}"
     if kind in ("maximum", "exclusiveMaximum"):

@@ -17,23 +17,25 @@ from .functions import Call, function
 from .sources.litellm import route_problem
 
 _CONVENTIONS = {"conventions": pinning.CONVENTIONS_OPTION}
+_MODEL_OPTIONS = {**_CONVENTIONS, "provider_from": pinning.PROVIDER_FROM_OPTION}
 _NOT_A_MODEL = ("rules", "static", "human")  # fallback kinds that serve no model, so have no version
 
 
-@function("versioned_model", options=_CONVENTIONS, prepare=pinning.conventions_problem)
+@function("versioned_model", options=_MODEL_OPTIONS, prepare=pinning.pinning_options_problem)
 def versioned_model(value: Any, options: dict, call: Call) -> str | None:
     """The value is a model entry (``name`` or ``model``, ``provider``, ``version``, ``digest``) that says which
     version it is: a ``version`` or ``digest`` (judge those with ``pinned_version``), or, with neither, a
     ``name`` that is itself a provider's pinned id (``claude-3-5-haiku-20241022``). A fallback of ``kind``
     rules, static or human serves no model and needs only a ``description``. ``conventions`` adds a team's
-    own provider conventions."""
+    own provider conventions; an entry with no ``provider`` is served by the provider at ``provider_from``
+    (as in ``pinned_version``)."""
     if not isinstance(value, dict):
         return f"{call.where} is {describe(value)}, expected a mapping naming the model and its version"
     if value.get("kind") in _NOT_A_MODEL:
         return None if value.get("description") else f"{call.where} is a {value['kind']} fallback with no description of what it does"
     if "version" in value or "digest" in value:
         return None
-    provider = value.get("provider") if isinstance(value.get("provider"), str) else None
+    provider = pinning.provider_of(value, call.root, options.get("provider_from", ()))
     name_field = "name" if "name" in value else "model"  # a judge names its model in `model`
     name, extra = value.get(name_field), options.get("conventions")
     if isinstance(name, str) and pinning.identifies(name, provider, extra):

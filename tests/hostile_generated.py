@@ -54,7 +54,7 @@ def many_type_errors() -> bytes:
 
 
 def many_list_items() -> bytes:
-    return (HEADER + "tracing:\n  records: [" + ", ".join(f"field{index}" for index in range(150_000)) + "]\n").encode()
+    return (HEADER + "tracing:\n  records: [" + ", ".join(f"Field{index}" for index in range(150_000)) + "]\n").encode()
 
 
 def many_mixed_items() -> bytes:
@@ -67,7 +67,7 @@ def many_aliases() -> bytes:
 
 
 def many_anchors() -> bytes:
-    return (HEADER + "tracing:\n  records: [" + ", ".join(f"&a{index} v" for index in range(100_000)) + "]\n").encode()
+    return (HEADER + "tracing:\n  records: [" + ", ".join(f"&a{index} V" for index in range(100_000)) + "]\n").encode()
 
 
 def many_documents() -> bytes:

@@ -145,6 +145,25 @@ def test_the_run_date_in_the_manifest_must_be_the_one_the_run_recorded(audit):
     assert "evaluation.last_run.date (readiness.yaml:16) is '2026-11-20' but evals/results.json:11 records evaluated.date '2026-09-02'" in found["EVL012"]["message"]
 
 
+@pytest.mark.parametrize("stamp", ["2026-11-20T17:43:12Z", "2026-11-20T17:43:12.123456+00:00", "2026-11-20T23:10:00-08:00", "2026-11-20 09:15:00", "2026-11-20T09:15"])
+def test_a_run_that_records_a_timestamp_of_the_manifest_day_matches(audit, stamp):
+    found = audit(manifest(), results(evaluated(date=stamp)))
+    assert found["EVL012"]["status"] == "pass"
+
+
+@pytest.mark.parametrize("stamp", ["2026-11-21T00:00:01Z", "2026-11-19T23:59:59+02:00", "2026-11-20T25:00:00Z", "2026-11-20Tnoon", "2026-11-20T17:43:12Zjunk"])
+def test_a_timestamp_of_another_day_or_not_a_timestamp_is_still_a_finding(audit, stamp):
+    found = audit(manifest(), results(evaluated(date=stamp)))
+    assert f"evaluation.last_run.date (readiness.yaml:16) is '2026-11-20' but evals/results.json:11 records evaluated.date '{stamp}'" in found["EVL012"]["message"]
+
+
+def test_manifest_dates_stay_strictly_yyyy_mm_dd():
+    from readiness.dates import parse_date, recorded_day
+
+    assert parse_date("2026-11-20T17:43:12Z") is None  # the manifest's dates and --as-of: one form
+    assert recorded_day("2026-11-20T17:43:12Z") == recorded_day("2026-11-20") == dt.date(2026, 11, 20)
+    assert recorded_day("2026-02-30T10:00:00Z") is None and recorded_day(20261120) is None
+
 def test_a_declared_model_version_that_disagrees_with_the_file_is_a_finding(audit):
     text = manifest().replace("last_run: {date: 2026-11-20,", "last_run: {model_version: gpt-4o-2024-11-20, date: 2026-11-20,")
     found = audit(text)

@@ -170,3 +170,56 @@ def test_at_least_includes_its_boundary(value, passes):
 @pytest.mark.parametrize(("value", "passes"), [(5, True), (5.0001, False), (4.9, True)])
 def test_at_most_includes_its_boundary(value, passes):
     assert (check("at_most", value, {"value": 5}) is None) is passes
+
+
+ROLES = {"field": "role", "values": ["security", "risk"], "match": "words", "synonyms": {"security": ["infosec", "information security"]}}
+
+
+@pytest.mark.parametrize("role, counts", [
+    ("security", True), ("Security", True), ("Model Risk Management", True), ("risk", True), ("InfoSec", True),
+    ("Head of Information Security", True), ("security engineering / AppSec", True), ("risk_and_controls", True),
+    ("security-minded PM", False), ("engineering manager", False), ("riskless", False), ("information", False), ("", False),
+])
+def test_has_item_matches_whole_words_ignoring_case_with_synonyms(role, counts):
+    assert (check("has_item", [{"role": "product owner"}, {"role": role}], ROLES) is None) is counts
+
+
+def test_has_item_keeps_exact_matching_by_default():
+    exact = {"field": "role", "values": ["security", "risk"]}
+    for role in ("Security", "model risk", "InfoSec"):
+        assert check("has_item", [{"role": role}], exact) == "x has 0 item(s) with role in (security, risk), expected at least 1"
+    assert check("has_item", [{"role": "infosec"}], {**exact, "synonyms": {"security": ["infosec"]}}) is None  # a synonym, exactly
+    assert check("has_item", [{"role": "Model Risk"}], {**ROLES, "match": "exact"})
+
+
+def test_has_item_refuses_synonyms_of_no_value_and_words_with_no_word():
+    function = REGISTRY["has_item"]
+    assert function.option_problem(ROLES) is None
+    assert function.option_problem({**ROLES, "synonyms": {"legal": ["counsel"]}}) == "options of has_item: synonyms: 'legal' is not one of values"
+    assert "holds no word" in function.option_problem({**ROLES, "synonyms": {"risk": ["--"]}})
+
+
+def _gov005(approvals: list) -> tuple[str, str]:
+    from readiness.engine import Settings, evaluate_rule
+    from readiness.loader import Document
+    from readiness.rules import Catalog
+
+    rule = next(rule for rule in Catalog.load().rules if rule.id == "GOV005")
+    data = {"readiness": 1, "service": {"risk": "high"}, "governance": {"approvals": approvals}}
+    result = evaluate_rule(rule, Document("m.yaml", data, {(): (1, 1)}), Settings(AS_OF), MemoryEvidence({}))
+    return result.status, result.message
+
+
+@pytest.mark.parametrize("role", [
+    "model risk management", "Risk", "model risk", "Model Risk Management", "MRM", "information security", "InfoSec",
+    "CISO", "AppSec", "security engineering", "data protection officer", "DPO", "privacy", "General Counsel", "legal",
+    "Compliance Officer", "regulatory affairs",
+])
+def test_gov005_counts_an_independent_reviewer_however_the_role_is_written(role):
+    assert _gov005([{"by": "a@x.example", "role": "product owner"}, {"by": "claire.dubois@bank.example", "role": role}]) == ("pass", "")
+
+
+@pytest.mark.parametrize("role", ["engineering manager", "product", "ML lead", "security-minded PM", "support operations", "CRO"])
+def test_gov005_does_not_count_the_building_team_or_an_ambiguous_title(role):
+    status, message = _gov005([{"by": "a@x.example", "role": "product owner"}, {"by": "b@x.example", "role": role}])
+    assert status == "fail" and "governance.approvals has 0 item(s) with role in (security, risk, legal, compliance), expected at least 1" in message

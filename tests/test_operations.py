@@ -289,3 +289,28 @@ def test_routed_alert_needs_an_alert_of_that_name_with_a_readable_runbook():
     assert "has no alert of that name" in check("routed_alert", "index_stale", root=root, files={"rb.md": "# Stale"})
     assert "monitoring.alerts[0].runbook: 'rb.md' is empty" in check("routed_alert", "stale", root=root, files={"rb.md": ""})
     assert "monitoring.alerts[0].runbook: " in check("routed_alert", "stale", root=root, files={"rb.md": "# Stale index\n\nTODO\n"})
+
+
+@pytest.mark.parametrize("retries, problem", [
+    ({"max_attempts": 2, "backoff": "exponential_jitter"}, None),
+    ({"max_attempts": 1, "backoff": "exponential"}, None),
+    ({"max_attempts": 0, "backoff": "none"}, None),  # never retried: inside a 60 ms budget, the right design
+    ({"max_attempts": 0}, None),
+    ({"max_attempts": 1, "backoff": "none"}, "x.backoff is string 'none', expected one of: exponential, exponential_jitter (max_attempts: 1 means 1 retry after the first call; max_attempts: 0 declares no retry, which needs no backoff)"),
+    ({"max_attempts": 5, "backoff": "fixed"}, "x.backoff is string 'fixed', expected one of: exponential, exponential_jitter (max_attempts: 5 means 5 retries"),
+    ({"max_attempts": 3}, "x.backoff is missing, expected one of"),
+    ({"backoff": "none"}, "a policy without max_attempts is taken to retry"),
+    ({"max_attempts": False, "backoff": "none"}, "x.backoff is string 'none'"),
+    ("none", "x is string 'none', expected a mapping"),
+])
+def test_retries_back_off_unless_they_never_retry(retries, problem):
+    reason = check("retries_back_off", retries, {"values": ["exponential", "exponential_jitter"]})
+    assert reason is None if problem is None else problem in reason
+
+
+def test_a_dependency_never_retried_inside_a_tight_budget_passes_rel030(cli, project):
+    dependency = "{name: feature-store, timeout_seconds: 0.02, retries: {max_attempts: 0, backoff: none}, circuit_breaker: {failure_threshold: 0.2, open_seconds: 10}}"
+    _, by_rule = audit(cli, project, f"readiness: 1\nservice: {{name: fraud, kind: ml}}\nrelease:\n  dependencies: [{dependency}]\n", "REL030")
+    assert by_rule["REL030"]["status"] == "pass", by_rule["REL030"]["message"]
+    _, by_rule = audit(cli, project, f"readiness: 1\nservice: {{name: fraud, kind: ml}}\nrelease:\n  dependencies: [{dependency.replace('max_attempts: 0', 'max_attempts: 1')}]\n", "REL030")
+    assert "release.dependencies[0].retries.backoff is string 'none', expected one of: exponential, exponential_jitter (max_attempts: 1 means 1 retry" in by_rule["REL030"]["message"]

@@ -202,3 +202,72 @@ def test_the_shipped_table_is_valid_and_read_once():
 ])
 def test_trace_records_accept_the_ml_words_for_a_classic_model_only(kind, records, status):
     assert outcome("VER004", {"service": {"kind": kind}, "tracing": {"enabled": True, "records": records}})[0] == status
+
+
+RETRIEVAL = {"index": "kb", "version": "2026-11-18.1", "source_snapshot": "export-2026-11-17"}
+AZURE_MODEL = {"provider": "azure_openai", "name": "gpt-4o", "version": "2024-11-20"}
+
+
+def rag(embedding: dict, query: dict | None = None, chat: dict | None = AZURE_MODEL) -> dict:
+    retrieval = {**RETRIEVAL, "embedding_model": embedding, **({"query_embedding_model": query} if query else {})}
+    return {"service": {"kind": "rag"}, **({"model": chat} if chat else {}), "data": {"retrieval": retrieval}}
+
+
+@pytest.mark.parametrize("name, version", [
+    ("text-embedding-3-large", "1"), ("text-embedding-3-small", "1"), ("text-embedding-ada-002", "2"), ("text-embedding-ada-002", "1"),
+])
+def test_an_azure_embedding_deployment_is_pinned_by_the_model_version_azure_publishes(name, version):
+    """Azure publishes text-embedding-3-large/-small only as version 1 and ada-002 as 1 and 2: each one fixed model.
+    The embedding model is served by model.provider unless it declares its own."""
+    embedding = {"name": name, "version": version}
+    assert outcome("VER007", rag(embedding)) == ("pass", "")
+    assert outcome("DAT012", rag(embedding, embedding)) == ("pass", "")
+    declared = {"provider": "azure", **embedding}
+    assert outcome("VER007", rag(declared, chat=None)) == ("pass", "")
+    assert outcome("DAT012", rag(declared, embedding, chat=None)) == ("pass", "")  # the query model is served like the index's
+    assert outcome("DAT012", rag(embedding, declared, chat=None)) == ("pass", "")  # or declares its own provider
+
+
+@pytest.mark.parametrize("name, version, moving", [
+    ("text-embedding-3-large", "2", False), ("text-embedding-3-large", "latest", True), ("text-embedding-3-large", "", True),
+    ("text-embedding-3-large", "auto-update", False), ("text-embedding-ada-002", "3", False),
+])
+def test_an_azure_embedding_version_azure_does_not_publish_or_an_alias_fails(name, version, moving):
+    status, message = outcome("VER007", rag({"name": name, "version": version}))
+    assert status == "fail"
+    assert message.endswith(f"data.retrieval.embedding_model.version is {version!r}, " + ("a moving alias; " if moving else "which is not a model id Azure OpenAI uses; ")
+                            + f"pin a model version from Azure OpenAI's model catalog such as {name} version {'2' if 'ada' in name else '1'}")
+
+
+@pytest.mark.parametrize("name, version", [("gpt-4o", "2024-11-20"), ("gpt-35-turbo", "0125"), ("gpt-4", "1106-Preview"), ("gpt-35-turbo-instruct", "0914")])
+def test_an_azure_chat_deployment_is_pinned_by_its_dated_or_numbered_version(name, version):
+    assert outcome("VER001", model(version, "azure_openai", name)) == ("pass", "")
+
+
+def test_an_azure_chat_model_is_not_pinned_by_an_embedding_models_number_or_by_its_name_alone():
+    status, message = outcome("VER001", model("1", "azure_openai", "gpt-4o"))
+    assert status == "fail" and message.endswith("'1', which is not a model id Azure OpenAI uses; pin a model version from Azure OpenAI's model catalog such as gpt-4o version 2024-08-06")
+    status, message = outcome("VER001", model("gpt-4o", "azure"))
+    assert status == "fail" and "a model name without its model version, which an Azure OpenAI deployment resolves to the default version" in message
+
+
+def test_openais_own_api_has_no_numbered_embedding_versions_and_says_to_pin_the_fixed_id():
+    """OpenAI direct (or no provider anywhere): '1' is no OpenAI id, and the advice names the embedding model's own id."""
+    for embedding, chat in (({"provider": "openai", "name": "text-embedding-3-large", "version": "1"}, AZURE_MODEL),
+                            ({"name": "text-embedding-3-large", "version": "1"}, None),
+                            ({"name": "text-embedding-3-large", "version": "1"}, {"provider": "openai", "name": "gpt-4o", "version": "gpt-4o-2024-08-06"})):
+        status, message = outcome("VER007", rag(embedding, chat=chat))
+        assert status == "fail" and "gpt-4o-2024-08-06" not in message
+        assert message.endswith("data.retrieval.embedding_model.version is '1', which is not a model id OpenAI uses; pin the embedding model's fixed id "
+                                "(OpenAI publishes no dated snapshots of its embedding models) such as text-embedding-3-large")
+    query = {"name": "text-embedding-3-small", "version": "latest"}
+    status, message = outcome("DAT012", rag({"name": "text-embedding-3-small", "version": "latest"}, query, chat=None))
+    assert status == "fail" and message.endswith("'latest', a moving alias; pin the embedding model's fixed id (OpenAI publishes no dated snapshots of its embedding models) such as text-embedding-3-small")
+    assert outcome("VER007", rag({"provider": "openai", "name": "text-embedding-3-large", "version": "text-embedding-3-large"}, chat=None)) == ("pass", "")
+
+
+def test_provider_from_is_checked_when_a_pack_loads():
+    from readiness.functions import REGISTRY
+
+    assert REGISTRY["pinned_version"].option_problem({"provider_from": ["model.provider"]}) is None
+    assert "provider_from" in REGISTRY["pinned_version"].option_problem({"provider_from": ["model..provider"]})

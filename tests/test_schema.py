@@ -69,3 +69,27 @@ def test_the_schema_is_draft_2020_12_and_covers_every_design_section():
     for section in ("service", "model", "prompts", "data", "tracing", "monitoring", "evaluation", "release", "cost", "security", "governance", "waivers", "sources"):
         assert section in schema["properties"], section
     json.dumps(schema)
+
+
+def _record_names_the_code_reads() -> set[str]:
+    from readiness import capabilities, versioning_checks
+
+    return (
+        capabilities.RETRIEVAL_RECORDS | capabilities.TOOL_RECORDS | capabilities.USER_TEXT_RECORDS
+        | capabilities.USER_IDENTITY_RECORDS | set(versioning_checks._IO) | set(versioning_checks._ML_IO)
+        | {"request_id", "model_version", "prompt_version", "config_version", "user_feedback"}  # the rules' contains
+    )
+
+
+def test_every_record_name_the_code_gives_a_meaning_to_is_accepted_and_listed():
+    names = sorted(_record_names_the_code_reads())
+    assert messages("readiness: 1\ntracing:\n  records: [" + ", ".join(names) + "]\n") == []
+    records = load_schema(MANIFEST)["properties"]["tracing"]["properties"]["records"]
+    assert set(records["items"]["examples"]) >= set(names)  # the completion list cannot drift from the code
+
+
+def test_tracing_records_accepts_domain_fields_and_rejects_what_is_not_a_field_name():
+    assert messages("readiness: 1\ntracing: {records: [request_id, customer_id, transaction_id, decision, score, gen_ai.request.model]}\n") == []
+    assert messages("readiness: 1\ntracing: {records: [request_id, Model-Version]}\n") == [
+        "m.yaml:2:33: tracing.records[1]: expected a field name in lower snake_case such as customer_id, or a dotted OpenTelemetry attribute (did you mean 'model_version'?), found string 'Model-Version'"
+    ]
