@@ -12,7 +12,7 @@ from typing import Any
 
 from .files import describe
 from .functions import MISSING, Call, function
-from .owners import owner_problem
+from .owners import owner_problem, reason_problem
 
 # ISO 3166-1 alpha-2 codes of the EU member states, and of the EEA states that apply EU product law
 EU_COUNTRIES = frozenset("at be bg hr cy cz dk ee fi fr de gr el ie it lv lt lu mt nl pl pt ro sk si es se".split())
@@ -75,4 +75,14 @@ def accountable_owner(value: Any, options: dict, call: Call) -> str | None:
     if not isinstance(value, str):
         return f"{call.where} is {describe(value)}, expected the person or team who answers for it"
     problem = owner_problem(value)
+    return f"{call.where}: {problem}" if problem else None
+
+
+@function("explained_reason")
+def explained_reason(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a waiver's reason that says why the risk is carried: at least three words of text,
+    not a placeholder such as TBD, n/a, later or a lone punctuation mark."""
+    if not isinstance(value, str):
+        return f"{call.where} is {describe(value)}, expected why the risk is carried, in a few words"
+    problem = reason_problem(value)
     return f"{call.where}: {problem}" if problem else None

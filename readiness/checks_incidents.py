@@ -12,18 +12,20 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import checks_cost, checks_eval, evidence_checks, evidence_formats as formats
+from . import checks_cost, checks_eval, evidence_checks, evidence_formats as formats, lockfiles
 from .dates import parse_date
 from .evidence import EvidenceProblem, parse_results
 from .files import describe, load_json, number
 from .functions import MISSING, Call, function
+from .placeholders import bare, is_placeholder
 
 # Model APIs whose weights the provider serves: there is no artifact, remote code or base model of the team's to check.
 HOSTED_APIS = frozenset({"openai", "azure", "azure_openai", "anthropic", "google", "vertex", "vertex_ai", "gemini", "bedrock", "aws_bedrock", "mistral", "cohere"})
 # Licence identifiers (SPDX ids and common names) that forbid or restrict commercial use.
 NON_COMMERCIAL = re.compile(r"(^|[-_ ])(nc|non[-_ ]?commercial|research([-_ ]only)?|academic|evaluation[-_ ]only|personal[-_ ]use)($|[-_ ])|^cc-by-nc", re.IGNORECASE)
-# A test definition in Python, JavaScript/TypeScript, Go or JUnit.
-TEST_DEFINITION = re.compile(r"^\s*(async\s+)?def\s+test_\w*|^\s*(it|test)\s*\(|^\s*func\s+Test\w*\(|@Test\b", re.MULTILINE)
+# A test definition in Python, JavaScript/TypeScript, Go or JUnit, or an assertion (a CI check script
+# that asserts without a test framework tests too; a file of TODO comments and imports does not).
+TEST_DEFINITION = re.compile(r"^\s*(async\s+)?def\s+test_\w*|^\s*(it|test)\s*\(|^\s*func\s+Test\w*\(|@Test\b|^\s*assert\b|\bexpect\s*\(", re.MULTILINE)
 INCIDENT_FIELDS = ("incident", "incident_id", "postmortem")
 
 
@@ -83,7 +85,29 @@ def _tested_version(load_test: dict, call: Call) -> list[str]:
         text = formats.text_of(content, load_test["report"])
     except EvidenceProblem as error:
         return [str(error)]
-    return [] if ships in text else [f"{load_test['report']} does not name the version it tested ({ships})"]
+    if _names_version(text, ships):
+        return []
+    longer = re.search(rf"[A-Za-z0-9._-]*{re.escape(ships)}[A-Za-z0-9._-]*", text)
+    seen = f": it names {longer.group(0).rstrip('.')!r}, another version" if longer else ""
+    return [f"{load_test['report']} does not name the version it tested ({ships}){seen}"]
+
+
+def _names_version(text: str, version: str) -> bool:
+    """Whether the text names the version as a whole token: not inside a longer version (``app@91`` or
+    ``app@9.1`` do not name ``app@9``); sentence punctuation after it (``app@9.``, ``app@9,``) is fine.
+    ``app@9`` may be written as a registry does (``app:9``, ``models:/app/9``, ``app v9``, ``app version 9``).
+    A bare number (``23``) names the version only where it reads as one (``v23``, ``version 23``,
+    ``Model version under test: 23``, ``…/23``): "23 pods" does not."""
+    end = r"(?![A-Za-z0-9_-]|\.[A-Za-z0-9_-])"
+    tag = re.escape(version)
+    if re.fullmatch(r"\d[\d.]*", version):
+        before = r"(?:(?<![A-Za-z0-9])[vV]|[@/#]|\b(?i:version|release|revision|build)\b[^.\n]{0,30}?[\s:#])"
+        return re.search(rf"{before}{tag}{end}", text) is not None
+    forms = [f"[vV]?{tag}" if version[:1].isdigit() else tag]
+    name, at, number = version.rpartition("@")
+    if at and name and number:
+        forms.append(rf"{re.escape(name)}(?:[:/]|\s+[vV]|\s+(?i:version)\s+){re.escape(number)}")
+    return re.search(rf"(?<![A-Za-z0-9._-])(?:{'|'.join(forms)}){end}", text) is not None
 
 
 @function("retirement_beyond_horizon", options={"horizon_days": {"type": "integer", "minimum": 0}})
@@ -156,7 +180,8 @@ def commercial_licences(value: Any, options: dict, call: Call) -> str | None:
 @function("incident_cases", options={"min": {"type": "integer", "minimum": 1}}, reads_evidence=True)
 def incident_cases(value: Any, options: dict, call: Call) -> str | None:
     """The value is the path of an eval set (CSV, JSON or JSONL) holding at least ``min`` (default 1)
-    cases that name the incident they came from (an ``incident``, ``incident_id`` or ``postmortem`` field)."""
+    cases that name the incident they came from (an ``incident``, ``incident_id`` or ``postmortem`` field); a
+    placeholder there (TBD, n/a, none, -, INC-XXXX) names no incident and does not count."""
     content, problem = evidence_checks._read(value, call, call.where)
     if problem:
         return problem
@@ -164,11 +189,56 @@ def incident_cases(value: Any, options: dict, call: Call) -> str | None:
         found, _ = formats.records(content, value)
     except EvidenceProblem as error:
         return f"{call.where}: {error}"
-    named = [record for _, record in found if any(str(record.get(name) or "").strip() for name in INCIDENT_FIELDS)]
+    named, placeholders = [], []
+    for _, record in found:
+        given = [str(record.get(name) or "").strip() for name in INCIDENT_FIELDS]
+        if any(text and not _placeholder_incident(text) for text in given):
+            named.append(record)
+        elif any(given):
+            placeholders.extend(text for text in given if text)
     minimum = options.get("min", 1)
     if len(named) < minimum:
-        return f"{call.where}: {value} has {len(named)} case(s) naming an incident (field incident, incident_id or postmortem), expected at least {minimum}"
+        shown = f"; {len(placeholders)} case(s) give a placeholder ({', '.join(map(repr, dict.fromkeys(placeholders[:5])))}) instead of the incident's id, which does not count" if placeholders else ""
+        return f"{call.where}: {value} has {len(named)} case(s) naming an incident (field incident, incident_id or postmortem), expected at least {minimum}{shown}"
     return None
+
+
+# Incident references that name no incident: a case "from production" whose incident is TBD is not traceable to one.
+_PLACEHOLDER_INCIDENTS = frozenset({"no", "false", "pending", "incident", "inc"})
+
+
+def _placeholder_incident(text: str) -> bool:
+    """Whether an incident reference is a placeholder (TBD, n/a, none, -, ?, INC-XXXX), whatever its case and punctuation."""
+    return is_placeholder(text, _PLACEHOLDER_INCIDENTS) or re.fullmatch(r"[a-z]*x{3,}", bare(text)) is not None
+
+
+@function("lockfile_pins", reads_evidence=True)
+def lockfile_pins(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a lockfile entry (a mapping with ``path``, or the path itself) whose file pins at least one
+    dependency in a recognised form: requirements ``name==1.2.3`` (pip-compile, with or without ``--hash``),
+    ``[[package]]`` with name and version (uv.lock, poetry.lock, Cargo.lock), Pipfile.lock, package-lock.json,
+    composer.lock, yarn.lock, pnpm-lock.yaml, go.sum, conda lock or pinned environment files, Gemfile.lock.
+    A hash proves the file did not change, not that it is a lockfile: an empty or placeholder file fails."""
+    if isinstance(value, dict):
+        cited, where = value.get("path"), f"{call.where}.path"
+        if not isinstance(cited, str):
+            return f"{call.where}.path is missing"
+    elif isinstance(value, str):
+        cited, where = value, call.where
+    else:
+        return f"{call.where} is {describe(value)}, expected a mapping with path and sha256"
+    content, problem = evidence_checks._read(cited, call, where)
+    if problem:
+        return problem
+    try:
+        text = formats.text_of(content, cited)
+    except EvidenceProblem as error:
+        return f"{where}: {error}"
+    if lockfiles.pinned_count(text):
+        return None
+    if not text.strip():
+        return f"{where}: {cited!r} is empty, so it locks nothing; {lockfiles.EXPECTED}"
+    return f"{where}: {cited!r} pins no dependency; {lockfiles.EXPECTED}"
 
 
 @function("denylist_unused", reads_evidence=True)

@@ -159,7 +159,8 @@ def red_team_findings(value: Any, options: dict, call: Call) -> str | None:
 @function("sbom", reads_evidence=True)
 def sbom(value: Any, options: dict, call: Call) -> str | None:
     """The value is the path of an SBOM that parses as CycloneDX JSON (``bomFormat: CycloneDX``, ``components``)
-    or SPDX JSON (``spdxVersion``, ``packages``) and lists at least one named component."""
+    or SPDX JSON (``spdxVersion``, ``packages``) and lists at least one named component; a component named
+    TODO, TBD, placeholder, unknown, n/a or NOASSERTION does not count."""
     content, problem = _read(value, call, call.where)
     if problem:
         return problem

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from .errors import InputError
 from .evidence import EvidenceProblem
 from .files import decode, excerpt, load_json
+from .placeholders import is_placeholder
 
 Record = tuple[str, dict[str, Any]]  # (where in the file, e.g. "f.csv:12" or "f.json: item 3", the record)
 
@@ -161,8 +162,24 @@ def judge_agreement(content: bytes, cited: str) -> Agreement:
 
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-OPEN_STATUSES = frozenset({"open", "new", "triaged", "in_progress", "in progress", "reopened", "accepted", "risk_accepted", "wont_fix"})
-CLOSED_STATUSES = frozenset({"fixed", "resolved", "closed", "mitigated", "verified", "false_positive", "duplicate"})
+# Statuses as _status spells them (Jira's defaults too: To Do, In Progress, In Review, Done, Won't Do). A risk
+# accepted or a won't fix/do is open: the weakness is still there; only a fix, a mitigation or a non-finding closes one.
+OPEN_STATUSES = frozenset({
+    "open", "new", "triaged", "in_progress", "reopened", "accepted", "risk_accepted", "wont_fix", "wont_do",
+    "to_do", "todo", "backlog", "selected_for_development", "in_review",
+})
+CLOSED_STATUSES = frozenset({"fixed", "resolved", "closed", "done", "mitigated", "verified", "false_positive", "duplicate"})
+_STATUS_APOSTROPHES = re.compile(r"['\u2018\u2019`\u00b4]")
+_STATUS_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def _status(value: Any) -> str | None:
+    """A finding's status as OPEN_STATUSES spells it: letter case, apostrophes and runs of spaces, hyphens or
+    underscores do not matter ("Won't Do", "wont-do" and "WONT_DO" are wont_do; "In Progress" is in_progress)."""
+    label = _label(value)
+    if label is None:
+        return None
+    return _STATUS_SEPARATORS.sub("_", _STATUS_APOSTROPHES.sub("", label)).strip("_") or None
 
 
 @dataclass(frozen=True)
@@ -189,7 +206,7 @@ def red_team_findings(content: bytes, cited: str) -> RedTeam:
     open_by_severity = dict.fromkeys(SEVERITIES, 0)
     seen: set[str] = set()
     for where, record in found:
-        finding_id, severity, status = _label(record.get("id")), _label(record.get("severity")), _label(record.get("status"))
+        finding_id, severity, status = _label(record.get("id")), _label(record.get("severity")), _status(record.get("status"))
         if finding_id is None:
             raise EvidenceProblem(f"{where}: the finding has no id")
         if finding_id in seen:
@@ -201,7 +218,7 @@ def red_team_findings(content: bytes, cited: str) -> RedTeam:
         if status in OPEN_STATUSES:
             open_by_severity[severity] += 1
         elif status not in CLOSED_STATUSES:
-            raise EvidenceProblem(f"{where}: status {excerpt(str(record.get('status')))}, expected open ({', '.join(sorted(OPEN_STATUSES))}) or closed ({', '.join(sorted(CLOSED_STATUSES))})")
+            raise EvidenceProblem(f"{where}: status {excerpt(str(record.get('status')))}, expected open ({', '.join(sorted(OPEN_STATUSES))}) or closed ({', '.join(sorted(CLOSED_STATUSES))}); case, spaces, hyphens and apostrophes do not matter")
     return RedTeam(len(found), attempts, open_by_severity)
 
 
@@ -220,16 +237,50 @@ def sbom_components(content: bytes, cited: str) -> tuple[str, int]:
     listed = document.get(key)
     if not isinstance(listed, list) or not listed:
         raise EvidenceProblem(f"{cited}: the {form} SBOM lists no {key}")
+    real = 0
     for index, item in enumerate(listed, start=1):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
             raise EvidenceProblem(f"{cited}: {key} item {index} has no name")
-    return form, len(listed)
+        real += not _placeholder_name(item["name"])
+    if not real:
+        names = ", ".join(dict.fromkeys(repr(item["name"].strip()) for item in listed[:5]))
+        raise EvidenceProblem(f"{cited}: the {form} SBOM lists no real component: its {key} are named only {names} (placeholder or NOASSERTION names do not count); list the model and libraries that ship, each by name")
+    return form, real
+
+
+_NAME_SLOT = re.compile(r"^(<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\})$")
+
+
+def _placeholder_name(name: str) -> bool:
+    """Whether a component's name names no component: a placeholder (TODO, n/a, an SBOM tool's NOASSERTION)
+    or a template slot (``<name>``, ``{{name}}``)."""
+    text = name.strip()
+    return _NAME_SLOT.match(text) is not None or is_placeholder(text, frozenset({"noassertion"}))
 
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6}\s|#{1,6}$)|^\s*(=+|-+)\s*$")
 _DECORATION = re.compile(r"^[\s>*+\-|:=#_`~.]*(\d+[.)]\s*)?")
 _PLACEHOLDER = re.compile(r"^(todo|tbd|tbc|fixme|xxx|to do|to be (written|done|completed|added|defined|determined)|coming soon)\b[\s.:!\-—]*", re.IGNORECASE)
-_TEMPLATE_SLOT = re.compile(r"\{\{\s*[\w .-]+\s*\}\}|\[(insert|add|describe|your|fill in)\b[^\]]*\]|<(insert|add|describe|your|fill in)\b[^>]*>", re.IGNORECASE)
+# Elements written in Markdown by hand: ``<details open>``, ``<br>``, ``<sup>`` are markup, ``<owner>`` is a slot.
+_HTML_TAGS = (
+    "a|abbr|article|aside|audio|b|bdi|bdo|blockquote|body|br|caption|center|cite|code|col|colgroup|dd|del|details|dfn|div|dl|dt|em|"
+    "figcaption|figure|font|footer|h[1-6]|head|header|hr|html|i|iframe|img|ins|kbd|li|main|mark|nav|ol|p|picture|pre|q|rp|rt|ruby|s|"
+    "samp|script|section|small|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|video|wbr"
+)
+_MARKERS = ("TBD", "TODO", "FIXME", "XXX")  # uppercase only: "a todo list" is prose
+_NOTE_END = r"(?=\s*(?:[:(\[|—–]|-\s|[.!?,;]?\s*$|[.!?,;]\s))"  # "TODO: …", "is TODO.", "TODO (Ana)"; not "TODO items"
+# One search per line of prose finds a slot (returned at once) or a marker (reported if nothing worse is found). Every
+# branch starts with a literal, so the regex engine skips to those characters: keep it that way (benchmarks/).
+_TEMPLATE_SLOT = re.compile(
+    r"\{\{\s*[\w .-]+\s*\}\}"  # {{ owner }}
+    r"|\$\{\s*[\w.-]+\s*\}"  # ${SERVICE}
+    r"|\[(?i:insert|add|describe|your|fill in)\b[^\]]*\]|<(?i:insert|add|describe|your|fill in)\b[^>]*>"  # [insert …], <describe …>
+    rf"|<(?<![\w<]<)(?!(?i:{_HTML_TAGS})[\s>])[a-zA-Z][\w .'-]{{0,60}}(?<!\s)>(?![\w=>])"  # <owner>, <service name>; not a<b>c, <br/>, <a href=…>, <x@y>
+    r"|TBD(?<![\w/-]TBD)(?![\w/-])"  # TBD anywhere but in a name (TBD-12, /TBD)
+    rf"|TODO(?<![\w/-]TODO){_NOTE_END}|FIXME(?<![\w/-]FIXME){_NOTE_END}|XXX(?<![\w/-]XXX){_NOTE_END}"
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_CODE_COMMENT_LEAD = " \t#/*;%-"  # a code line "# TODO" or "// TBD" is a placeholder line
 _LOREM = re.compile(r"\blorem ipsum\b", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _INLINE_CODE = re.compile(r"`[^`]*`")
@@ -238,9 +289,14 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def document_problem(content: bytes, cited: str, min_words: int) -> str | None:
-    """Why a prose document (runbook, model card, plan, review) is not one, or None: empty, filler
-    (lorem ipsum), unfilled template slots, sections holding only TODO/TBD, only headings, or fewer
-    than ``min_words`` words of text outside headings and placeholders."""
+    """Why a prose document (runbook, model card, plan, review) is not one, or None: empty, only HTML
+    comments, filler (lorem ipsum), unfilled template slots in prose (``{{owner}}``, ``${SERVICE}``,
+    ``<service name>``, ``[insert …]``; not HTML tags, links or comparisons), only headings, sections
+    holding only TODO/TBD, a TBD/TODO/FIXME/XXX note left in the prose, or fewer than ``min_words``
+    words of text. Words are counted outside headings, HTML comments and placeholder lines (in code
+    fences too), and each distinct line (or a line's repeated sentence) once, so repeating a
+    paragraph does not reach the minimum. Code fences are content: their ``<pod>``, ``${VAR}`` and
+    TODOs inside commands are not slots or notes."""
     if len(content) <= _CACHED_DOCUMENT_BYTES:
         return _cached_document_problem(content, cited, min_words)
     return _document_problem(content, cited, min_words)
@@ -261,22 +317,35 @@ def _document_problem(content: bytes, cited: str, min_words: int) -> str | None:
     text = text_of(content, cited)
     if not text.strip():
         return f"{cited!r} is empty ({len(content)} bytes)"
+    if "<!--" in text:  # comments are not text: blanked, keeping the line numbers
+        text = _COMMENT.sub(lambda comment: "\n" * comment.group(0).count("\n"), text)
+        if not text.strip():
+            return f"{cited!r} holds only HTML comments (<!-- -->), no text"
     if match := _LOREM.search(text):
         return f"{cited}:{text.count(chr(10), 0, match.start()) + 1}: lorem ipsum filler"
     headings, words, placeholders = 0, 0, []
     unfilled: list[str] = []  # sections whose only text is placeholders
     section, section_words, section_placeholders = None, 0, 0
+    marker: tuple[int, str] | None = None  # the first TBD/TODO note in the prose
+    seen: set[str] = set()  # the distinct lines: a repeated line's words count once
+    written = 0  # every word, repeats included: only to explain a short count
     in_code = False
     for number, line in enumerate(text.splitlines(), start=1):
         if _FENCE.match(line):
             in_code = not in_code
             continue
-        if in_code:  # commands and config are content; their {{ }} and <...> are not template slots
+        if in_code:  # commands and config are content; their {{ }}, ${ } and <...> are not template slots
+            if _PLACEHOLDER.match(line.lstrip(_CODE_COMMENT_LEAD)):
+                placeholders.append(number)
+                section_placeholders += 1
+                continue
             count = len(_WORD.findall(line))
-            words, section_words = words + count, section_words + count
+            words, section_words, written = words + _distinct_words(line, count, seen), section_words + count, written + count
             continue
-        if slot := _TEMPLATE_SLOT.search(_INLINE_CODE.sub("", line)):
-            return f"{cited}:{number}: an unfilled template slot {slot.group(0)!r}"
+        for found in _TEMPLATE_SLOT.finditer(_INLINE_CODE.sub("", line)):
+            if found.group(0) not in _MARKERS:
+                return f"{cited}:{number}: an unfilled template slot {found.group(0)!r}"
+            marker = marker or (number, found.group(0))
         if _HEADING.match(line):
             if section and section_placeholders and not section_words:
                 unfilled.append(section)
@@ -289,8 +358,8 @@ def _document_problem(content: bytes, cited: str, min_words: int) -> str | None:
             section_placeholders += 1
             continue
         count = len(_WORD.findall(body))
-        words += count
-        section_words += count
+        words += _distinct_words(body, count, seen)
+        section_words, written = section_words + count, written + count
     if section and section_placeholders and not section_words:
         unfilled.append(section)
     if not words and placeholders:
@@ -300,6 +369,27 @@ def _document_problem(content: bytes, cited: str, min_words: int) -> str | None:
         return f"{cited!r} is the template's headings with nothing under them ({headings} heading(s), no text)"
     if unfilled:
         return f"{cited!r} has section(s) holding only TODO/TBD: {', '.join(unfilled[:3])}"
+    if marker:
+        return f"{cited}:{marker[0]}: {marker[1]!r} marks unfinished text; finish the text or move the note to your tracker"
     if words < min_words:
-        return f"{cited!r} has {words} word(s) of text ({len(content)} bytes), below the minimum of {min_words} words"
+        repeated = f"; repeated lines count once ({written} words in all)" if written > words else ""
+        return f"{cited!r} has {words} word(s) of text ({len(content)} bytes), below the minimum of {min_words} words{repeated}"
     return None
+
+
+def _distinct_words(body: str, count: int, seen: set[str]) -> int:
+    """The words of a line (``count``) that the document gains: none if the same line came before, and one
+    sentence's worth if the line is one sentence repeated ("Page the owner. Page the owner. …")."""
+    if not count:
+        return 0
+    key = " ".join(body.split())
+    if key in seen:
+        return 0
+    seen.add(key)
+    if key.find(key[:12], 1) < 0:  # most lines: their start does not come back
+        return count
+    for unit in (key + " ", key):  # "Page the owner. Page the owner. " and "Page the owner.Page the owner."
+        period = (unit + unit).find(unit, 1)  # the line's shortest period: its length unless it repeats
+        if period < len(unit):
+            return count * period // len(unit)
+    return count

@@ -14,7 +14,8 @@ these hold:
   never may; a critical rule only when the config says ``allow_waivers: [critical]``; no
   severity listed in ``forbid_waivers`` (config or organisation policy) may; a config that
   overrides a rule's severity does not make it waivable (the stricter of the two decides);
-- its owner is a person or a team: not blank, not a placeholder such as ``TBD`` or ``n/a``.
+- its owner is a person or a team: not blank, not one character, not a placeholder such as ``TBD``,
+  ``T.B.D.`` or ``n/a``, not an address whose mailbox is one (``tbd@acme.example``).
 
 Every waiver that does not count becomes a note with the waiver's own ``file:line``. A
 waiver that does not count changes nothing else: the failure it covered is back in the

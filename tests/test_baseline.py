@@ -65,7 +65,7 @@ def test_moved_lines_leave_a_finding_unchanged(cli, project, baseline):
 
 
 def test_a_finding_whose_waiver_lapsed_is_new_again(cli, project):
-    waived = "waivers:\n  - {rule: GTE002, reason: r, owner: o, expires: 2026-12-01}\n"
+    waived = "waivers:\n  - {rule: GTE002, reason: r, owner: ana, expires: 2026-12-01}\n"  # a one-character owner names nobody
     project("readiness.yaml", manifest(failing=("high",), waivers=waived))
     assert cli(*audit_args("--output", "json:baseline.json")).exit_code == 0
     run = cli(*audit_args("--baseline", "baseline.json", "--as-of", "2026-12-02", "--format", "json"))

@@ -152,6 +152,29 @@ def test_declared_open_high_must_match_and_consistent_findings_pass(cli, project
 
 
 @pytest.mark.parametrize(
+    ("status", "is_open"),
+    [
+        ("Done", False), ("Closed", False), ("Resolved", False), ("False Positive", False), ("DONE", False),
+        ("Won't Do", True), ("Won’t Do", True), ("Wont Do", True), ("wont-do", True), ("Won't Fix", True), ("WONT_FIX", True),
+        ("To Do", True), ("In Progress", True), ("in-progress", True), ("In Review", True), ("Backlog", True),
+        ("Selected for Development", True), ("Risk Accepted", True),
+    ],
+)
+def test_jira_statuses_are_read_as_written(status, is_open):
+    counted = red_team_findings(json.dumps([{"id": "RT-1", "severity": "high", "status": status}]).encode(), "rt.json")
+    assert counted.open_by_severity["high"] == int(is_open)
+
+
+def test_a_jira_export_with_done_and_wont_do_passes_when_the_manifest_counts_wont_do_as_open(cli, project):
+    findings = "Issue key,Summary,id,severity,status\nSEC-101,Prompt leak,RT-1,critical,Done\nSEC-102,Jailbreak,RT-2,high,Won't Do\n"
+    files = {"rt.md": RED_TEAM_REPORT, "rt.csv": findings}
+    result = audit(cli, project, red_team_manifest("findings: rt.csv, open_critical: 0, open_high: 1, "), files, "SEC014")["SEC014"]
+    assert result["status"] == "pass", result["message"]
+    result = audit(cli, project, red_team_manifest("findings: rt.csv, open_critical: 0, open_high: 0, "), files, "SEC014")["SEC014"]
+    assert "the manifest says open_high: 0 but rt.csv lists 1 open high finding(s)" in result["message"]
+
+
+@pytest.mark.parametrize(
     ("content", "expected"),
     [
         ("[]", "rt.json: lists no findings"),
@@ -215,6 +238,13 @@ def test_a_dvc_pointer_is_not_counted_and_the_report_says_so(cli, project):
         ('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": []}', "the CycloneDX SBOM lists no components"),
         ('{"spdxVersion": "SPDX-2.3", "packages": [{"versionInfo": "1"}]}', "packages item 1 has no name"),
         ('{"spdxVersion": "SPDX-2.3", "packages": [{"name": "xgboost", "versionInfo": "2.1.1"}]}', None),
+        ('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "TODO"}]}',
+         "sbom.json: the CycloneDX SBOM lists no real component: its components are named only 'TODO' (placeholder or NOASSERTION names do not count); list the model and libraries that ship, each by name"),
+        ('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "T.B.D."}, {"name": "placeholder"}, {"name": "<component name>"}, {"name": "N/A"}, {"name": "unknown"}]}',
+         "its components are named only 'T.B.D.', 'placeholder', '<component name>', 'N/A', 'unknown'"),
+        ('{"spdxVersion": "SPDX-2.3", "packages": [{"name": "NOASSERTION", "versionInfo": "NOASSERTION"}]}', "the SPDX SBOM lists no real component: its packages are named only 'NOASSERTION'"),
+        ('{"spdxVersion": "SPDX-2.3", "packages": [{"name": "NOASSERTION"}, {"name": "unknown-utils", "versionInfo": "1.0.2"}]}', None),
+        ('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "na-client", "version": "0.4.1"}]}', None),
     ],
 )
 def test_an_sbom_must_parse_and_list_components(cli, project, content, expected):

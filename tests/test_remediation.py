@@ -106,10 +106,18 @@ def _strings(node: Any) -> list[str]:
 
 
 def _evidence_for(path: str) -> str:
-    """A stand-in for a prose document a snippet cites without showing, when the rule does not judge it
-    (a runbook an alert names): long enough for the document checks. A file the rule reads must be shown."""
-    prose = f"{path}: written for this deployment. " + "It states what the system does, who owns it, how it fails and what to do then. " * 6
-    return f"# {path}\n\n{prose}\n"
+    """A stand-in for a file a snippet cites without showing, when the rule does not judge its prose: a
+    test file defines a test, a lockfile pins a dependency, anything else is a document (a runbook an alert
+    names) long enough for the document checks. A document the rule reads must be shown."""
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith("test_") and name.endswith(".py"):
+        return f'"""Stand-in for {path}."""\n\n\ndef test_it_holds():\n    assert "redacted" in "[redacted]"\n'
+    if name.endswith(".lock") or name.startswith("requirements"):
+        return "httpx==0.27.2 --hash=sha256:7bb2708e112d8fdd7829cd4243970f0c223274051cb35ee80c03301ee29a3df0\nopenai==1.54.3\n"
+    sentences = ("It states what the system does and who owns it.", "It says how the system fails, and what to do then.",
+                 "It names the dashboards and the alerts to read first.", "It lists who is told, and when, and by whom.",
+                 "It records the last time it was rehearsed.", "It links the postmortems that changed it.")
+    return f"# {path}\n\n{path}: written for this deployment. " + " ".join(sentences) + "\n"
 
 
 def _hashes_named(node: Any, evidence: MemoryEvidence) -> Any:

@@ -180,6 +180,51 @@ def test_a_waiver_owned_by_nobody_does_not_count(cli, project):
     ]
 
 
+def test_a_one_character_punctuated_or_placeholder_address_owner_does_not_count(cli, project):
+    entries = "".join(f"  - {{rule: {rule}, reason: fix lands next sprint, owner: '{owner}', expires: 2026-12-15}}\n"
+                      for rule, owner in (("GTE002", "x"), ("GTE003", "T.B.D."), ("GTE004", "tbd@acme.example")))
+    project("readiness.yaml", manifest(failing=("high", "medium", "low"), waivers="waivers:\n" + entries))
+    code, report = audit_json(cli)
+    assert code == 1
+    notes = [(note["kind"], note["message"]) for note in report["manifests"][0]["notes"]]
+    assert notes == [
+        ("waiver_no_owner", "waiver for GTE002 does not count: its owner 'x' is a single character, not a person or a team; name the person or team who answers for the risk"),
+        ("waiver_no_owner", "waiver for GTE003 does not count: its owner 'T.B.D.' is a placeholder, not a person or a team; name the person or team who answers for the risk"),
+        ("waiver_no_owner", "waiver for GTE004 does not count: its owner 'tbd@acme.example' is a placeholder address ('tbd' names nobody), not a person or a team; name the person or team who answers for the risk"),
+    ]
+    assert {rule: results(report)[rule]["status"] for rule in ("GTE002", "GTE003", "GTE004")} == dict.fromkeys(("GTE002", "GTE003", "GTE004"), "fail")
+
+
+def test_real_looking_owners_count_even_at_example_domains(cli, project):
+    entries = "".join(f"  - {{rule: {rule}, reason: fix lands next sprint, owner: '{owner}', expires: 2026-12-15}}\n"
+                      for rule, owner in (("GTE002", "ana@example.com"), ("GTE003", "ml-platform@acme.example"), ("GTE004", "Al")))
+    project("readiness.yaml", manifest(failing=("high", "medium", "low"), waivers="waivers:\n" + entries))
+    code, report = audit_json(cli)
+    assert code == 0 and report["manifests"][0]["notes"] == []
+    assert {rule: results(report)[rule]["status"] for rule in ("GTE002", "GTE003", "GTE004")} == dict.fromkeys(("GTE002", "GTE003", "GTE004"), "waived")
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("TBD", "waivers[0].reason: reason 'TBD' is a placeholder, not a reason"),
+        ("'.'", "waivers[0].reason: reason '.' explains nothing"),
+        ("'T.B.D.'", "waivers[0].reason: reason 'T.B.D.' is a placeholder, not a reason"),
+        ("soon", "waivers[0].reason: reason 'soon' has 1 word(s) of text, below the minimum of 3: say why the risk is carried and what ends it"),
+        ("'TODO: fill in later'", "waivers[0].reason: reason 'TODO: fill in later' is a placeholder, not a reason"),
+        ("Spanish slice lands next sprint; EU traffic gated", None),
+        ("Paging set up in Q3", None),
+    ],
+)
+def test_the_waiver_rule_wants_a_reason_in_a_few_words(cli, project, reason, expected):
+    project("readiness.yaml", manifest(failing=("high",), waivers=f"waivers:\n  - {{rule: GTE002, reason: {reason}, owner: ana@example.com, expires: 2026-12-15}}\n"))
+    run = cli("audit", "readiness.yaml", "--rules", str(PACK), "--select", "GTE", "--select", "GOV010", "--as-of", AS_OF, "--format", "json")
+    result = results(as_json(run))["GOV010"]
+    assert result["status"] == ("pass" if expected is None else "fail"), result["message"]
+    if expected:
+        assert result["message"] == f"An accepted risk has no owner, has outlived its deadline or is not time-boxed: {expected}"
+
+
 def test_a_team_owner_counts(cli, project):
     project("readiness.yaml", manifest(failing=("high",), waivers="waivers:\n  - {rule: GTE002, reason: soon, owner: support-ml team, expires: 2026-12-15}\n"))
     code, report = audit_json(cli)
