@@ -203,6 +203,9 @@ def red_team_findings(content: bytes, cited: str) -> RedTeam:
         attempts = None
     if not found and not attempts:
         raise EvidenceProblem(f"{cited}: lists no findings; record every finding, fixed ones too, and an exercise that found nothing as {{\"attempts\": N, \"findings\": []}}")
+    elsewhere = next((key for key, value in extra.items() if isinstance(value, list) and any(isinstance(item, dict) and "severity" in item for item in value)), None)
+    if elsewhere is not None:  # an empty "findings" beside the real ones would pass as a clean exercise
+        raise EvidenceProblem(f"{cited}: findings with a severity are listed under {elsewhere!r}; list every finding under 'findings'")
     open_by_severity = dict.fromkeys(SEVERITIES, 0)
     seen: set[str] = set()
     for where, record in found:

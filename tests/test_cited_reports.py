@@ -183,6 +183,8 @@ def test_a_jira_export_with_done_and_wont_do_passes_when_the_manifest_counts_won
         ('[{"id": "RT-1", "severity": "high", "status": "parked"}]', "rt.json: item 1: status 'parked', expected open"),
         ('[{"id": "RT-1", "severity": ' + "7" * 400 + ', "status": "open"}]', "severity '7777777777"),
         ('[{"id": "RT-1",\n  "severity": "critical", "status": "open", "status": "fixed"}]', "rt.json:1: not valid JSON: the key 'status' appears twice in one object"),
+        ('{"attempts": 318, "findings": [], "open_issues": [{"id": "RT-3", "severity": "critical", "status": "open"}]}',
+         "rt.json: findings with a severity are listed under 'open_issues'; list every finding under 'findings'"),
         ('{"attempts": 300, "findings": [\n {"id": "RT-1", "severity": "low", "status": "fixed"},\n {"id": "RT-2", "severity": "critical", "severity": "low", "status": "open"}]}',
          "rt.json:3: not valid JSON: the key 'severity' appears twice"),
     ],
