@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from . import checks_cost, checks_eval, evidence_checks, evidence_formats as formats, lockfiles
 from .dates import parse_date
@@ -87,9 +87,18 @@ def _tested_version(load_test: dict, call: Call) -> list[str]:
         return [str(error)]
     if _names_version(text, ships):
         return []
-    longer = re.search(rf"[A-Za-z0-9._-]*{re.escape(ships)}[A-Za-z0-9._-]*", text)
-    seen = f": it names {longer.group(0).rstrip('.')!r}, another version" if longer else ""
+    start = text.find(ships)
+    seen = f": it names {_token_around(text, start, start + len(ships)).rstrip('.')!r}, another version" if start >= 0 else ""
     return [f"{load_test['report']} does not name the version it tested ({ships}){seen}"]
+
+
+# Around a version found in a text (fixed patterns: a version differs per manifest, and compiling a pattern
+# for each costs more than the whole rule): what continues a longer version, what makes a bare number read as
+# a version, how a registry writes app@9.
+_VERSION_CHAR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+_CONTINUES = re.compile(r"[A-Za-z0-9_-]|\.[A-Za-z0-9_-]")
+_READS_AS_VERSION = re.compile(r"(?:(?<![A-Za-z0-9])[vV]|[@/#]|\b(?i:version|release|revision|build)\b[^.\n]{0,30}?[\s:#])$")
+_REGISTRY_SEPARATOR = re.compile(r"[:/]|\s+(?i:version)\s+|\s+[vV]")
 
 
 def _names_version(text: str, version: str) -> bool:
@@ -98,16 +107,43 @@ def _names_version(text: str, version: str) -> bool:
     ``app@9`` may be written as a registry does (``app:9``, ``models:/app/9``, ``app v9``, ``app version 9``).
     A bare number (``23``) names the version only where it reads as one (``v23``, ``version 23``,
     ``Model version under test: 23``, ``…/23``): "23 pods" does not."""
-    end = r"(?![A-Za-z0-9_-]|\.[A-Za-z0-9_-])"
-    tag = re.escape(version)
     if re.fullmatch(r"\d[\d.]*", version):
-        before = r"(?:(?<![A-Za-z0-9])[vV]|[@/#]|\b(?i:version|release|revision|build)\b[^.\n]{0,30}?[\s:#])"
-        return re.search(rf"{before}{tag}{end}", text) is not None
-    forms = [f"[vV]?{tag}" if version[:1].isdigit() else tag]
+        return any(_READS_AS_VERSION.search(text, max(0, start - 48), start) for start, _ in _whole(text, version, lambda start: True))
+    digit_first = version[:1].isdigit()  # "v14" names version 14
+    if next(_whole(text, version, lambda start: _starts_token(text, start - 1 if digit_first and text[start - 1:start] in "vV" else start)), None):
+        return True
     name, at, number = version.rpartition("@")
-    if at and name and number:
-        forms.append(rf"{re.escape(name)}(?:[:/]|\s+[vV]|\s+(?i:version)\s+){re.escape(number)}")
-    return re.search(rf"(?<![A-Za-z0-9._-])(?:{'|'.join(forms)}){end}", text) is not None
+    if not (at and name and number):
+        return False
+    for start, end in _whole(text, name, lambda start: _starts_token(text, start), whole=False):
+        separator = _REGISTRY_SEPARATOR.match(text, end)
+        if separator and text.startswith(number, separator.end()) and not _CONTINUES.match(text, separator.end() + len(number)):
+            return True
+    return False
+
+
+def _whole(text: str, token: str, starts: Callable[[int], bool], whole: bool = True) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of ``token`` that ``starts`` accepts and, with ``whole``, that no
+    version character continues."""
+    start = text.find(token)
+    while start >= 0:
+        end = start + len(token)
+        if starts(start) and not (whole and _CONTINUES.match(text, end)):
+            yield start, end
+        start = text.find(token, start + 1)
+
+
+def _starts_token(text: str, start: int) -> bool:
+    return start <= 0 or text[start - 1] not in _VERSION_CHAR
+
+
+def _token_around(text: str, start: int, end: int) -> str:
+    """The version-like token that holds ``text[start:end]`` (``app@141`` around ``app@14``)."""
+    while start > 0 and text[start - 1] in _VERSION_CHAR:
+        start -= 1
+    while end < len(text) and text[end] in _VERSION_CHAR:
+        end += 1
+    return text[start:end]
 
 
 @function("retirement_beyond_horizon", options={"horizon_days": {"type": "integer", "minimum": 0}})
