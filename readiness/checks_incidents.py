@@ -88,7 +88,8 @@ def _tested_version(load_test: dict, call: Call) -> list[str]:
     if _names_version(text, ships):
         return []
     start = text.find(ships)
-    seen = f": it names {_token_around(text, start, start + len(ships)).rstrip('.')!r}, another version" if start >= 0 else ""
+    longer = _token_around(text, start, start + len(ships)).rstrip(".") if start >= 0 else ships
+    seen = f": it names {longer!r}, another version" if longer != ships else ""
     return [f"{load_test['report']} does not name the version it tested ({ships}){seen}"]
 
 
@@ -271,6 +272,10 @@ def lockfile_pins(value: Any, options: dict, call: Call) -> str | None:
     except EvidenceProblem as error:
         return f"{where}: {error}"
     if lockfiles.pinned_count(text):
+        loose = lockfiles.unpinned(text)
+        if loose:
+            names = ", ".join(loose[:5]) + (f" and {len(loose) - 5} more" if len(loose) > 5 else "")
+            return f"{where}: {cited!r} leaves {len(loose)} dependenc{'y' if len(loose) == 1 else 'ies'} unpinned ({names}): a lockfile pins every one to a version (name==1.2.3)"
         return None
     if not text.strip():
         return f"{where}: {cited!r} is empty, so it locks nothing; {lockfiles.EXPECTED}"

@@ -46,6 +46,8 @@ _CONDA_PACKAGE = re.compile(r"[\w.]+\.(conda|tar\.bz2)")
 _GRADLE = re.compile(rf"[\w.-]+:[\w.-]+:{_VERSION}=[^\s]*[ \t]*$")
 _MIX = re.compile(rf"[ \t]*\"[\w-]+\":[ \t]*\{{:(hex|git),[ \t]*(:[\w-]+,[ \t]*\"{_VERSION}\"|\"[^\s\"]+\")")
 _ONE_LINE = (_PIP, _GO_SUM, _GEM_SPEC, _PNPM, _CONDA_PIN, _GRADLE, _MIX)
+# A pip requirement that does not pin: a bare name or a range (``fastapi``, ``openai>=1.0``, ``httpx~=0.27``).
+_PIP_UNPINNED = re.compile(r"([A-Za-z0-9][\w.-]*)(\[[\w,\t .-]*\])?[ \t]*((~=|!=|>=|<=|>|<)[^;#]*)?(;[^#]*)?(#.*)?$")
 _DIGIT_VERSION = re.compile(rf"[=\s]*{_VERSION}$")
 
 
@@ -89,6 +91,16 @@ def pinned_count(text: str) -> int:
             continue
         count += any(pattern.match(line) for pattern in _ONE_LINE)
     return count + (toml_package and toml_name and toml_version)
+
+
+def unpinned(text: str) -> list[str]:
+    """The requirements a pip-format lockfile leaves unpinned (``fastapi``, ``openai>=1.0``): a file that
+    pins some dependencies with ``==`` and not others locks only part of what ships. Other formats pin
+    every entry they hold, so nothing is reported for them."""
+    lines = [line.strip() for line in text.splitlines()]
+    if not any(_PIP.match(line) for line in lines):
+        return []
+    return [match.group(1) for line in lines if line and (match := _PIP_UNPINNED.match(line))]
 
 
 def _json_pins(node: Any, depth: int) -> int:

@@ -9,7 +9,8 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from readiness.lockfiles import pinned_count
+from readiness.checks_incidents import _names_version
+from readiness.lockfiles import pinned_count, unpinned
 from readiness.schema import REPORT, load_schema
 
 AS_OF = "2026-11-26"
@@ -99,8 +100,6 @@ def test_a_report_naming_a_longer_version_does_not_name_the_shipping_one(cli, pr
     ],
 )
 def test_a_load_test_report_names_the_version_as_registries_write_it_and_not_by_a_stray_number(text, version, named):
-    from readiness.checks_incidents import _names_version
-
     assert _names_version(text, version) is named
 
 
@@ -263,6 +262,18 @@ REAL_LOCKFILES = {
 @pytest.mark.parametrize("name", sorted(REAL_LOCKFILES))
 def test_every_common_lockfile_format_pins_its_dependencies(name):
     assert pinned_count(REAL_LOCKFILES[name]) >= 1
+
+
+def test_a_requirements_lockfile_that_pins_some_dependencies_and_not_others_fails(cli, project):
+    partial = "fastapi==0.115.4\nopenai>=1.0\nqdrant-client  # latest\nhttpx==0.27.2 \\\n    --hash=sha256:7bb2708e112d8fdd7829cd4243970f0c223274051cb35ee80c03301ee29a3df0\n"
+    result = by_rule(audit(cli, project, lockfile_manifest("requirements.txt", partial), "SEC031", files={"requirements.txt": partial}))["SEC031"]
+    assert result["status"] == "fail"
+    assert "'requirements.txt' leaves 2 dependencies unpinned (openai, qdrant-client): a lockfile pins every one to a version (name==1.2.3)" in result["message"]
+
+
+@pytest.mark.parametrize("name", sorted(REAL_LOCKFILES))
+def test_no_common_lockfile_format_reads_as_leaving_a_dependency_unpinned(name):
+    assert unpinned(REAL_LOCKFILES[name]) == []
 
 
 @pytest.mark.parametrize("content", ["", "TODO", "  \n", "{}", '{"name": "app", "version": "1.0.0", "dependencies": {"lodash": "^4.17.21"}}', "[[package]]\nname = \"TODO\"\n", "openai==TODO\n", "- step 1\n- item 2\n"])
