@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any, Callable
 
-from . import evidence_formats as formats
+from . import evidence_formats as formats, lockfiles
 from .evidence import EvidenceProblem
 from .files import describe
 from .functions import MISSING, Call, function, hash_matches
@@ -160,15 +160,32 @@ def red_team_findings(value: Any, options: dict, call: Call) -> str | None:
 def sbom(value: Any, options: dict, call: Call) -> str | None:
     """The value is the path of an SBOM that parses as CycloneDX JSON (``bomFormat: CycloneDX``, ``components``)
     or SPDX JSON (``spdxVersion``, ``packages``) and lists at least one named component; a component named
-    TODO, TBD, placeholder, unknown, n/a or NOASSERTION does not count."""
+    TODO, TBD, placeholder, unknown, n/a or NOASSERTION does not count. When the sibling ``lockfile`` can be
+    read and names its packages (pip, uv, poetry, Cargo, npm, Pipfile), the SBOM lists at least one of them:
+    an SBOM that shares no package with the lockfile describes another build."""
     content, problem = _read(value, call, call.where)
     if problem:
         return problem
     try:
-        formats.sbom_components(content, value)
+        _, components = formats.sbom_components(content, value)
     except EvidenceProblem as error:
         return f"{call.where}: {error}"
-    return None
+    return _other_build(value, components, call)
+
+
+def _other_build(cited: str, components: list[str], call: Call) -> str | None:
+    lockfile = call.node.get("lockfile") if isinstance(call.node, dict) else None
+    locked = lockfile.get("path") if isinstance(lockfile, dict) else lockfile
+    if not isinstance(locked, str):
+        return None
+    try:
+        pinned = lockfiles.pinned_names(formats.text_of(call.evidence.read(locked), locked))
+    except EvidenceProblem:  # SEC031 reports a lockfile that cannot be read
+        return None
+    if not pinned or pinned & {lockfiles.package_name(name) for name in components}:
+        return None
+    shown = ", ".join(sorted(pinned)[:3]) + (", …" if len(pinned) > 3 else "")
+    return f"{call.where}: {cited} lists none of the {len(pinned)} package(s) {locked} pins ({shown}): it describes another build; generate it from the image or environment that ships"
 
 
 @function("data_file_hashed", reads_evidence=True)

@@ -225,8 +225,9 @@ def red_team_findings(content: bytes, cited: str) -> RedTeam:
     return RedTeam(len(found), attempts, open_by_severity)
 
 
-def sbom_components(content: bytes, cited: str) -> tuple[str, int]:
-    """The SBOM's format and the number of components (CycloneDX ``components``, SPDX ``packages``) it lists."""
+def sbom_components(content: bytes, cited: str) -> tuple[str, list[str]]:
+    """The SBOM's format and the names of the real components (CycloneDX ``components``, SPDX ``packages``)
+    it lists; placeholders (TODO, NOASSERTION) are not components."""
     document = _json(text_of(content, cited), cited)
     expected = "expected CycloneDX JSON (bomFormat: CycloneDX, components) or SPDX JSON (spdxVersion, packages)"
     if not isinstance(document, dict):
@@ -240,11 +241,12 @@ def sbom_components(content: bytes, cited: str) -> tuple[str, int]:
     listed = document.get(key)
     if not isinstance(listed, list) or not listed:
         raise EvidenceProblem(f"{cited}: the {form} SBOM lists no {key}")
-    real = 0
+    real = []
     for index, item in enumerate(listed, start=1):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
             raise EvidenceProblem(f"{cited}: {key} item {index} has no name")
-        real += not _placeholder_name(item["name"])
+        if not _placeholder_name(item["name"]):
+            real.append(item["name"].strip())
     if not real:
         names = ", ".join(dict.fromkeys(repr(item["name"].strip()) for item in listed[:5]))
         raise EvidenceProblem(f"{cited}: the {form} SBOM lists no real component: its {key} are named only {names} (placeholder or NOASSERTION names do not count); list the model and libraries that ship, each by name")

@@ -93,6 +93,36 @@ def pinned_count(text: str) -> int:
     return count + (toml_package and toml_name and toml_version)
 
 
+def pinned_names(text: str) -> set[str]:
+    """The names of the packages a pip-format, TOML (uv, poetry, pdm, Cargo) or npm/Pipfile JSON lockfile pins,
+    normalised as :func:`package_name` does; empty for the other formats, whose names are not read."""
+    if text.lstrip().startswith(("{", "[")) and not text.lstrip().startswith("[["):
+        try:
+            document = json.loads(text)
+        except (ValueError, RecursionError):
+            return set()
+        if not isinstance(document, dict):
+            return set()
+        names = {key.rsplit("node_modules/", 1)[-1] for key in (document.get("packages") or {}) if isinstance(key, str) and key} if isinstance(document.get("packages"), dict) else set()
+        for section in ("default", "develop"):  # Pipfile.lock
+            if isinstance(document.get(section), dict):
+                names |= set(document[section])
+        return {package_name(name) for name in names}
+    names = set()
+    for line in text.splitlines():
+        pinned = _PIP.match(line)
+        if pinned:
+            names.add(line.strip().split("[", 1)[0].split("=", 1)[0].split("@", 1)[0].split(" ", 1)[0])
+        elif (toml := _TOML_NAME.match(line)):
+            names.add(toml.group(0).split("=", 1)[1].strip(" \t\"'"))
+    return {package_name(name) for name in names if name}
+
+
+def package_name(name: str) -> str:
+    """A package name compared across an SBOM and a lockfile: lower case, runs of ``-``, ``_`` and ``.`` as one ``-`` (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
+
+
 def unpinned(text: str) -> list[str]:
     """The requirements a pip-format lockfile leaves unpinned (``fastapi``, ``openai>=1.0``): a file that
     pins some dependencies with ``==`` and not others locks only part of what ships. Other formats pin

@@ -257,6 +257,18 @@ def test_an_sbom_must_parse_and_list_components(cli, project, content, expected)
         assert expected in result["message"]
 
 
+def test_an_sbom_that_shares_no_package_with_the_lockfile_describes_another_build(cli, project):
+    manifest = ("service: {name: helper, kind: llm, risk: medium}\nsecurity:\n  supply_chain: {sbom: sbom.json, lockfile: {path: requirements.txt}, "
+                "source_verified: true, dependencies_pinned: true}\n")
+    lock = "fastapi==0.115.4\nopenai==1.54.3\nqdrant_client==1.12.1\n"
+    other = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "left-pad", "version": "1.3.0"}]})
+    result = audit(cli, project, manifest, {"sbom.json": other, "requirements.txt": lock}, "SEC004")["SEC004"]
+    assert result["status"] == "fail"
+    assert "sbom.json lists none of the 3 package(s) requirements.txt pins (fastapi, openai, qdrant-client): it describes another build" in result["message"]
+    same = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "Qdrant.Client", "version": "1.12.1"}]})
+    assert audit(cli, project, manifest, {"sbom.json": same, "requirements.txt": lock}, "SEC004")["SEC004"]["status"] == "pass"  # names compared as PEP 503 does
+
+
 GOVERNANCE = """service: {name: helper, kind: llm, risk: medium}
 model: {provider: openai, name: gpt-4o, version: gpt-4o-2024-08-06}
 governance: {model_card: docs/model-card.md, intended_use: billing answers, incident_plan: docs/incident-plan.md, third_party_review: docs/provider-review.md}
