@@ -153,7 +153,27 @@ def red_team_findings(value: Any, options: dict, call: Call) -> str | None:
     for severity, limit in limits.items():
         if limit is not None and counted.open_by_severity[severity] > limit:
             problems.append(f"{cited} lists {counted.open_by_severity[severity]} open {severity} finding(s) (at most {limit} allowed)")
+    unlisted = _unlisted_findings(value.get("results"), counted.ids, call)
+    if unlisted:
+        problems.append(f"{value['results']} mentions {', '.join(unlisted[:5])}, which {cited} does not list: list every finding the exercise reported")
     return "; ".join(dict.fromkeys(problems)) or None
+
+
+_FINDING_ID = re.compile(r"(?<![\w-])([A-Za-z]{1,12}[-_])(\d{1,6})(?![\w-])")
+
+
+def _unlisted_findings(report: Any, ids: frozenset[str], call: Call) -> list[str]:
+    """Finding ids of the listed ids' form (``RT-7`` beside ``RT-1``…) that the red-team report mentions and
+    the findings file leaves out: a finding dropped from the file would leave its severity uncounted."""
+    prefixes = {match.group(1).lower() for match in map(_FINDING_ID.fullmatch, ids) if match}
+    if not prefixes or not isinstance(report, str):
+        return []
+    try:
+        text = formats.text_of(call.evidence.read(report), report)
+    except EvidenceProblem:  # the rule's document check reports an unreadable report
+        return []
+    found = (match.group(0) for match in _FINDING_ID.finditer(text) if match.group(1).lower() in prefixes)
+    return list(dict.fromkeys(token for token in found if token.lower() not in ids))
 
 
 @function("sbom", reads_evidence=True)

@@ -187,6 +187,7 @@ class RedTeam:
     findings: int
     attempts: int | None
     open_by_severity: dict[str, int]
+    ids: frozenset[str] = frozenset()  # the findings' ids, lower-cased (a findings file's; a tool's output has none)
 
 
 def red_team_findings(content: bytes, cited: str) -> RedTeam:
@@ -222,7 +223,7 @@ def red_team_findings(content: bytes, cited: str) -> RedTeam:
             open_by_severity[severity] += 1
         elif status not in CLOSED_STATUSES:
             raise EvidenceProblem(f"{where}: status {excerpt(str(record.get('status')))}, expected open ({', '.join(sorted(OPEN_STATUSES))}) or closed ({', '.join(sorted(CLOSED_STATUSES))}); case, spaces, hyphens and apostrophes do not matter")
-    return RedTeam(len(found), attempts, open_by_severity)
+    return RedTeam(len(found), attempts, open_by_severity, frozenset(seen))
 
 
 def sbom_components(content: bytes, cited: str) -> tuple[str, list[str]]:

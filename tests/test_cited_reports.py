@@ -142,6 +142,16 @@ def test_an_open_critical_in_the_findings_fails_whatever_the_manifest_says(cli, 
     assert result["severity"] == "critical"
 
 
+def test_a_finding_the_report_mentions_and_the_findings_file_leaves_out_fails(cli, project):
+    findings = "id,severity,status\nRT-1,high,fixed\nRT-2,low,accepted\n"
+    report = RED_TEAM_REPORT + "\nRT-1 (high, fixed): tool output leaked the system prompt. RT-3 (critical): a refund above policy, 2 of 40 tries; see GPT-4 logs and CVE-2024-3094.\n"
+    result = audit(cli, project, red_team_manifest("findings: rt.csv, open_critical: 0, "), {"rt.md": report, "rt.csv": findings}, "SEC014")["SEC014"]
+    assert result["status"] == "fail"
+    assert result["message"].endswith("rt.md mentions RT-3, which rt.csv does not list: list every finding the exercise reported")  # GPT-4 and CVE-2024 are not findings
+    listed = findings + "RT-3,critical,fixed\n"
+    assert audit(cli, project, red_team_manifest("findings: rt.csv, open_critical: 0, "), {"rt.md": report, "rt.csv": listed}, "SEC014")["SEC014"]["status"] == "pass"
+
+
 def test_declared_open_high_must_match_and_consistent_findings_pass(cli, project):
     findings = [{"id": "RT-1", "severity": "high", "status": "in_progress"}, {"id": "RT-2", "severity": "critical", "status": "fixed"}]
     files = {"rt.md": RED_TEAM_REPORT, "rt.json": json.dumps({"attempts": 300, "findings": findings})}
