@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any, Callable, Iterator
 
-from . import checks_cost, checks_eval, evidence_checks, evidence_formats as formats, lockfiles
+from . import checks_cost, checks_eval, evidence_checks, evidence_formats as formats
 from .dates import parse_date
 from .evidence import EvidenceProblem, parse_results
 from .files import describe, load_json, number
@@ -23,9 +23,6 @@ from .placeholders import bare, is_placeholder
 HOSTED_APIS = frozenset({"openai", "azure", "azure_openai", "anthropic", "google", "vertex", "vertex_ai", "gemini", "bedrock", "aws_bedrock", "mistral", "cohere"})
 # Licence identifiers (SPDX ids and common names) that forbid or restrict commercial use.
 NON_COMMERCIAL = re.compile(r"(^|[-_ ])(nc|non[-_ ]?commercial|research([-_ ]only)?|academic|evaluation[-_ ]only|personal[-_ ]use)($|[-_ ])|^cc-by-nc", re.IGNORECASE)
-# A test definition in Python, JavaScript/TypeScript, Go or JUnit, or an assertion (a CI check script
-# that asserts without a test framework tests too; a file of TODO comments and imports does not).
-TEST_DEFINITION = re.compile(r"^\s*(async\s+)?def\s+test_\w*|^\s*(it|test)\s*\(|^\s*func\s+Test\w*\(|@Test\b|^\s*assert\b|\bexpect\s*\(", re.MULTILINE)
 INCIDENT_FIELDS = ("incident", "incident_id", "postmortem")
 
 
@@ -249,39 +246,6 @@ def _placeholder_incident(text: str) -> bool:
     return is_placeholder(text, _PLACEHOLDER_INCIDENTS) or re.fullmatch(r"[a-z]*x{3,}", bare(text)) is not None
 
 
-@function("lockfile_pins", reads_evidence=True)
-def lockfile_pins(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a lockfile entry (a mapping with ``path``, or the path itself) whose file pins at least one
-    dependency in a recognised form: requirements ``name==1.2.3`` (pip-compile, with or without ``--hash``),
-    ``[[package]]`` with name and version (uv.lock, poetry.lock, Cargo.lock), Pipfile.lock, package-lock.json,
-    composer.lock, yarn.lock, pnpm-lock.yaml, go.sum, conda lock or pinned environment files, Gemfile.lock.
-    A hash proves the file did not change, not that it is a lockfile: an empty or placeholder file fails."""
-    if isinstance(value, dict):
-        cited, where = value.get("path"), f"{call.where}.path"
-        if not isinstance(cited, str):
-            return f"{call.where}.path is missing"
-    elif isinstance(value, str):
-        cited, where = value, call.where
-    else:
-        return f"{call.where} is {describe(value)}, expected a mapping with path and sha256"
-    content, problem = evidence_checks._read(cited, call, where)
-    if problem:
-        return problem
-    try:
-        text = formats.text_of(content, cited)
-    except EvidenceProblem as error:
-        return f"{where}: {error}"
-    if lockfiles.pinned_count(text):
-        loose = lockfiles.unpinned(text)
-        if loose:
-            names = ", ".join(loose[:5]) + (f" and {len(loose) - 5} more" if len(loose) > 5 else "")
-            return f"{where}: {cited!r} leaves {len(loose)} dependenc{'y' if len(loose) == 1 else 'ies'} unpinned ({names}): a lockfile pins every one to a version (name==1.2.3)"
-        return None
-    if not text.strip():
-        return f"{where}: {cited!r} is empty, so it locks nothing; {lockfiles.EXPECTED}"
-    return f"{where}: {cited!r} pins no dependency; {lockfiles.EXPECTED}"
-
-
 @function("denylist_unused", reads_evidence=True)
 def denylist_unused(value: Any, options: dict, call: Call) -> str | None:
     """The value is ``data.features``: ``denylist`` names the features the model must never use, and
@@ -316,33 +280,6 @@ def _properties(schema: Any) -> set[str]:
         for child in schema:
             names |= _properties(child)
     return names
-
-
-@function("test_files", reads_evidence=True)
-def test_files(value: Any, options: dict, call: Call) -> str | None:
-    """The value is a test file, or a list of them (paths in the repository), each of which defines at
-    least one test (``def test_…``, ``test(``/``it(``, ``func Test…``, ``@Test``): a CI job name is not
-    a test, and a file of TODO comments is not one either."""
-    if isinstance(value, str):
-        value, places = [value], [call.where]
-    elif isinstance(value, list) and value:
-        places = [f"{call.where}[{index}]" for index in range(len(value))]
-    else:
-        return f"{call.where} is {describe(value)}, expected a test file or a list of them"
-    problems = []
-    for path, place in zip(value, places):
-        content, problem = evidence_checks._read(path, call, place)
-        if problem:
-            problems.append(problem)
-            continue
-        try:
-            text = formats.text_of(content, path)
-        except EvidenceProblem as error:
-            problems.append(str(error))
-            continue
-        if not TEST_DEFINITION.search(text):
-            problems.append(f"{path} defines no test")
-    return "; ".join(problems) or None
 
 
 @function("beats_baseline", reads_evidence=True)

@@ -1,5 +1,5 @@
 """Check functions that read the reports a manifest cites and count for themselves what they say:
-judge calibration labels, red-team findings, data files, SBOMs and prose documents.
+judge calibration labels, red-team findings, data files, SBOMs, lockfiles, test files and prose documents.
 
 Every one opens the cited file through ``call.evidence.read`` (confined, size-limited) and turns a
 file it cannot use into a failing reason naming the file; the parsers are in
@@ -19,6 +19,9 @@ from .functions import MISSING, Call, function, hash_matches
 
 _FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
 _COUNT = {"type": "integer", "minimum": 0}
+# A test definition in Python, JavaScript/TypeScript, Go or JUnit, or an assertion (a CI check script
+# that asserts without a test framework tests too; a file of TODO comments and imports does not).
+TEST_DEFINITION = re.compile(r"^\s*(async\s+)?def\s+test_\w*|^\s*(it|test)\s*\(|^\s*func\s+Test\w*\(|@Test\b|^\s*assert\b|\bexpect\s*\(", re.MULTILINE)
 
 
 def _read(path: Any, call: Call, where: str) -> tuple[bytes | None, str | None]:
@@ -264,3 +267,63 @@ def rows_match(value: Any, options: dict, call: Call) -> str | None:
     except EvidenceProblem as error:
         return f"{call.where}.path: {error}"
     return None if counted == declared else f"the manifest says {call.where}.size: {declared} but {cited} holds {counted} examples"
+
+
+@function("test_files", reads_evidence=True)
+def test_files(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a test file, or a list of them (paths in the repository), each of which defines at
+    least one test (``def test_…``, ``test(``/``it(``, ``func Test…``, ``@Test``): a CI job name is not
+    a test, and a file of TODO comments is not one either."""
+    if isinstance(value, str):
+        value, places = [value], [call.where]
+    elif isinstance(value, list) and value:
+        places = [f"{call.where}[{index}]" for index in range(len(value))]
+    else:
+        return f"{call.where} is {describe(value)}, expected a test file or a list of them"
+    problems = []
+    for path, place in zip(value, places):
+        content, problem = _read(path, call, place)
+        if problem:
+            problems.append(problem)
+            continue
+        try:
+            text = formats.text_of(content, path)
+        except EvidenceProblem as error:
+            problems.append(str(error))
+            continue
+        if not TEST_DEFINITION.search(text):
+            problems.append(f"{path} defines no test")
+    return "; ".join(problems) or None
+
+
+@function("lockfile_pins", reads_evidence=True)
+def lockfile_pins(value: Any, options: dict, call: Call) -> str | None:
+    """The value is a lockfile entry (a mapping with ``path``, or the path itself) whose file pins at least one
+    dependency in a recognised form: requirements ``name==1.2.3`` (pip-compile, with or without ``--hash``),
+    ``[[package]]`` with name and version (uv.lock, poetry.lock, Cargo.lock), Pipfile.lock, package-lock.json,
+    composer.lock, yarn.lock, pnpm-lock.yaml, go.sum, conda lock or pinned environment files, Gemfile.lock.
+    A hash proves the file did not change, not that it is a lockfile: an empty or placeholder file fails."""
+    if isinstance(value, dict):
+        cited, where = value.get("path"), f"{call.where}.path"
+        if not isinstance(cited, str):
+            return f"{call.where}.path is missing"
+    elif isinstance(value, str):
+        cited, where = value, call.where
+    else:
+        return f"{call.where} is {describe(value)}, expected a mapping with path and sha256"
+    content, problem = _read(cited, call, where)
+    if problem:
+        return problem
+    try:
+        text = formats.text_of(content, cited)
+    except EvidenceProblem as error:
+        return f"{where}: {error}"
+    if lockfiles.pinned_count(text):
+        loose = lockfiles.unpinned(text)
+        if loose:
+            names = ", ".join(loose[:5]) + (f" and {len(loose) - 5} more" if len(loose) > 5 else "")
+            return f"{where}: {cited!r} leaves {len(loose)} dependenc{'y' if len(loose) == 1 else 'ies'} unpinned ({names}): a lockfile pins every one to a version (name==1.2.3)"
+        return None
+    if not text.strip():
+        return f"{where}: {cited!r} is empty, so it locks nothing; {lockfiles.EXPECTED}"
+    return f"{where}: {cited!r} pins no dependency; {lockfiles.EXPECTED}"
