@@ -63,10 +63,13 @@ def provider_of(entry: dict, root: Any, provider_from: Any = ()) -> str | None:
     if isinstance(entry.get("provider"), str):
         return entry["provider"]
     for path in provider_from:
-        found = next(iter(RulePath.parse(path).select(root)), None)
+        found = next(iter(_rule_path(path).select(root)), None)
         if found is not None and isinstance(found[1], str) and found[1].strip():
             return found[1]
     return None
+
+
+_rule_path = cache(RulePath.parse)  # a rule's few provider_from paths, parsed once, not for every manifest
 
 
 def pinning_options_problem(options: dict) -> str | None:
