@@ -270,15 +270,24 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text).lower())
 
 
+# Words that make a name or a permission read-only: refund_status, update_history, tickets:read.
+READ_WORDS = frozenset({"read", "readonly", "get", "list", "view", "search", "lookup", "check", "preview", "status", "history",
+                        "report", "log", "logs", "info", "details", "summary", "count", "audit"})
+
+
 def tool_action(tool: dict) -> str | None:
     """What in a tool's name or scope says it changes something (``issue`` in issue_refund, ``refund``
-    in the scope payments:refund), or None."""
+    in the scope payments:refund), or None. A name is read by its first word, unless another word makes it
+    a noun for something read (``refund_status``); a scope by its permission, the part after the last ``:``
+    of its first token (``reset-history:read`` reads), and its resource and any prose after it do not count."""
     name, scope = tool.get("name"), tool.get("scope")
-    first = _words(name)[:1] if isinstance(name, str) else []
-    if first and first[0] in ACTION_WORDS:
-        return f"its name starts with {first[0]!r}"
-    acting = [word for word in _words(scope) if word in ACTION_WORDS] if isinstance(scope, str) else []
-    return f"its scope {scope!r} says {acting[0]!r}" if acting else None
+    words = _words(name) if isinstance(name, str) else []
+    if words and words[0] in ACTION_WORDS and not READ_WORDS.intersection(words):
+        return f"its name starts with {words[0]!r}"
+    tokens = scope.split() if isinstance(scope, str) else []
+    permission = _words(tokens[0].rsplit(":", 1)[-1]) if tokens else []
+    acting = [word for word in permission if word in ACTION_WORDS]
+    return f"its scope {scope!r} says {acting[0]!r}" if acting and not READ_WORDS.intersection(permission) else None
 
 
 @function("side_effects_declared", accepts_missing=True)

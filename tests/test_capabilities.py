@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import AS_OF
+from readiness.capabilities import tool_action
 
 RAG_RULES = {"VER007", "DAT004", "EVL007", "REL010"}  # apply to rag only
 SERVICE = """readiness: 1
@@ -258,3 +261,19 @@ release:
     project("readiness.yaml", manifest % "strategy: canary")
     report = json.loads(cli("audit", "readiness.yaml", "--as-of", AS_OF, "--format", "json").stdout)["manifests"][0]
     assert [item for item in report["turned_off"] if item["declaration"] == "release.first_launch"] == []  # REL014 is for first launches, not turned off
+
+
+@pytest.mark.parametrize(
+    ("tool", "acts"),
+    [
+        ({"name": "refund_status", "scope": "itsm:read"}, False),  # a noun for something read, not a verb
+        ({"name": "update_history"}, False),
+        ({"name": "lookup", "scope": "reset-history:read"}, False),  # the resource names an action; the permission reads
+        ({"name": "audit", "scope": "tickets:read (no write access)"}, False),
+        ({"name": "issue_refund", "scope": "payments:refund up to $500"}, True),
+        ({"name": "lookup_customer", "scope": "crm:write"}, True),
+        ({"name": "sendEmail"}, True),
+    ],
+)
+def test_a_tool_reads_as_acting_by_its_leading_verb_or_its_permission(tool, acts):
+    assert (tool_action(tool) is not None) is acts
